@@ -1,0 +1,1 @@
+"""The YAML-driven default implementation of every hook, one small module each."""

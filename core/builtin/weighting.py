@@ -1,0 +1,62 @@
+"""Default weighting: rater-group means combined with the rules' group weights."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kinerja import hookimpl
+from kinerja.model import AspectResult, Dataset, GroupScore, Rating
+from kinerja.rules import Aspect, RuleSet
+
+
+def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> AspectResult:
+    """Combine one aspect's ratings: mean per group, then the weighted mean of groups.
+
+    A group with fewer distinct raters than its ``min_count`` counts as missing.
+    The remaining groups' weights are rescaled to sum to 1; under
+    ``when_group_missing: incomplete`` the aspect is also marked incomplete.
+    """
+    by_group: dict[str, list[Rating]] = defaultdict(list)
+    for rating in ratings:
+        by_group[rating.kelompok].append(rating)
+    groups: list[GroupScore] = []
+    for name in aspect.groups:
+        spec = rules.rater_groups[name]
+        rows = by_group.get(name, [])
+        raters = {r.penilai_nip or f"#{r.source.row}" for r in rows}
+        mean = sum(r.nilai for r in rows) / len(rows) if rows else None
+        if not rows:
+            status = "absent"
+        elif len(raters) < spec.min_count:
+            status = "below_minimum"
+        else:
+            status = "used"
+        groups.append(GroupScore(name, len(raters), mean, spec.weight, 0.0, status))  # type: ignore[arg-type]
+    used = [g for g in groups if g.status == "used" and g.weight > 0]
+    total = sum(g.weight for g in used)
+    score = None
+    if total > 0:
+        for g in used:
+            g.effective_weight = g.weight / total
+        score = sum(g.effective_weight * g.mean for g in used if g.mean is not None)
+    missing = [g for g in groups if g.status != "used" and g.weight > 0]
+    complete = not (missing and rules.when_group_missing == "incomplete")
+    notes = [
+        f"{r.kelompok} {r.penilai_nip}: {r.catatan}".strip() for r in ratings if r.catatan
+    ]
+    return AspectResult(aspect.code, aspect.label, score, groups, notes, complete)
+
+
+@hookimpl(trylast=True)
+def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[AspectResult]]:
+    """Each employee's rated aspects, combined from the rater groups the rules declare."""
+    weighed: dict[str, list[AspectResult]] = {}
+    for employee in dataset.employees:
+        by_aspect: dict[str, list[Rating]] = defaultdict(list)
+        for rating in dataset.ratings.get(employee.nip, ()):
+            by_aspect[rating.aspek].append(rating)
+        weighed[employee.nip] = [
+            weigh_aspect(rules, aspect, by_aspect.get(code, []))
+            for code, aspect in rules.aspects.items()
+        ]
+    return weighed

@@ -1,0 +1,157 @@
+"""The appraisal engine: one batch of employees through a region's rules and hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pluggy
+
+from kinerja import __version__
+from kinerja.expr.compile import explain_failure
+from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput
+from kinerja.regions import Collected
+from kinerja.rules import RuleSet
+
+Progress = Callable[[int], None]
+"""Called with the number of employees just evaluated, for progress bars."""
+
+CHUNK = 2000
+
+
+def appraise(
+    rules: RuleSet,
+    dataset: Dataset,
+    pm: pluggy.PluginManager,
+    *,
+    progress: Progress | None = None,
+) -> RunOutput:
+    """Appraise every employee in ``dataset`` under ``rules``.
+
+    Every employee ends up in the results or in the rejects with a reason; the
+    rejects also carry every input row the dataset refused.
+
+    :param rules: the region's checked rule set.
+    :param dataset: validated input (see :func:`kinerja.dataset.build_dataset`).
+    :param pm: the plugin manager (see :func:`kinerja.manager.make_manager`).
+    :param progress: optional callback for long batches.
+    """
+    hook = pm.hook
+    results = {
+        e.nip: Result(e.nip, e.nama, e.jabatan, e.unit_kerja, values={})
+        for e in dataset.employees
+    }
+    _merge_collected(results, hook.kinerja_collect_indicators(rules=rules, dataset=dataset))
+    weighed = hook.kinerja_weigh_ratings(rules=rules, dataset=dataset) or {}
+    for nip, aspects in weighed.items():
+        result = results.get(nip)
+        if result is None:
+            continue
+        result.aspects = aspects
+        for aspect in aspects:
+            result.values[aspect.code] = aspect.score
+            if not aspect.complete:
+                result.flags.append(
+                    Flag("incomplete", f"{aspect.label}: a rater group is below its minimum")
+                )
+
+    rejects = list(dataset.rejects)
+    source_row = {e.nip: e.source.row for e in dataset.employees}
+    appraised = _evaluate(rules, list(results.values()), rejects, source_row, progress)
+
+    labels = hook.kinerja_assign_predikat(rules=rules, results=appraised)
+    if labels is not None:
+        for result, label in zip(appraised, labels, strict=True):
+            result.predikat = label
+            result.values["predikat"] = label
+    hook.kinerja_give_feedback(rules=rules, results=appraised, dataset=dataset)
+    for stage in rules.stages:
+        hook.kinerja_review_stage(rules=rules, stage=stage, results=appraised, dataset=dataset)
+    hook.kinerja_review_batch(rules=rules, results=appraised, dataset=dataset)
+
+    employee_rejects = sum(1 for r in rejects if r.sheet == "pegawai")
+    info = RunInfo(
+        region=rules.region,
+        rules_version=rules.version,
+        rules_sha256=rules.sha256,
+        input=dataset.source,
+        input_sha256=dataset.sha256,
+        engine_version=__version__,
+        rows_in=dict(dataset.rows_in),
+        employees_in=dataset.rows_in.get("pegawai", len(dataset.employees)),
+        appraised=len(appraised),
+        rejected_employees=employee_rejects,
+        rejected_rows=len(rejects),
+    )
+    return RunOutput(info, appraised, rejects)
+
+
+def _merge_collected(results: dict[str, Result], collected: list[dict[str, Collected]]) -> None:
+    """Merge collection hook results: the first implementation called wins a name."""
+    for batch in reversed(collected):
+        if not batch:
+            continue
+        for nip, part in batch.items():
+            result = results.get(nip)
+            if result is None:
+                continue
+            result.values.update(part.values)
+            if part.indicators:
+                known = {i.code for i in part.indicators}
+                result.indicators = [
+                    i for i in result.indicators if i.code not in known
+                ] + part.indicators
+
+
+def _evaluate(
+    rules: RuleSet,
+    results: list[Result],
+    rejects: list[Reject],
+    source_row: dict[str, int],
+    progress: Progress | None,
+) -> list[Result]:
+    """Run the compiled components and score; failures become rejects with reasons."""
+    program = rules.program
+    names = rules.step_names
+    components = rules.components
+    appraised: list[Result] = []
+    for start in range(0, len(results), CHUNK):
+        for result in results[start : start + CHUNK]:
+            values = result.values
+            try:
+                outputs = program(values)
+            except Exception as exc:  # noqa: BLE001 - reported per employee, batch goes on
+                rejects.append(
+                    Reject("pegawai", source_row[result.nip], result.nip, _why(rules, values, exc))
+                )
+                continue
+            values.update(zip(names, outputs, strict=True))
+            result.score = values["score"]  # type: ignore[assignment]
+            result.components = [
+                ComponentValue(
+                    c.name,
+                    c.label,
+                    values[c.name],
+                    c.checked.source,
+                    {n: values.get(n) for n in c.checked.names},
+                )
+                for c in components
+            ]
+            appraised.append(result)
+        if progress is not None:
+            progress(min(CHUNK, len(results) - start))
+    return appraised
+
+
+def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
+    """Find the first expression that fails on ``values`` and explain it in words."""
+    partial = dict(values)
+    from kinerja.expr.compile import compile_expression
+
+    for name, checked in [(c.name, c.checked) for c in rules.components] + [
+        ("score", rules.score)
+    ]:
+        try:
+            partial[name] = compile_expression(checked, rules.bands)(partial)
+        except Exception as inner:  # noqa: BLE001
+            return f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"
+    return f"not appraised: {explain_failure(exc, rules.score, values)}"

@@ -1,0 +1,360 @@
+"""Load-time checks that make a rule expression safe to evaluate.
+
+An expression is parsed once, when the rules load, and every node of its syntax
+tree is checked against an allow-list before anything runs:
+
+- only arithmetic, comparisons, boolean logic, conditionals, list literals,
+  constants, names and calls to the registered function library;
+- names only from what the rules declare (inputs, indicators, aspects, earlier
+  components), with a "did you mean" for typos;
+- no attribute access, subscripts, comprehensions, lambdas or f-strings, so no
+  expression can reach a method, a dunder or the caller's data;
+- caps on the text length, nesting depth and size of the tree; integer constants
+  are bounded; powers, repeats and shifts are checked again at run time;
+- static types (number, string, bool, list) so that text formatting with ``%`` and
+  text repetition are refused before they can run.
+
+The checked tree is what :mod:`kinerja.expr.compile` turns into Python code.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kinerja.functions import FUNCTIONS, REQUIRED, Function
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 24
+MAX_NODES = 500
+MAX_INT = 10**15
+MAX_STR = 500
+MAX_LIST = 100
+
+NUMBER, STRING, BOOL, LIST, ANY, NONE = "number", "string", "bool", "list", "any", "none"
+
+_BINOPS: dict[type, str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+_CMPOPS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
+
+_REFUSED_WORDS: dict[type, str] = {
+    ast.Attribute: "attribute access (a.b) is not allowed; use a function from the library",
+    ast.Subscript: "indexing (a[b]) is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.NamedExpr: "assignment (:=) is not allowed",
+    ast.Dict: "dictionaries are not allowed",
+    ast.Set: "sets are not allowed",
+    ast.Starred: "unpacking (*) is not allowed",
+    ast.Await: "await is not allowed",
+    ast.Yield: "yield is not allowed",
+    ast.YieldFrom: "yield is not allowed",
+    ast.Slice: "slices are not allowed",
+}
+
+
+class ExprError(ValueError):
+    """An expression failed a check. ``offset`` is the 0-based column in the expression."""
+
+    def __init__(self, message: str, offset: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An expression that passed every check, ready to compile."""
+
+    source: str
+    tree: ast.Expression
+    type: str
+    names: tuple[str, ...]
+    """Declared names the expression reads, in first-use order."""
+    functions: tuple[str, ...]
+
+
+class Scope:
+    """What an expression may refer to: names with their static types, and the bands."""
+
+    def __init__(
+        self,
+        names: Mapping[str, str],
+        bands: frozenset[str] = frozenset(),
+        functions: Mapping[str, Function] | None = None,
+    ):
+        self.names = dict(names)
+        self.bands = bands
+        self.functions = dict(FUNCTIONS if functions is None else functions)
+
+    def with_names(self, extra: Mapping[str, str]) -> Scope:
+        """A copy of this scope that also knows ``extra`` names."""
+        return Scope({**self.names, **extra}, self.bands, self.functions)
+
+
+def check_expression(source: object, scope: Scope) -> Checked:
+    """Parse and check one expression against ``scope``.
+
+    :param source: the expression text from the rule file.
+    :param scope: the names, bands and functions it may use.
+    :raises ExprError: with a plain-words reason and the column it applies to.
+    """
+    if isinstance(source, bool) or not isinstance(source, (str, int, float)):
+        raise ExprError("an expression must be text, such as `0.6 * hasil_kerja`")
+    text = str(source)
+    if not text.strip():
+        raise ExprError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"expression is {len(text)} characters; the limit is {MAX_LENGTH}")
+    if "\n" in text.strip() or "\r" in text:
+        text = " ".join(text.split())
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        offset = max((exc.offset or 1) - 1, 0)
+        raise ExprError(f"syntax error: {exc.msg}", offset) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExprError("the expression cannot be parsed (too deeply nested?)") from None
+    tree = _Literals().visit(tree)
+    checker = _Checker(scope)
+    result_type = checker.visit_node(tree.body, 1)
+    if checker.count > MAX_NODES:
+        raise ExprError(f"expression has {checker.count} parts; the limit is {MAX_NODES}")
+    return Checked(
+        text.strip(), tree, result_type, tuple(checker.names), tuple(checker.functions)
+    )
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """A ``did you mean`` hint for a misspelt name, or an empty string."""
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+class _Literals(ast.NodeTransformer):
+    """Read YAML-style ``true``, ``false`` and ``null`` as the constants they mean."""
+
+    words = {"true": True, "false": False, "null": None}
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in self.words:
+            return ast.copy_location(ast.Constant(self.words[node.id]), node)
+        return node
+
+
+class _Checker:
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.names: dict[str, None] = {}
+        self.functions: dict[str, None] = {}
+        self.count = 0
+
+    def fail(self, node: ast.AST, message: str) -> ExprError:
+        return ExprError(message, getattr(node, "col_offset", 0))
+
+    def visit_node(self, node: ast.AST, depth: int) -> str:
+        self.count += 1
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"expression is nested more than {MAX_DEPTH} levels deep")
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"expression has more than {MAX_NODES} parts")
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            reason = _REFUSED_WORDS.get(type(node), f"{type(node).__name__} is not allowed")
+            raise self.fail(node, reason)
+        node_type: str = method(node, depth + 1)
+        node.kinerja_type = node_type  # type: ignore[attr-defined]  # read by the compiler
+        return node_type
+
+    # leaves ---------------------------------------------------------------
+    def visit_Constant(self, node: ast.Constant, depth: int) -> str:
+        value = node.value
+        if value is None:
+            return NONE
+        if isinstance(value, bool):
+            return BOOL
+        if isinstance(value, int):
+            if abs(value) > MAX_INT:
+                raise self.fail(node, f"number {value} is larger than {MAX_INT:.0e}")
+            return NUMBER
+        if isinstance(value, float):
+            return NUMBER
+        if isinstance(value, str):
+            if len(value) > MAX_STR:
+                raise self.fail(node, f"text constant longer than {MAX_STR} characters")
+            return STRING
+        raise self.fail(node, f"constant of type {type(value).__name__} is not allowed")
+
+    def visit_Name(self, node: ast.Name, depth: int) -> str:
+        name = node.id
+        if name.startswith("_"):
+            raise self.fail(node, f"names starting with '_' are not allowed: {name}")
+        if name in self.scope.names:
+            self.names.setdefault(name, None)
+            return self.scope.names[name]
+        if name in self.scope.functions or name == "band":
+            raise self.fail(node, f"{name} is a function; call it like {name}(...)")
+        hint = suggest(name, sorted(self.scope.names))
+        raise self.fail(node, f"unknown name {name!r}{hint}")
+
+    # operators ------------------------------------------------------------
+    def visit_BinOp(self, node: ast.BinOp, depth: int) -> str:
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+        left = self.visit_node(node.left, depth)
+        right = self.visit_node(node.right, depth)
+        if LIST in (left, right):
+            raise self.fail(node, f"cannot use {op} on a list; use total(), mean() or wmean()")
+        if op == "+" and STRING in (left, right):
+            if {left, right} <= {STRING, ANY}:
+                return STRING
+            raise self.fail(node, "cannot add text and a number")
+        if op == "%" and left == STRING:
+            raise self.fail(node, "text formatting with % is not allowed")
+        if op == "*" and STRING in (left, right):
+            raise self.fail(node, "repeating text with * is not allowed")
+        if STRING in (left, right):
+            raise self.fail(node, f"cannot use {op} on text")
+        if ANY in (left, right) or NONE in (left, right):
+            return ANY if op in ("+", "*", "%") else NUMBER
+        return NUMBER
+
+    def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> str:
+        operand = self.visit_node(node.operand, depth)
+        if isinstance(node.op, ast.Not):
+            return BOOL
+        if isinstance(node.op, (ast.USub, ast.UAdd)):
+            if operand in (STRING, LIST):
+                raise self.fail(node, "cannot negate text or a list")
+            return NUMBER
+        raise self.fail(node, "bitwise inversion (~) is not allowed")
+
+    def visit_BoolOp(self, node: ast.BoolOp, depth: int) -> str:
+        types = {self.visit_node(v, depth) for v in node.values}
+        return types.pop() if len(types) == 1 else ANY
+
+    def visit_Compare(self, node: ast.Compare, depth: int) -> str:
+        types = [self.visit_node(node.left, depth)]
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            if not isinstance(op, _CMPOPS):
+                raise self.fail(node, f"comparison {type(op).__name__} is not allowed")
+            right = self.visit_node(comparator, depth)
+            left = types[-1]
+            if isinstance(op, (ast.In, ast.NotIn)):
+                if right not in (LIST, STRING, ANY):
+                    raise self.fail(comparator, "`in` needs a list, e.g. x in ['a', 'b']")
+            elif isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+                pair = {left, right}
+                if STRING in pair and NUMBER in pair:
+                    raise self.fail(node, "cannot order text against a number")
+            types.append(right)
+        return BOOL
+
+    def visit_IfExp(self, node: ast.IfExp, depth: int) -> str:
+        self.visit_node(node.test, depth)
+        body = self.visit_node(node.body, depth)
+        orelse = self.visit_node(node.orelse, depth)
+        if body == orelse:
+            return body
+        if NONE in (body, orelse):
+            return orelse if body == NONE else body
+        return ANY
+
+    def visit_List(self, node: ast.List | ast.Tuple, depth: int) -> str:
+        if len(node.elts) > MAX_LIST:
+            raise self.fail(node, f"list has more than {MAX_LIST} items")
+        for element in node.elts:
+            if self.visit_node(element, depth) == LIST:
+                raise self.fail(element, "lists inside lists are not allowed")
+        return LIST
+
+    visit_Tuple = visit_List
+
+    # calls ----------------------------------------------------------------
+    def visit_Call(self, node: ast.Call, depth: int) -> str:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only functions from the library can be called, by name")
+        name = node.func.id
+        if name == "band":
+            return self._band(node, depth)
+        function = self.scope.functions.get(name)
+        if function is None:
+            hint = suggest(name, sorted([*self.scope.functions, "band"]))
+            raise self.fail(node, f"unknown function {name!r}{hint}")
+        self.functions.setdefault(name, None)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.fail(node, "unpacking (**) is not allowed")
+        arg_types = [self.visit_node(a, depth) for a in node.args]
+        kw_types = {k.arg: self.visit_node(k.value, depth) for k in node.keywords}
+        self._check_arity(node, function, arg_types, kw_types)
+        return function.returns
+
+    def _check_arity(
+        self, node: ast.Call, function: Function, args: list[str], kwargs: dict[str | None, str]
+    ) -> None:
+        params = function.params
+        name = function.name
+        signature = f"{name}({', '.join(p.name for p in params)}{', ...' if function.variadic else ''})"
+        if function.variadic:
+            if kwargs:
+                raise self.fail(node, f"{name}() takes no named arguments; use {signature}")
+            expected = params[0].type if params else ANY
+            for t in args:
+                if expected == NUMBER and t == STRING:
+                    raise self.fail(node, f"{name}() needs numbers, got text")
+            return
+        if len(args) > len(params):
+            raise self.fail(node, f"{name}() takes at most {len(params)} arguments: {signature}")
+        given: dict[str, str] = {p.name: t for p, t in zip(params, args, strict=False)}
+        for key, t in kwargs.items():
+            if key not in {p.name for p in params}:
+                hint = suggest(str(key), [p.name for p in params])
+                raise self.fail(node, f"{name}() has no argument {key!r}{hint}: {signature}")
+            if key in given:
+                raise self.fail(node, f"{name}() got {key!r} twice")
+            given[str(key)] = t
+        for param in params:
+            if param.name not in given:
+                if param.default is REQUIRED:
+                    raise self.fail(node, f"{name}() is missing {param.name!r}: {signature}")
+                continue
+            t = given[param.name]
+            if param.type in (NUMBER, STRING, LIST) and t not in (param.type, ANY, NONE):
+                if not (param.type == NUMBER and t == BOOL):
+                    raise self.fail(
+                        node, f"{name}() argument {param.name!r} must be a {param.type}, not {t}"
+                    )
+
+    def _band(self, node: ast.Call, depth: int) -> str:
+        if len(node.args) != 2 or node.keywords:
+            raise self.fail(node, "band() takes two arguments: band(value, 'table name')")
+        self.visit_node(node.args[0], depth)
+        table = node.args[1]
+        if not (isinstance(table, ast.Constant) and isinstance(table.value, str)):
+            raise self.fail(table, "band()'s second argument must be a table name in quotes")
+        if table.value not in self.scope.bands:
+            hint = suggest(table.value, sorted(self.scope.bands))
+            known = ", ".join(sorted(self.scope.bands)) or "none are declared"
+            raise self.fail(table, f"no band table {table.value!r}{hint}; bands: {known}")
+        self.functions.setdefault("band", None)
+        self.count += 1
+        return STRING

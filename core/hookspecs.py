@@ -1,0 +1,168 @@
+"""Hook specifications: the points where plugins shape an appraisal.
+
+Every hook is named ``kinerja_*``. The YAML-driven default of each hook lives in
+:mod:`kinerja.builtin` as an ordinary plugin marked ``trylast``, so a region
+plugin overrides or extends only what its rule file cannot say.
+
+A run calls the hooks in this order (see :func:`kinerja.engine.appraise`):
+
+1. :func:`kinerja_register_regions` (when the plugin manager is built)
+2. :func:`kinerja_collect_indicators`
+3. :func:`kinerja_weigh_ratings`
+4. the compiled components and score, then :func:`kinerja_assign_predikat`
+5. :func:`kinerja_give_feedback`
+6. :func:`kinerja_review_stage`, once per stage in the rules' order
+7. :func:`kinerja_review_batch`
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from kinerja.model import AspectResult, Dataset, Result
+    from kinerja.regions import Collected, RegionSpec
+    from kinerja.rules import RuleSet, Stage
+
+hookspec = pluggy.HookspecMarker("kinerja")
+
+# -------------------------------------------------------------------------
+# regions
+
+
+@hookspec
+def kinerja_register_regions() -> list[RegionSpec]:
+    """Declare the regions a plugin provides.
+
+    A region package registers a module in the ``kinerja.regions`` entry-point
+    group; that module implements this hook. The core names no region itself.
+
+    :return: a list of :class:`kinerja.regions.RegionSpec`, one per region.
+    """
+
+
+# -------------------------------------------------------------------------
+# indicator collection
+
+
+@hookspec
+def kinerja_collect_indicators(rules: RuleSet, dataset: Dataset) -> dict[str, Collected] | None:
+    """Collect the named values each employee's rules will read.
+
+    Every implementation is called. The built-in one reads the employee columns
+    the rules declare and computes each outcome indicator's achievement from
+    target and realisation. A region plugin can add values its YAML cannot derive;
+    where two implementations give the same name, the one that ran first (the
+    region's, since the built-in runs last) wins.
+
+    :param rules: the region's checked rule set.
+    :param dataset: the validated input, records grouped by NIP.
+    :return: NIP -> :class:`kinerja.regions.Collected` (values and indicator details),
+        or None to add nothing.
+    """
+
+
+# -------------------------------------------------------------------------
+# weighting
+
+
+@hookspec(firstresult=True)
+def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[AspectResult]] | None:
+    """Combine the raters' scores into one score per rated aspect.
+
+    The built-in implementation averages each rater group, applies the group
+    weights from the rules, and handles groups below their minimum count as the
+    rules' ``when_group_missing`` says.
+
+    Stops at first non-None result.
+
+    :param rules: the region's checked rule set.
+    :param dataset: the validated input; ``dataset.ratings`` holds the ratings by NIP.
+    :return: NIP -> the employee's aspects with their group breakdown.
+    """
+
+
+# -------------------------------------------------------------------------
+# final rating
+
+
+@hookspec(firstresult=True)
+def kinerja_assign_predikat(rules: RuleSet, results: list[Result]) -> list[str | None] | None:
+    """Give each result its predikat (final rating label).
+
+    The built-in implementation evaluates the rules' ``predikat.expr`` (a band
+    lookup or the PermenPANRB 6/2022 matrix) on each result's values.
+
+    Stops at first non-None result.
+
+    :param rules: the region's checked rule set.
+    :param results: the batch, with components and score already computed.
+    :return: one predikat per result, in the same order.
+    """
+
+
+# -------------------------------------------------------------------------
+# review
+
+
+@hookspec
+def kinerja_give_feedback(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+    """Add feedback texts and recommendations to results.
+
+    Every implementation is called and may append to ``result.feedback`` and
+    ``result.recommendations``. The built-in one applies the rules' ``feedback``
+    and ``recommendations`` conditions, the gap to each target, and the raters'
+    written notes per aspect.
+
+    :param rules: the region's checked rule set.
+    :param results: the batch, with predikat assigned.
+    :param dataset: the validated input.
+    """
+
+
+@hookspec(firstresult=True)
+def kinerja_review_stage(
+    rules: RuleSet, stage: Stage, results: list[Result], dataset: Dataset
+) -> bool | None:
+    """Record where each result stands in one review stage.
+
+    Called once per stage, in the order the rules list them. The built-in
+    implementation marks the stage done when its required records exist, and
+    ``out_of_order`` when they are dated before the stage it must follow.
+
+    Stops at first non-None result.
+
+    :param rules: the region's checked rule set.
+    :param stage: the stage to review.
+    :param results: the batch; append a :class:`kinerja.model.StageState` to each.
+    :param dataset: the validated input.
+    :return: True when the stage was handled.
+    """
+
+
+@hookspec
+def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+    """Review the whole batch once it is rated: evidence, objections, comparisons.
+
+    Every implementation is called. The built-in ones flag rater bias, apply
+    objections with an audit trail, and place each result beside its peers,
+    each as the rules configure.
+
+    :param rules: the region's checked rule set.
+    :param results: the batch; add flags, audit entries or peer ranks.
+    :param dataset: the validated input.
+    """
+
+
+__all__ = [
+    "hookspec",
+    "kinerja_register_regions",
+    "kinerja_collect_indicators",
+    "kinerja_weigh_ratings",
+    "kinerja_assign_predikat",
+    "kinerja_give_feedback",
+    "kinerja_review_stage",
+    "kinerja_review_batch",
+]

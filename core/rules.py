@@ -1,0 +1,476 @@
+"""A region's rule set: loaded strictly, validated against the schema, checked, compiled.
+
+:func:`load_rules` is the one way in. It reports every problem in the file at once,
+each as ``file:line:col: message``, and returns a :class:`RuleSet` whose
+expressions have all passed the safety checks and are compiled once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinerja.dataset import AttributeSpec, InputSpec
+from kinerja.expr.check import (
+    ANY,
+    NUMBER,
+    STRING,
+    Checked,
+    ExprError,
+    Scope,
+    check_expression,
+    suggest,
+)
+from kinerja.expr.compile import Step, compile_expression, compile_program
+from kinerja.schemas import rules_schema_validator
+from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError, load_yaml
+
+BUILTIN_NAMES = {
+    "achievement_mean": NUMBER,
+    "indicator_count": NUMBER,
+}
+"""Names every rule set can read: the weighted mean of the employee's indicator
+achievements (weights from the ``bobot`` column) and how many indicators they have."""
+
+_TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
+_FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[fd%]?|d))?\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An outcome indicator: achievement against target, by kind."""
+
+    code: str
+    label: str
+    kind: str
+    cap: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """A rated aspect (competency or behaviour) and who rates it."""
+
+    code: str
+    label: str
+    scale: tuple[float, float]
+    groups: tuple[str, ...]
+    required_level: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RaterGroup:
+    """A rater group's weight and the number of raters it needs to count."""
+
+    name: str
+    weight: float
+    min_count: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A named rule: ``name = expr``."""
+
+    name: str
+    label: str
+    checked: Checked
+    description: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Feedback text with ``{name}`` fields, filled from the employee's values."""
+
+    text: str
+    fields: tuple[tuple[str, str, str], ...]
+    """(field as written, name, format spec)."""
+
+    def render(self, values: Mapping[str, object]) -> str:
+        """The text with every field replaced by its value (``-`` when missing)."""
+        out = self.text
+        for written, name, spec in self.fields:
+            value = values.get(name)
+            if value is None:
+                shown = "-"
+            elif spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+                shown = format(value, spec)
+            else:
+                shown = str(value)
+            out = out.replace("{" + written + "}", shown)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A ``when`` expression and what it gives: feedback text or a recommendation."""
+
+    checked: Checked
+    evaluate: Callable[[Mapping[str, object]], object]
+    template: Template
+    code: str
+    """Recommendation code, or the aspect the feedback is about (may be empty)."""
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A review stage and what marks it done."""
+
+    id: str
+    label: str
+    requires: str
+    after: str | None
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """One region's rules, checked and compiled."""
+
+    region: str
+    title: str
+    description: str
+    source_doc: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+    basis: str
+    period: str
+    inputs: dict[str, AttributeSpec]
+    indicators: dict[str, Indicator]
+    aspects: dict[str, Aspect]
+    rater_groups: dict[str, RaterGroup]
+    when_group_missing: str
+    bands: dict[str, tuple[tuple[str, float | None, float | None], ...]]
+    components: tuple[Component, ...]
+    score_weights: dict[str, float] | None
+    score: Checked
+    predikat_labels: tuple[str, ...]
+    predikat: Checked
+    feedback: tuple[Condition, ...]
+    gap_feedback: bool
+    recommendations: tuple[Condition, ...]
+    stages: tuple[Stage, ...]
+    objection_window_days: int | None
+    bias_checks: dict[str, float]
+    peer_comparison: str | None
+    path: str
+    sha256: str
+    data: dict[str, Any] = field(repr=False)
+    scope: Scope = field(repr=False)
+    program: Callable[[Mapping[str, object]], tuple[object, ...]] = field(repr=False)
+    predikat_function: Callable[[Mapping[str, object]], object] = field(repr=False)
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        """Names the compiled program returns, in order: components, then ``score``."""
+        return (*(c.name for c in self.components), "score")
+
+    def input_spec(self) -> InputSpec:
+        """What these rules expect in the input workbook."""
+        return InputSpec(
+            attributes=tuple(self.inputs.values()),
+            indicators=frozenset(self.indicators),
+            aspects={a.code: a.scale for a in self.aspects.values()},
+            groups=frozenset(self.rater_groups),
+            predikat_labels=self.predikat_labels,
+        )
+
+    def all_expressions(self) -> list[tuple[str, Checked]]:
+        """Every expression in the rules with a name for it, in file order."""
+        found = [(f"component {c.name}", c.checked) for c in self.components]
+        found.append(("score", self.score))
+        found.append(("predikat", self.predikat))
+        found += [(f"feedback {i + 1}", c.checked) for i, c in enumerate(self.feedback)]
+        found += [(f"recommendation {c.code}", c.checked) for c in self.recommendations]
+        return found
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Load, validate, check and compile a rule file.
+
+    :param path: the YAML rule file.
+    :raises RulesError: listing every problem found, each with ``file:line:col``.
+    """
+    raw = Path(path).read_bytes()
+    loaded = load_yaml(path, raw.decode("utf-8", errors="replace") if len(raw) < 2_000_000 else None)
+    problems = schema_problems(loaded)
+    if problems:
+        raise RulesError(problems)
+    builder = _Builder(loaded, hashlib.sha256(raw).hexdigest())
+    ruleset = builder.build()
+    if builder.problems:
+        raise RulesError(builder.problems)
+    assert ruleset is not None
+    return ruleset
+
+
+def schema_problems(loaded: LoadedYaml) -> list[Problem]:
+    """Every JSON Schema violation in a loaded rule file, located and in plain words."""
+    if not isinstance(loaded.data, dict):
+        return [Problem(loaded.where(()), "a rule file must be a mapping of keys to values")]
+    problems = []
+    validator = rules_schema_validator()
+    for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(map(str, e.path))):
+        path = tuple(error.absolute_path)
+        message = error.message
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = sorted(error.schema.get("properties", {}))
+            extra = [k for k in error.instance if k not in allowed]
+            for key in extra:
+                hint = suggest(key, allowed) or (
+                    f" (allowed: {', '.join(allowed)})" if allowed else ""
+                )
+                problems.append(Problem(loaded.where((*path, key)), f"unknown key {key!r}{hint}"))
+            continue
+        if error.validator == "required":
+            message = message.replace("is a required property", "is required here")
+        elif error.validator == "oneOf" and path and path[-1] == "score":
+            message = "score needs exactly one of `weights` or `expr`"
+        where = "/".join(str(p) for p in path) or "(top level)"
+        problems.append(Problem(loaded.where(path), f"{where}: {message}"))
+    return problems
+
+
+class _Builder:
+    """Turns schema-valid data into a RuleSet, collecting every semantic problem."""
+
+    def __init__(self, loaded: LoadedYaml, sha256: str):
+        self.loaded = loaded
+        self.data: dict[str, Any] = loaded.data  # type: ignore[assignment]
+        self.sha256 = sha256
+        self.problems: list[Problem] = []
+        self.lines = loaded.text.splitlines()
+
+    def problem(self, path: tuple, message: str, offset: int = 0) -> None:
+        where = self.loaded.where(path)
+        if offset:
+            line = self.lines[where.line - 1] if where.line - 1 < len(self.lines) else ""
+            quote = 1 if line[where.col - 1 : where.col] in ("'", '"') else 0
+            where = Location(where.file, where.line, where.col + quote + offset)
+        self.problems.append(Problem(where, message))
+
+    def check(self, path: tuple, source: object, scope: Scope) -> Checked | None:
+        try:
+            return check_expression(source, scope)
+        except ExprError as exc:
+            self.problem(path, exc.message, exc.offset)
+            return None
+
+    def build(self) -> RuleSet | None:
+        d = self.data
+        inputs = {
+            name: AttributeSpec(
+                name=name,
+                type=spec["type"],
+                required=spec.get("required", False),
+                minimum=spec.get("minimum"),
+                maximum=spec.get("maximum"),
+            )
+            for name, spec in d.get("inputs", {}).items()
+        }
+        indicators = {
+            code: Indicator(code, s["label"], s["kind"], float(s.get("cap", 120)), s.get("unit", ""))
+            for code, s in d.get("indicators", {}).items()
+        }
+        groups = {
+            g: RaterGroup(g, float(s["weight"]), int(s.get("min_count", 1)), s.get("label", g))
+            for g, s in d.get("rater_groups", {}).items()
+        }
+        aspects: dict[str, Aspect] = {}
+        for code, s in d.get("aspects", {}).items():
+            low, high = s["scale"]
+            if low >= high:
+                self.problem(("aspects", code, "scale"), "scale must be [lowest, highest]")
+            aspect_groups = tuple(s.get("groups", list(groups)))
+            for g in aspect_groups:
+                if g not in groups:
+                    self.problem(
+                        ("aspects", code, "groups"),
+                        f"group {g!r} is not in rater_groups; declare it with a weight",
+                    )
+            if not aspect_groups:
+                self.problem(("aspects", code), "no rater groups rate this aspect")
+            aspects[code] = Aspect(
+                code, s["label"], (float(low), float(high)), aspect_groups, s.get("required_level")
+            )
+        bands = self._bands()
+        names: dict[str, str] = dict(BUILTIN_NAMES)
+        self._declare(names, inputs, "inputs", lambda a: NUMBER if a.type == "number" else STRING)
+        self._declare(names, indicators, "indicators", lambda _: NUMBER)
+        self._declare(names, aspects, "aspects", lambda _: NUMBER)
+        scope = Scope(names, frozenset(bands))
+
+        components: list[Component] = []
+        for i, c in enumerate(d["components"]):
+            path = ("components", i, "expr")
+            if c["name"] in scope.names:
+                self.problem(("components", i, "name"), f"name {c['name']!r} is already used")
+            checked = self.check(path, c["expr"], scope)
+            scope = scope.with_names({c["name"]: checked.type if checked else ANY})
+            if checked is not None:
+                components.append(
+                    Component(
+                        c["name"],
+                        c["label"],
+                        checked,
+                        c.get("description", ""),
+                        self.loaded.where(path),
+                    )
+                )
+        score_weights = d["score"].get("weights")
+        if score_weights is not None:
+            score = self._weights_expression(score_weights, scope)
+        else:
+            score = self.check(("score", "expr"), d["score"]["expr"], scope)
+        scope = scope.with_names({"score": NUMBER})
+        predikat = self.check(("predikat", "expr"), d["predikat"]["expr"], scope)
+        labels = tuple(d["predikat"]["labels"])
+        scope = scope.with_names({"predikat": STRING})
+        feedback = self._conditions("feedback", scope, bands, code_key="aspect")
+        recommendations = self._conditions("recommendations", scope, bands, code_key="code")
+        stages = self._stages(inputs, groups)
+        if aspects and not groups:
+            self.problem(("aspects",), "aspects are rated, but no rater_groups are declared")
+        if self.problems or score is None or predikat is None:
+            return None
+        steps = [Step(c.name, c.checked) for c in components] + [Step("score", score)]
+        label = f"rules:{d['region']}"
+        return RuleSet(
+            region=d["region"],
+            title=d["title"],
+            description=d.get("description", ""),
+            source_doc=d.get("source", ""),
+            version=str(d["version"]),
+            valid_from=d["valid_from"],
+            valid_to=d.get("valid_to"),
+            basis=d["basis"],
+            period=d["period"],
+            inputs=inputs,
+            indicators=indicators,
+            aspects=aspects,
+            rater_groups=groups,
+            when_group_missing=d.get("when_group_missing", "renormalise"),
+            bands=bands,
+            components=tuple(components),
+            score_weights=score_weights,
+            score=score,
+            predikat_labels=labels,
+            predikat=predikat,
+            feedback=feedback,
+            gap_feedback=bool(d.get("gap_feedback", False)),
+            recommendations=recommendations,
+            stages=stages,
+            objection_window_days=(d.get("objections") or {}).get("window_days"),
+            bias_checks=dict(d.get("bias_checks", {})),
+            peer_comparison=(d.get("peer_comparison") or {}).get("by"),
+            path=self.loaded.file,
+            sha256=self.sha256,
+            data=d,
+            scope=scope,
+            program=compile_program(steps, bands, label=label),
+            predikat_function=compile_expression(predikat, bands, label=label + ":predikat"),
+        )
+
+    def _declare(
+        self,
+        names: dict[str, str],
+        entries: Mapping[str, Any],
+        section: str,
+        typer: Callable[[Any], str],
+    ) -> None:
+        for key, entry in entries.items():
+            if key in names:
+                self.problem((section, key), f"name {key!r} is declared twice (also as an input, indicator, aspect or built-in name)")
+            names[key] = typer(entry)
+
+    def _bands(self) -> dict[str, tuple[tuple[str, float | None, float | None], ...]]:
+        bands: dict[str, tuple[tuple[str, float | None, float | None], ...]] = {}
+        for table, rows in self.data.get("bands", {}).items():
+            parsed = []
+            for i, row in enumerate(rows):
+                low, high = row.get("min"), row.get("max")
+                if low is not None and high is not None and low >= high:
+                    self.problem(("bands", table, i), f"band {row['label']!r}: min must be below max")
+                parsed.append((row["label"], low, high))
+            bands[table] = tuple(parsed)
+        return bands
+
+    def _weights_expression(self, weights: Mapping[str, float], scope: Scope) -> Checked | None:
+        for name in weights:
+            if name not in {c["name"] for c in self.data["components"]}:
+                hint = suggest(name, [c["name"] for c in self.data["components"]])
+                self.problem(("score", "weights", name), f"unknown component {name!r}{hint}")
+        total = sum(weights.values())
+        if abs(total - 1) > 1e-9:
+            self.problem(("score", "weights"), f"weights sum to {total:g}; they must sum to 1")
+        if self.problems:
+            return None
+        names = ", ".join(weights)
+        values = ", ".join(repr(float(w)) for w in weights.values())
+        return self.check(("score", "weights"), f"wmean([{names}], [{values}])", scope)
+
+    def _conditions(
+        self, section: str, scope: Scope, bands: Mapping[str, Any], code_key: str
+    ) -> tuple[Condition, ...]:
+        found = []
+        for i, entry in enumerate(self.data.get(section, [])):
+            checked = self.check((section, i, "when"), entry["when"], scope)
+            template = self._template((section, i, "text"), entry["text"], scope)
+            code = entry.get(code_key, "")
+            if section == "feedback" and code and code not in self.data.get("aspects", {}):
+                self.problem((section, i, "aspect"), f"unknown aspect {code!r}")
+            if checked is None or template is None:
+                continue
+            evaluate = compile_expression(checked, bands, label=f"{section}[{i}]")
+            found.append(Condition(checked, evaluate, template, code, self.loaded.where((section, i))))
+        return tuple(found)
+
+    def _template(self, path: tuple, text: str, scope: Scope) -> Template | None:
+        fields = []
+        ok = True
+        for match in _TEMPLATE_FIELD.finditer(text):
+            written = match.group(1)
+            parsed = _FIELD_SYNTAX.match(written)
+            if not parsed:
+                self.problem(path, f"field {{{written}}} must be {{name}} or {{name:.1f}}")
+                ok = False
+                continue
+            name, spec = parsed.group(1), parsed.group(2) or ""
+            if name not in scope.names:
+                self.problem(path, f"unknown name {name!r} in text{suggest(name, sorted(scope.names))}")
+                ok = False
+                continue
+            fields.append((written, name, spec))
+        return Template(text, tuple(fields)) if ok else None
+
+    def _stages(
+        self, inputs: Mapping[str, AttributeSpec], groups: Mapping[str, RaterGroup]
+    ) -> tuple[Stage, ...]:
+        stages: list[Stage] = []
+        seen: set[str] = set()
+        for i, s in enumerate(self.data.get("stages", [])):
+            if s["id"] in seen:
+                self.problem(("stages", i, "id"), f"stage {s['id']!r} is declared twice")
+            requires = s["requires"]
+            kind, _, what = requires.partition(":")
+            if kind == "input" and what not in inputs:
+                self.problem(("stages", i, "requires"), f"input {what!r} is not declared in inputs")
+            if kind == "ratings" and what not in groups:
+                self.problem(("stages", i, "requires"), f"group {what!r} is not in rater_groups")
+            after = s.get("after")
+            if after is not None and after not in seen:
+                self.problem(
+                    ("stages", i, "after"), f"stage {after!r} must be declared before this one"
+                )
+            seen.add(s["id"])
+            stages.append(Stage(s["id"], s["label"], requires, after))
+        return tuple(stages)
+
+
+__all__ = ["RuleSet", "load_rules", "schema_problems"]

@@ -1,0 +1,20 @@
+"""The Asemrowo region: outcome-based: achievement against targets, not attendance.
+
+Everything this region requires is said in ``rules.yaml`` beside this file;
+this module only registers it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kinerja import hookimpl
+from kinerja.regions import RegionSpec
+
+RULES = Path(__file__).with_name("rules.yaml")
+
+
+@hookimpl
+def kinerja_register_regions() -> list[RegionSpec]:
+    """Register the Asemrowo region and its rule file."""
+    return [RegionSpec("asemrowo", RULES, "outcome-based: achievement against targets, not attendance")]
