@@ -70,6 +70,8 @@ class RaterGroup:
     weight: float
     min_count: int
     label: str
+    when_missing: str
+    """``renormalise`` or ``incomplete``: what happens when the group is missing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +280,15 @@ class _Builder:
             code: Indicator(code, s["label"], s["kind"], float(s.get("cap", 120)), s.get("unit", ""))
             for code, s in d.get("indicators", {}).items()
         }
+        default_missing = d.get("when_group_missing", "renormalise")
         groups = {
-            g: RaterGroup(g, float(s["weight"]), int(s.get("min_count", 1)), s.get("label", g))
+            g: RaterGroup(
+                g,
+                float(s["weight"]),
+                int(s.get("min_count", 1)),
+                s.get("label", g),
+                s.get("when_missing", default_missing),
+            )
             for g, s in d.get("rater_groups", {}).items()
         }
         aspects: dict[str, Aspect] = {}

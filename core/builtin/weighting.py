@@ -13,8 +13,8 @@ def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> Aspec
     """Combine one aspect's ratings: mean per group, then the weighted mean of groups.
 
     A group with fewer distinct raters than its ``min_count`` counts as missing.
-    The remaining groups' weights are rescaled to sum to 1; under
-    ``when_group_missing: incomplete`` the aspect is also marked incomplete.
+    The remaining groups' weights are rescaled to sum to 1; when a missing group's
+    ``when_missing`` is ``incomplete`` the aspect is also marked incomplete.
     """
     by_group: dict[str, list[Rating]] = defaultdict(list)
     for rating in ratings:
@@ -40,7 +40,7 @@ def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> Aspec
             g.effective_weight = g.weight / total
         score = sum(g.effective_weight * g.mean for g in used if g.mean is not None)
     missing = [g for g in groups if g.status != "used" and g.weight > 0]
-    complete = not (missing and rules.when_group_missing == "incomplete")
+    complete = not any(rules.rater_groups[g.group].when_missing == "incomplete" for g in missing)
     notes = [
         f"{r.kelompok} {r.penilai_nip}: {r.catatan}".strip() for r in ratings if r.catatan
     ]
