@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pluggy
 
 from kinerja import __version__
-from kinerja.expr.compile import explain_failure
+from kinerja.expr.compile import Failed, compile_expression, explain_failure
 from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput
 from kinerja.regions import Collected
 from kinerja.rules import RuleSet
@@ -68,7 +68,9 @@ def appraise(
         hook.kinerja_review_stage(rules=rules, stage=stage, results=appraised, dataset=dataset)
     hook.kinerja_review_batch(rules=rules, results=appraised, dataset=dataset)
 
-    employee_rejects = sum(1 for r in rejects if r.sheet == "pegawai")
+    # Whole-file problems (row 0, e.g. no pegawai sheet) are no employee: leave them out,
+    # so that employees_in = appraised + rejected_employees.
+    employee_rejects = sum(1 for r in rejects if r.sheet == "pegawai" and r.row > 0)
     info = RunInfo(
         region=rules.region,
         rules_version=rules.version,
@@ -110,19 +112,17 @@ def _evaluate(
     progress: Progress | None,
 ) -> list[Result]:
     """Run the compiled components and score; failures become rejects with reasons."""
-    program = rules.program
+    batch = rules.program.batch
     names = rules.step_names
     components = rules.components
     appraised: list[Result] = []
     for start in range(0, len(results), CHUNK):
-        for result in results[start : start + CHUNK]:
+        chunk = results[start : start + CHUNK]
+        for result, outputs in zip(chunk, batch([r.values for r in chunk]), strict=True):
             values = result.values
-            try:
-                outputs = program(values)
-            except Exception as exc:  # noqa: BLE001 - reported per employee, batch goes on
-                rejects.append(
-                    Reject("pegawai", source_row[result.nip], result.nip, _why(rules, values, exc))
-                )
+            if isinstance(outputs, Failed):
+                reason = _why(rules, values, outputs.error)
+                rejects.append(Reject("pegawai", source_row[result.nip], result.nip, reason))
                 continue
             values.update(zip(names, outputs, strict=True))
             result.score = values["score"]  # type: ignore[assignment]
@@ -138,17 +138,16 @@ def _evaluate(
             ]
             appraised.append(result)
         if progress is not None:
-            progress(min(CHUNK, len(results) - start))
+            progress(len(chunk))
     return appraised
 
 
 def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
     """Find the first expression that fails on ``values`` and explain it in words."""
     partial = dict(values)
-    from kinerja.expr.compile import compile_expression
-
     for name, checked in [(c.name, c.checked) for c in rules.components] + [
-        ("score", rules.score)
+        ("score", rules.score),
+        ("predikat", rules.predikat),
     ]:
         try:
             partial[name] = compile_expression(checked, rules.bands)(partial)

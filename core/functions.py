@@ -13,10 +13,9 @@ Conventions shared by every function here:
   value through as ``None``; aggregates (``mean``, ``total``, ``min``, ...)
   skip it.
 * Numbers are ``int`` or ``float`` (``bool`` is not a number here; NaN and
-  infinity are refused). Arithmetic is done exactly on the decimal value the
-  number prints as (``0.57`` is treated as 57/100, not as the nearest binary
-  float), so results match a hand computation and only the final result is
-  rounded to a float.
+  infinity are refused). Arithmetic is float arithmetic, fast enough for
+  millions of rows; results are tidied to :data:`DECIMALS` places so that a
+  hand computation (``0.76 x 100 = 76``) lands in the same band.
 * List arguments are tuples or lists, at most :data:`MAX_ITEMS` items. No
   function mutates its arguments or returns a mutable list.
 
@@ -31,7 +30,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from fractions import Fraction
 from typing import TypeVar
 
 __all__ = [
@@ -67,7 +65,12 @@ __all__ = [
     "wmean",
 ]
 
+DECIMALS = 9
+"""Results are tidied to this many decimal places (see :func:`_to_float`)."""
+
 MAX_ITEMS = 10_000
+_NUM = (int, float)
+_SEQ = (tuple, list)
 """The most items any list argument (or run of variadic values) may hold."""
 
 TYPES = frozenset({"number", "string", "bool", "list", "any"})
@@ -243,20 +246,21 @@ def _optional_number(fn: str, what: str, value: object) -> int | float | None:
     return None if value is None else _number(fn, what, value)
 
 
-def _exact(value: int | float) -> Fraction:
-    """The exact rational value of a number as it prints (``0.1`` -> 1/10)."""
-    if isinstance(value, int):
-        return Fraction(value)
-    return Fraction(repr(value))
+def _exact(value: int | float) -> float:
+    """A number as a float, for arithmetic (results are tidied by :func:`_to_float`)."""
+    return float(value)
 
 
-def _to_float(fn: str, value: Fraction) -> float:
-    """Convert an exact result to float, refusing results too large for a float."""
-    try:
-        return float(value)
-    except OverflowError:
+def _to_float(fn: str, value: float) -> float:
+    """A float result tidied to 9 decimals, refusing infinities.
+
+    Tidying removes binary-float noise (``0.76 * 100`` gives 76, not 76.00000000000001),
+    so a result computed by hand lands in the same band as the engine's.
+    """
+    if value - value != 0:  # inf or nan
         raise FunctionError(f"{fn}: the result is too large to represent; "
-                            f"check the inputs for a misplaced decimal point") from None
+                            f"check the inputs for a misplaced decimal point")
+    return round(value, DECIMALS)
 
 
 def _items(fn: str, what: str, value: object) -> tuple[object, ...]:
@@ -294,7 +298,7 @@ def _present_numbers(fn: str, values: tuple[object, ...]) -> list[int | float]:
     return present
 
 
-def _positive_cap(fn: str, cap: object) -> Fraction:
+def _positive_cap(fn: str, cap: object) -> float:
     """Validate the ``cap`` argument of the achievement functions."""
     number = _number(fn, "cap", cap)
     if number <= 0:
@@ -303,9 +307,15 @@ def _positive_cap(fn: str, cap: object) -> Fraction:
     return _exact(number)
 
 
-def _bounded(value: Fraction, cap: Fraction) -> Fraction:
+def _capped(fn: str, value: float, cap: float) -> float:
+    """An achievement clamped to ``[0, cap]``: the cap itself as given, else tidied."""
+    bounded = _bounded(value, cap)
+    return bounded if bounded == cap else _to_float(fn, bounded)
+
+
+def _bounded(value: float, cap: float) -> float:
     """Clamp an achievement percentage to ``[0, cap]``."""
-    return min(cap, max(Fraction(0), value))
+    return min(cap, max(0.0, value))
 
 
 # --------------------------------------------------------------------------- achievement
@@ -326,6 +336,13 @@ def _bounded(value: Fraction, cap: Fraction) -> Fraction:
 )
 def achievement(realised: object, target: object, cap: object = 120) -> float:
     """Return realised / target x 100 clamped to ``[0, cap]`` (higher is better)."""
+    if (
+        type(realised) in _NUM and type(target) in _NUM and type(cap) in _NUM
+        and target > 0 and cap > 0
+    ):  # fast path
+        value = realised * 100 / target
+        if value - value == 0:
+            return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
     fn = "achievement"
     r = _number(fn, "realised value", realised)
     t = _number(fn, "target value", target)
@@ -333,7 +350,7 @@ def achievement(realised: object, target: object, cap: object = 120) -> float:
     if t <= 0:
         raise FunctionError(f"{fn}: target must be above zero, got {_show(t)}; "
                             f"set a positive target for this indicator")
-    return _to_float(fn, _bounded(_exact(r) * 100 / _exact(t), limit))
+    return _capped(fn, _exact(r) * 100 / _exact(t), limit)
 
 
 @register(
@@ -351,6 +368,13 @@ def achievement(realised: object, target: object, cap: object = 120) -> float:
 )
 def achievement_inverse(realised: object, target: object, cap: object = 120) -> float:
     """Return (1 + (1 - realised / target)) x 100 clamped to ``[0, cap]`` (lower is better)."""
+    if (
+        type(realised) in _NUM and type(target) in _NUM and type(cap) in _NUM
+        and target > 0 and cap > 0
+    ):  # fast path
+        value = (2 - realised / target) * 100
+        if value - value == 0:
+            return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
     fn = "achievement_inverse"
     r = _number(fn, "realised value", realised)
     t = _number(fn, "target value", target)
@@ -359,7 +383,7 @@ def achievement_inverse(realised: object, target: object, cap: object = 120) -> 
         raise FunctionError(f"{fn}: target must be above zero, got {_show(t)}; "
                             f"set a positive target for this indicator")
     value = (1 + (1 - _exact(r) / _exact(t))) * 100
-    return _to_float(fn, _bounded(value, limit))
+    return _capped(fn, value, limit)
 
 
 @register(
@@ -390,12 +414,12 @@ def achievement_range(realised: object, low: object, high: object, cap: object =
         raise FunctionError(f"{fn}: the range must lie above zero (low >= 0, high > 0), "
                             f"got [{_show(lo)}, {_show(hi)}]")
     if lo <= r <= hi:
-        value = Fraction(100)
+        value = 100.0
     elif r > hi:
         value = _exact(r) * 100 / _exact(hi)
     else:  # r < lo, and lo > r means lo > 0 unless r is negative
-        value = Fraction(0) if lo == 0 else _exact(r) * 100 / _exact(lo)
-    return _to_float(fn, _bounded(value, limit))
+        value = 0.0 if lo == 0 else _exact(r) * 100 / _exact(lo)
+    return _capped(fn, value, limit)
 
 
 # --------------------------------------------------------------------------- aggregates
@@ -412,10 +436,25 @@ def achievement_range(realised: object, low: object, high: object, cap: object =
 )
 def mean(*values: object) -> float | None:
     """Return the mean of the non-None values (``mean(a, b, ...)`` or ``mean(list)``)."""
+    items = values[0] if len(values) == 1 and type(values[0]) in _SEQ else values
+    if len(items) <= MAX_ITEMS:  # fast path: plain numbers and None
+        acc, n = 0.0, 0
+        for v in items:
+            if type(v) in _NUM:
+                acc += v
+                n += 1
+            elif v is not None:
+                break
+        else:
+            if n == 0:
+                return None
+            result = acc / n
+            if result - result == 0:
+                return round(result, DECIMALS)
     present = _present_numbers("mean", values)
     if not present:
         return None
-    return _to_float("mean", sum((_exact(v) for v in present), Fraction(0)) / len(present))
+    return _to_float("mean", math.fsum(present) / len(present))
 
 
 _MISSING_MODES = ("renormalise", "zero", "incomplete")
@@ -438,6 +477,27 @@ _MISSING_MODES = ("renormalise", "zero", "incomplete")
 )
 def wmean(values: object, weights: object, missing: object = "renormalise") -> float | None:
     """Return the weighted mean of ``values`` under the ``missing`` policy."""
+    if (
+        missing == "renormalise"
+        and type(values) in _SEQ
+        and type(weights) in _SEQ
+        and len(values) == len(weights) <= MAX_ITEMS
+    ):  # fast path: numbers or None, non-negative numeric weights
+        num = den = 0.0
+        for v, w in zip(values, weights):  # noqa: B905 - lengths checked above
+            if type(w) not in _NUM or w < 0:
+                break
+            if v is None:
+                continue
+            if type(v) not in _NUM:
+                break
+            num += v * w
+            den += w
+        else:
+            if den > 0:
+                result = num / den
+                if result - result == 0:
+                    return round(result, DECIMALS)
     fn = "wmean"
     vals = _items(fn, "values", values)
     wts = _items(fn, "weights", weights)
@@ -447,7 +507,7 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
     if len(vals) != len(wts):
         raise FunctionError(f"{fn}: {len(vals)} values but {len(wts)} weights; "
                             f"give exactly one weight per value")
-    exact_weights: list[Fraction] = []
+    exact_weights: list[float] = []
     for position, weight in enumerate(wts, start=1):
         w = _number(fn, f"weight {position}", weight)
         if w < 0:
@@ -456,8 +516,8 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
         exact_weights.append(_exact(w))
     if not any(exact_weights):
         raise FunctionError(f"{fn}: all weights are zero; give at least one positive weight")
-    numerator = Fraction(0)
-    denominator = Fraction(0)
+    numerator = 0.0
+    denominator = 0.0
     for position, (value, w) in enumerate(zip(vals, exact_weights, strict=True), start=1):
         if value is None:
             if missing == "incomplete":
@@ -488,7 +548,7 @@ def total(*values: object) -> int | float:
     present = _present_numbers("total", values)
     if all(isinstance(v, int) for v in present):
         return sum(present)  # type: ignore[arg-type]
-    return _to_float("total", sum((_exact(v) for v in present), Fraction(0)))
+    return _to_float("total", math.fsum(present))
 
 
 @register(
@@ -715,6 +775,9 @@ def _rating(fn: str, what: str, label: object) -> str:
 )
 def predikat_matrix(hasil: object, perilaku: object) -> str:
     """Return the PermenPANRB 6/2022 predikat for a (hasil kerja, perilaku kerja) pair."""
+    found = _PREDIKAT.get((hasil, perilaku))  # fast path: exact long labels
+    if found is not None:
+        return found
     fn = "predikat_matrix"
     return _PREDIKAT[(_rating(fn, "hasil kerja", hasil), _rating(fn, "perilaku kerja", perilaku))]
 
@@ -750,7 +813,7 @@ def pp46_time_cost(realised: object, target: object) -> float:
         raise FunctionError(f"{fn}: realised value cannot be negative, got {_show(r)}")
     big_r, big_t = _exact(r), _exact(t)
     efficiency = 100 - big_r / big_t * 100
-    score = (Fraction(176, 100) * big_t - big_r) / big_t * 100
+    score = (1.76 * big_t - big_r) / big_t * 100
     if efficiency > 24:
         score = 76 - (score - 100)
     return _to_float(fn, score)
@@ -781,7 +844,7 @@ def pp46_skp(quantity: object, quality: object, time: object, cost: object = Non
     c = _optional_number(fn, "cost score", cost)
     if c is not None:
         aspects.append(c)
-    return _to_float(fn, sum((_exact(a) for a in aspects), Fraction(0)) / len(aspects))
+    return _to_float(fn, math.fsum(aspects) / len(aspects))
 
 
 # --------------------------------------------------------------------------- IKM
@@ -806,7 +869,7 @@ def ikm(nrr_values: object, element_weight: object = None) -> float:
     items = _items(fn, "NRR values", nrr_values)
     if not items:
         raise FunctionError(f"{fn}: no NRR values given; give one mean score per service element")
-    nrrs: list[Fraction] = []
+    nrrs: list[float] = []
     for position, value in enumerate(items, start=1):
         nrr = _number(fn, f"NRR of element {position}", value)
         if not 1 <= nrr <= 4:
@@ -815,11 +878,11 @@ def ikm(nrr_values: object, element_weight: object = None) -> float:
         nrrs.append(_exact(nrr))
     weight = _optional_number(fn, "element weight", element_weight)
     if weight is None:
-        return _to_float(fn, sum(nrrs, Fraction(0)) / len(nrrs) * 25)
+        return _to_float(fn, math.fsum(nrrs) / len(nrrs) * 25)
     if weight <= 0:
         raise FunctionError(f"{fn}: element weight must be above zero, got {_show(weight)}; "
                             f"the regulation uses 0.11")
-    return _to_float(fn, sum(nrrs, Fraction(0)) * _exact(weight) * 25)
+    return _to_float(fn, math.fsum(nrrs) * _exact(weight) * 25)
 
 
 # (lowest value, grade), highest first; values are compared after rounding to 2 decimals.
@@ -866,6 +929,20 @@ def ikm_grade(ikm_value: object) -> str:
 )
 def jpm(levels: object, required: object, cap: object = False) -> float:
     """Return the job-person match percentage."""
+    if (
+        type(levels) in _SEQ and type(required) in _SEQ and type(cap) is bool
+        and 0 < len(levels) == len(required) <= MAX_ITEMS
+    ):  # fast path: plain non-negative levels, positive requirements
+        acc = 0.0
+        for level, standard in zip(levels, required):  # noqa: B905 - lengths checked
+            if type(level) not in _NUM or type(standard) not in _NUM or level < 0 or standard <= 0:
+                break
+            ratio = level / standard
+            acc += 1.0 if cap and ratio > 1 else ratio
+        else:
+            result = 100 * acc / len(levels)
+            if result - result == 0:
+                return round(result, DECIMALS)
     fn = "jpm"
     have = _items(fn, "levels", levels)
     need = _items(fn, "required levels", required)
@@ -876,7 +953,7 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
                             f"give one level per required competency")
     if not have:
         raise FunctionError(f"{fn}: no competencies given")
-    ratios: list[Fraction] = []
+    ratios: list[float] = []
     for position, (level, standard) in enumerate(zip(have, need, strict=True), start=1):
         lv = _number(fn, f"level of competency {position}", level)
         rq = _number(fn, f"required level of competency {position}", standard)
@@ -887,8 +964,8 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
             raise FunctionError(f"{fn}: level of competency {position} cannot be negative, "
                                 f"got {_show(lv)}")
         ratio = _exact(lv) / _exact(rq)
-        ratios.append(min(ratio, Fraction(1)) if cap else ratio)
-    return _to_float(fn, 100 * sum(ratios, Fraction(0)) / len(ratios))
+        ratios.append(min(ratio, 1.0) if cap else ratio)
+    return _to_float(fn, 100 * math.fsum(ratios) / len(ratios))
 
 
 @register(
@@ -902,7 +979,7 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
 )
 def jpm_band(jpm_value: object) -> str:
     """Return the band label of a JPM percentage."""
-    v = _number("jpm_band", "JPM value", jpm_value)
+    v = jpm_value if type(jpm_value) in _NUM else _number("jpm_band", "JPM value", jpm_value)
     if v >= 90:
         return "optimal"
     if v >= 78:

@@ -25,7 +25,7 @@ from kinerja.expr.check import (
     check_expression,
     suggest,
 )
-from kinerja.expr.compile import Step, compile_expression, compile_program
+from kinerja.expr.compile import Program, Step, compile_expression, compile_program
 from kinerja.schemas import rules_schema_validator
 from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError, load_yaml
 
@@ -165,13 +165,13 @@ class RuleSet:
     sha256: str
     data: dict[str, Any] = field(repr=False)
     scope: Scope = field(repr=False)
-    program: Callable[[Mapping[str, object]], tuple[object, ...]] = field(repr=False)
-    predikat_function: Callable[[Mapping[str, object]], object] = field(repr=False)
+    program: Program = field(repr=False)
+    """Computes every component, the score and the predikat: per row or per batch."""
 
     @property
     def step_names(self) -> tuple[str, ...]:
-        """Names the compiled program returns, in order: components, then ``score``."""
-        return (*(c.name for c in self.components), "score")
+        """Names the compiled program returns, in order: components, ``score``, ``predikat``."""
+        return (*(c.name for c in self.components), "score", "predikat")
 
     def input_spec(self) -> InputSpec:
         """What these rules expect in the input workbook."""
@@ -228,7 +228,7 @@ def schema_problems(loaded: LoadedYaml) -> list[Problem]:
                 hint = suggest(key, allowed) or (
                     f" (allowed: {', '.join(allowed)})" if allowed else ""
                 )
-                problems.append(Problem(loaded.where((*path, key)), f"unknown key {key!r}{hint}"))
+                problems.append(Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}"))
             continue
         if error.validator == "required":
             message = message.replace("is a required property", "is required here")
@@ -348,7 +348,8 @@ class _Builder:
             self.problem(("aspects",), "aspects are rated, but no rater_groups are declared")
         if self.problems or score is None or predikat is None:
             return None
-        steps = [Step(c.name, c.checked) for c in components] + [Step("score", score)]
+        steps = [Step(c.name, c.checked) for c in components]
+        steps += [Step("score", score), Step("predikat", predikat)]
         label = f"rules:{d['region']}"
         return RuleSet(
             region=d["region"],
@@ -383,7 +384,6 @@ class _Builder:
             data=d,
             scope=scope,
             program=compile_program(steps, bands, label=label),
-            predikat_function=compile_expression(predikat, bands, label=label + ":predikat"),
         )
 
     def _declare(
@@ -415,6 +415,12 @@ class _Builder:
             if name not in {c["name"] for c in self.data["components"]}:
                 hint = suggest(name, [c["name"] for c in self.data["components"]])
                 self.problem(("score", "weights", name), f"unknown component {name!r}{hint}")
+        for name in weights:
+            kind = scope.names.get(name)
+            if kind not in (None, NUMBER, ANY):
+                self.problem(
+                    ("score", "weights", name), f"component {name!r} is {kind}, not a number"
+                )
         total = sum(weights.values())
         if abs(total - 1) > 1e-9:
             self.problem(("score", "weights"), f"weights sum to {total:g}; they must sum to 1")

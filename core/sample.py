@@ -225,6 +225,8 @@ def _objections(
         filed = received + timedelta(days=rng.choice((3, 7, 12, 20)))
         decider = supervisor.get(person["atasan_nip"]) or person["atasan_nip"]
         change = rng.random() < 0.5
+        if decider is None:
+            continue  # the head of the organisation: nobody in the data decides an objection
         rows.append(
             {
                 "nip": person["nip"],

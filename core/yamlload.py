@@ -16,7 +16,7 @@ and expands alias bombs. This loader:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -72,6 +72,8 @@ class LoadedYaml:
     marks: dict[Path_, Location]
     file: str
     text: str
+    keys: dict[Path_, Location] = field(default_factory=dict)
+    """The location of each mapping key, by the path of its value."""
 
     def where(self, path: Path_) -> Location:
         """The location of the value at ``path``, or of its nearest parent that has one."""
@@ -79,6 +81,10 @@ class LoadedYaml:
         while path not in self.marks and path:
             path = path[:-1]
         return self.marks.get(path, Location(self.file, 1, 1))
+
+    def where_key(self, path: Path_) -> Location:
+        """The location of the key naming the value at ``path`` (else :meth:`where`)."""
+        return self.keys.get(tuple(path)) or self.where(path)
 
 
 class _StrictResolver(yaml.resolver.BaseResolver):
@@ -182,10 +188,11 @@ def load_yaml(path: str | Path, text: str | None = None) -> LoadedYaml:
     marks: dict[Path_, Location] = {}
     if node is None:
         return LoadedYaml(None, marks, file, text)
-    data = _build(node, (), file, marks, problems, set())
+    keys: dict[Path_, Location] = {}
+    data = _build(node, (), file, marks, problems, set(), keys)
     if problems:
         raise RulesError(problems)
-    return LoadedYaml(data, marks, file, text)
+    return LoadedYaml(data, marks, file, text, keys)
 
 
 def _build(
@@ -195,6 +202,7 @@ def _build(
     marks: dict[Path_, Location],
     problems: list[Problem],
     seen: set[int],
+    keys: dict[Path_, Location],
 ) -> object:
     if id(node) in seen:  # an alias: already reported, never expanded
         return None
@@ -204,7 +212,8 @@ def _build(
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(child, (*path, i), file, marks, problems, seen) for i, child in enumerate(node.value)
+            _build(child, (*path, i), file, marks, problems, seen, keys)
+            for i, child in enumerate(node.value)
         ]
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
@@ -228,8 +237,8 @@ def _build(
                     )
                 )
                 continue
-            first_seen[key] = _loc(file, key_node.start_mark)
-            result[key] = _build(value_node, (*path, key), file, marks, problems, seen)
+            first_seen[key] = keys[(*path, key)] = _loc(file, key_node.start_mark)
+            result[key] = _build(value_node, (*path, key), file, marks, problems, seen, keys)
         return result
     problems.append(Problem(_loc(file, node.start_mark), "unsupported YAML node"))
     return None

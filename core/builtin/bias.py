@@ -41,14 +41,19 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
     means = rater_means(rules, all_ratings)
 
     if "leniency" in checks:
+        # Self-raters each rate only themselves, so comparing them measures the employees,
+        # not the raters; self-ratings are checked by ``self_inflation`` instead.
         group_means: dict[str, list[float]] = defaultdict(list)
         for (group, _), value in means.items():
-            group_means[group].append(value)
+            if group != "self":
+                group_means[group].append(value)
         limit = checks["leniency"] / span
         lenient = {
             key: value - fmean(group_means[key[0]])
             for key, value in means.items()
-            if len(group_means[key[0]]) > 1 and value - fmean(group_means[key[0]]) > limit
+            if key[0] != "self"
+            and len(group_means[key[0]]) > 1
+            and value - fmean(group_means[key[0]]) > limit
         }
         for rating in all_ratings:
             key = (rating.kelompok, rating.penilai_nip)

@@ -1,4 +1,4 @@
-"""Default final rating: the rules' ``predikat.expr`` on each result's values."""
+"""Default final rating: the rules' ``predikat.expr``, computed with the score."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from kinerja.rules import RuleSet
 
 @hookimpl(trylast=True)
 def kinerja_assign_predikat(rules: RuleSet, results: list[Result]) -> list[str | None]:
-    """The predikat from the rules' expression (a band lookup or the national matrix)."""
-    evaluate = rules.predikat_function
+    """The predikat from the rules' ``predikat.expr`` (a band lookup or the national matrix).
+
+    The compiled rules evaluate it together with the score, so this only reads it.
+    """
     labels = []
     for result in results:
-        value = evaluate(result.values)
+        value = result.values.get("predikat")
         labels.append(None if value is None else str(value))
     return labels

@@ -32,6 +32,8 @@ MAX_NODES = 500
 MAX_INT = 10**15
 MAX_STR = 500
 MAX_LIST = 100
+MAX_EXPONENT = 64
+MAX_SHIFT = 64
 
 NUMBER, STRING, BOOL, LIST, ANY, NONE = "number", "string", "bool", "list", "any", "none"
 
@@ -159,6 +161,18 @@ class _Literals(ast.NodeTransformer):
         return node
 
 
+def _literal_number(node: ast.AST) -> int | float | None:
+    """The value of a number written out (``65``, ``-65``), else None: checked at run time."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        if not isinstance(node.value, bool):
+            return sign * node.value
+    return None
+
+
 class _Checker:
     def __init__(self, scope: Scope):
         self.scope = scope
@@ -233,6 +247,13 @@ class _Checker:
             raise self.fail(node, "repeating text with * is not allowed")
         if STRING in (left, right):
             raise self.fail(node, f"cannot use {op} on text")
+        amount = _literal_number(node.right)
+        if op == "**" and amount is not None and abs(amount) > MAX_EXPONENT:
+            message = f"exponent {amount} is above the limit of {MAX_EXPONENT}"
+            raise self.fail(node.right, message)
+        if op in ("<<", ">>") and amount is not None and not 0 <= amount <= MAX_SHIFT:
+            message = f"shift amount must be a whole number from 0 to {MAX_SHIFT}"
+            raise self.fail(node.right, message)
         if ANY in (left, right) or NONE in (left, right):
             return ANY if op in ("+", "*", "%") else NUMBER
         return NUMBER

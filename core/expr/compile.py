@@ -13,12 +13,10 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kinerja.expr.check import NUMBER, Checked
-from kinerja.functions import FUNCTIONS, FunctionError, band_lookup
+from kinerja.expr.check import MAX_EXPONENT, MAX_SHIFT, NUMBER, Checked
+from kinerja.functions import DECIMALS, FUNCTIONS, FunctionError, band_lookup
 
-MAX_EXPONENT = 64
 MAX_INT_BITS = 4096
-MAX_SHIFT = 64
 MAX_TEXT = 10_000
 
 
@@ -92,8 +90,9 @@ def _is_number(node: ast.AST) -> bool:
 class _Rewriter(ast.NodeTransformer):
     """Rewrite a checked tree into guarded, locally-bound Python."""
 
-    def __init__(self, local: Mapping[str, str]):
+    def __init__(self, local: Mapping[str, str], helpers: dict[tuple, str] | None = None):
         self.local = local
+        self.helpers: dict[tuple, str] = {} if helpers is None else helpers
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         return ast.copy_location(ast.Name(id=self.local[node.id], ctx=ast.Load()), node)
@@ -128,10 +127,107 @@ class _Rewriter(ast.NodeTransformer):
             return ast.copy_location(
                 ast.Call(func=func, args=[self.visit(node.args[0])], keywords=[]), node
             )
+        intrinsic = self._intrinsic(node)
+        if intrinsic is not None:
+            return ast.copy_location(intrinsic, node)
         func = ast.Name(id="_f_" + name, ctx=ast.Load())
         args = [self.visit(a) for a in node.args]
         keywords = [ast.keyword(arg=k.arg, value=self.visit(k.value)) for k in node.keywords]
         return ast.copy_location(ast.Call(func=func, args=args, keywords=keywords), node)
+
+
+    def _intrinsic(self, node: ast.Call) -> ast.AST | None:
+        """Fast equivalents for the commonest calls; they fall back to the library.
+
+        ``mean(a, b, ...)`` of numbers and ``wmean([a, b], [0.6, 0.4])`` with constant
+        weights become plain arithmetic; when a value is missing (None) or not a
+        number, the library function runs instead and gives its usual result or error.
+        """
+        assert isinstance(node.func, ast.Name)
+        name, args = node.func.id, node.args
+        if node.keywords:
+            return None
+        if name == "mean" and args and not any(
+            getattr(a, "kinerja_type", None) == "list" or isinstance(a, (ast.List, ast.Tuple))
+            for a in args
+        ):
+            helper = self.helper("mean", len(args), ())
+        elif (
+            name == "wmean"
+            and len(args) == 2
+            and isinstance(args[0], (ast.List, ast.Tuple))
+            and isinstance(args[1], (ast.List, ast.Tuple))
+            and len(args[0].elts) == len(args[1].elts) > 0
+            and all(
+                isinstance(w, ast.Constant)
+                and type(w.value) in (int, float)
+                and w.value >= 0
+                for w in args[1].elts
+            )
+            and sum(w.value for w in args[1].elts) > 0  # type: ignore[attr-defined]
+        ):
+            weights = tuple(w.value for w in args[1].elts)  # type: ignore[attr-defined]
+            if len(weights) == 1:  # the weighted mean of one value is the value
+                return self.visit(args[0].elts[0])
+            helper = self.helper("wmean", len(weights), weights)
+            args = list(args[0].elts)
+        elif (
+            name == "coalesce"
+            and len(args) == 2
+            and isinstance(args[0], ast.Name)
+            and not isinstance(args[1], (ast.List, ast.Tuple))
+        ):
+            first = self.visit(args[0])
+            test = ast.Compare(left=first, ops=[ast.IsNot()], comparators=[ast.Constant(None)])
+            return ast.IfExp(test=test, body=self.visit(args[0]), orelse=self.visit(args[1]))
+        else:
+            return None
+        call_args = [self.visit(a) for a in args]
+        return ast.Call(func=ast.Name(id=helper, ctx=ast.Load()), args=call_args, keywords=[])
+
+    def helper(self, kind: str, arity: int, weights: tuple) -> str:
+        """The name of a generated fast helper, defining it on first use."""
+        key = (kind, arity, weights)
+        if key not in self.helpers:
+            self.helpers[key] = f"_{kind}_{len(self.helpers)}"
+        return self.helpers[key]
+
+
+def _helper_source(name: str, kind: str, arity: int, weights: tuple) -> str:
+    params = [f"a{i}" for i in range(arity)]
+    signature = ", ".join(params)
+    if kind == "mean":
+        fast = f"({' + '.join(params)}) / {arity}"
+        slow = f"_f_mean({signature})"
+    else:
+        total = sum(weights)
+        fast = "(" + " + ".join(f"{p} * {w!r}" for p, w in zip(params, weights, strict=True))
+        fast += f") / {total!r}"
+        slow = f"_f_wmean(({signature},), {tuple(weights)!r})"
+    return (
+        f"    def {name}({signature}):\n"
+        f"        try:\n"
+        f"            return {fast}\n"
+        f"        except TypeError:\n"
+        f"            return {slow}\n"
+    )
+
+
+def _band_source(name: str, rows: Sequence[tuple[str, float | None, float | None]]) -> str:
+    """An if-chain for a band table: first band with min <= value < max wins."""
+    lines = [f"    def {name}(v):", "        try:"]
+    for label, low, high in rows:
+        tests = []
+        if low is not None:
+            tests.append(f"v >= {float(low)!r}")
+        if high is not None:
+            tests.append(f"v < {float(high)!r}")
+        condition = " and ".join(tests) or "True"
+        lines.append(f"            if {condition}: return {label!r}")
+    lines.append("        except TypeError:")
+    lines.append("            pass")
+    lines.append(f"        return _band_lookup(v, _bands[{name!r}])")
+    return "\n".join(lines) + "\n"
 
 
 def _band_local(table: str) -> str:
@@ -142,10 +238,14 @@ def _local(name: str) -> str:
     return "_v_" + name
 
 
-def to_python(checked: Checked, local: Mapping[str, str] | None = None) -> str:
+def to_python(
+    checked: Checked,
+    local: Mapping[str, str] | None = None,
+    helpers: dict[tuple, str] | None = None,
+) -> str:
     """The Python source of a checked expression, with names mapped to ``_v_<name>``."""
     mapping = local or {n: _local(n) for n in checked.names}
-    tree = _Rewriter(mapping).visit(ast.Expression(body=_copy(checked.tree.body)))
+    tree = _Rewriter(mapping, helpers).visit(ast.Expression(body=_copy(checked.tree.body)))
     ast.fix_missing_locations(tree)
     return ast.unparse(tree.body)
 
@@ -178,29 +278,39 @@ class Step:
 
 
 def _namespace(bands: Bands, steps: Sequence[Checked]) -> dict[str, object]:
-    namespace: dict[str, object] = {"__builtins__": {}}
+    """What generated code may call: guards, library functions, band tables. No builtins."""
+    namespace: dict[str, object] = {
+        "__builtins__": {},
+        "_round": round,
+        "_type": type,
+        "_float": float,
+        "_band_lookup": band_lookup,
+        "_bands": {_band_local(t): tuple(rows) for t, rows in bands.items()},
+        "_f_mean": FUNCTIONS["mean"].impl,
+        "_f_wmean": FUNCTIONS["wmean"].impl,
+        "_Exception": Exception,
+        "_Failed": Failed,
+    }
     namespace.update(_GUARDS)
     for checked in steps:
         for fname in checked.functions:
             if fname != "band":
                 namespace["_f_" + fname] = FUNCTIONS[fname].impl
-    for table, rows in bands.items():
-        frozen = tuple(rows)
-
-        def lookup(value: object, _rows: tuple = frozen) -> str:
-            return band_lookup(value, _rows)
-
-        namespace[_band_local(table)] = lookup
     return namespace
 
 
 def compile_program(
     steps: Sequence[Step], bands: Bands, *, label: str = "rules"
-) -> Callable[[Mapping[str, object]], tuple[object, ...]]:
-    """Compile steps into one function ``values -> (step values, ...)``.
+) -> Program:
+    """Compile steps into one function ``values -> (step values, ...)`` and its batch form.
 
     Each step may read names from ``values`` and the results of earlier steps.
     Missing names read as ``None``. The function does not modify ``values``.
+    Numeric step results are tidied to :data:`kinerja.functions.DECIMALS` places,
+    so that arithmetic done by hand lands on the same side of a band boundary.
+
+    The generated code is a factory whose closure binds every helper, so the
+    per-row function reads them as fast local cells.
 
     :param steps: the checked expressions, in evaluation order.
     :param bands: band tables by name, as ``(label, min, max)`` rows.
@@ -212,29 +322,93 @@ def compile_program(
         for name in step.checked.names:
             if name not in produced:
                 inputs.setdefault(name, None)
-    lines = ["def _evaluate(_values):", "    _get = _values.get"]
-    for name in inputs:
-        lines.append(f"    {_local(name)} = _get({name!r})")
+    helpers: dict[tuple, str] = {}
+    statements = [f"{_local(name)} = _get({name!r})" for name in inputs]
     for step in steps:
-        lines.append(f"    {_local(step.name)} = {to_python(step.checked)}")
-    outputs = ", ".join(_local(s.name) for s in steps)
-    lines.append(f"    return ({outputs}{',' if len(steps) == 1 else ''})")
-    source = "\n".join(lines)
+        target = _local(step.name)
+        expression = to_python(step.checked, helpers=helpers)
+        statements.append(f"{target} = {expression}")
+        node = step.checked.tree.body
+        library_call = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id not in ("mean", "wmean", "coalesce", "min", "max", "abs", "total")
+        )
+        if (
+            expression.isidentifier()
+            or library_call
+            or step.checked.type in ("string", "bool", "list", "none")
+        ):
+            continue  # copied values stay as given; the library tidies its own results
+        if step.checked.type == NUMBER:
+            statements.append(f"if {target} is not None: {target} = _round({target}, {DECIMALS})")
+        else:
+            statements.append(f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})")
+    outputs = ", ".join(_local(s.name) for s in steps) + ("," if len(steps) == 1 else "")
+    row = ["    def _evaluate(_values):", "        _get = _values.get"]
+    row += [f"        {line}" for line in statements]
+    row.append(f"        return ({outputs})")
+    batch = [
+        "    def _evaluate_batch(_rows):",
+        "        _out = []",
+        "        _append = _out.append",
+        "        for _values in _rows:",
+        "            try:",
+        "                _get = _values.get",
+    ]
+    batch += [f"                {line}" for line in statements]
+    batch += [
+        f"                _append(({outputs}))",
+        "            except _Exception as _error:",
+        "                _append(_Failed(_error))",
+        "        return _out",
+    ]
     namespace = _namespace(bands, [s.checked for s in steps])
-    exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 - checked trees only
-    function = namespace["_evaluate"]
-    assert callable(function)
-    return function  # type: ignore[return-value]
+    names = sorted(k for k in namespace if k != "__builtins__")
+    source = [f"def _factory({', '.join(names)}):"]
+    for (kind, arity, weights), helper in helpers.items():
+        source.append(_helper_source(helper, kind, arity, weights))
+    for table, rows in bands.items():
+        source.append(_band_source(_band_local(table), rows))
+    source += row + batch
+    source.append("    return _evaluate, _evaluate_batch")
+    exec(compile("\n".join(source), f"<{label}>", "exec"), namespace)  # noqa: S102
+    factory = namespace["_factory"]
+    assert callable(factory)
+    function, batch_function = factory(*(namespace[n] for n in names))
+    return Program(function, batch_function)
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Marks a row of a batch whose evaluation raised; keeps the exception."""
+
+    error: Exception
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A compiled rule program: per row, and over a whole batch in one call.
+
+    ``batch(rows)`` returns one tuple of step values per row, or a :class:`Failed`
+    for a row whose evaluation raised, so one bad row never stops the batch.
+    """
+
+    row: Callable[[Mapping[str, object]], tuple[object, ...]]
+    batch: Callable[[Sequence[Mapping[str, object]]], list[tuple[object, ...] | Failed]]
+
+    def __call__(self, values: Mapping[str, object]) -> tuple[object, ...]:
+        return self.row(values)
 
 
 def compile_expression(
     checked: Checked, bands: Bands, *, label: str = "expression"
 ) -> Callable[[Mapping[str, object]], object]:
     """Compile a single checked expression into ``values -> value``."""
-    program = compile_program([Step("_result", checked)], bands, label=label)
+    row = compile_program([Step("_result", checked)], bands, label=label).row
 
     def evaluate(values: Mapping[str, object]) -> object:
-        return program(values)[0]
+        return row(values)[0]
 
     return evaluate
 

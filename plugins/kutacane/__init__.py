@@ -9,6 +9,7 @@ unit's role model (teladan), on top of the rules' own score threshold.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator
 from pathlib import Path
 
 from kinerja import hookimpl
@@ -33,11 +34,22 @@ def kinerja_register_regions() -> list[RegionSpec]:
     ]
 
 
-@hookimpl
-def kinerja_give_feedback(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
-    """Name the highest score in each unit (at least 'Baik') its role model."""
-    if rules.region != "kutacane":
-        return
+@hookimpl(wrapper=True)
+def kinerja_give_feedback(
+    rules: RuleSet, results: list[Result], dataset: Dataset
+) -> Generator[None, list[None], list[None]]:
+    """Name the highest score in each unit (at least 'Baik') its role model.
+
+    A wrapper, so it runs after the rules' own recommendations (the built-in
+    feedback hook): a result the rules already made a role model is not named twice.
+    """
+    outcome = yield
+    if rules.region == "kutacane":
+        _name_role_models(results)
+    return outcome
+
+
+def _name_role_models(results: list[Result]) -> None:
     best: dict[str, list[Result]] = defaultdict(list)
     for result in results:
         if result.score is None or result.score < ROLE_MODEL_MIN_SCORE:
