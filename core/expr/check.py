@@ -314,6 +314,8 @@ class _Checker:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, "only functions from the library can be called, by name")
         name = node.func.id
+        if name.startswith("_"):
+            raise self.fail(node, f"names starting with '_' are not allowed: {name}")
         if name == "band":
             return self._band(node, depth)
         function = self.scope.functions.get(name)

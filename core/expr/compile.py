@@ -208,7 +208,7 @@ def _helper_source(name: str, kind: str, arity: int, weights: tuple) -> str:
         f"    def {name}({signature}):\n"
         f"        try:\n"
         f"            return {fast}\n"
-        f"        except TypeError:\n"
+        f"        except _TypeError:\n"
         f"            return {slow}\n"
     )
 
@@ -224,7 +224,7 @@ def _band_source(name: str, rows: Sequence[tuple[str, float | None, float | None
             tests.append(f"v < {float(high)!r}")
         condition = " and ".join(tests) or "True"
         lines.append(f"            if {condition}: return {label!r}")
-    lines.append("        except TypeError:")
+    lines.append("        except _TypeError:")
     lines.append("            pass")
     lines.append(f"        return _band_lookup(v, _bands[{name!r}])")
     return "\n".join(lines) + "\n"
@@ -289,6 +289,7 @@ def _namespace(bands: Bands, steps: Sequence[Checked]) -> dict[str, object]:
         "_f_mean": FUNCTIONS["mean"].impl,
         "_f_wmean": FUNCTIONS["wmean"].impl,
         "_Exception": Exception,
+        "_TypeError": TypeError,
         "_Failed": Failed,
     }
     namespace.update(_GUARDS)
