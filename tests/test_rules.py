@@ -1,0 +1,136 @@
+"""Rule files: schema validation, semantic checks, all problems reported with locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kinerja.rules import load_rules
+from kinerja.schemas import load_schema
+from kinerja.yamlload import RulesError
+
+MINIMAL = """\
+rules_format: 1
+region: contoh
+title: Contoh
+version: "1.0"
+valid_from: "2026-01-01"
+basis: outcome
+period: annual
+indicators:
+  layanan: {label: Layanan, kind: normal}
+bands:
+  nilai:
+    - {label: Baik, min: 76}
+    - {label: Kurang, max: 76}
+components:
+  - name: hasil
+    label: Hasil
+    expr: achievement_mean
+score:
+  weights: {hasil: 1.0}
+predikat:
+  labels: [Baik, Kurang]
+  expr: band(score, 'nilai')
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(RulesError) as info:
+        load_rules(write(tmp_path, text))
+    return [str(p).split(": error: ", 1)[0].rsplit(":", 2)[-2] + ": " + p.message
+            for p in info.value.problems]
+
+
+def test_minimal_rules_load(tmp_path: Path) -> None:
+    rules = load_rules(write(tmp_path, MINIMAL))
+    assert rules.region == "contoh"
+    assert rules.step_names == ("hasil", "score", "predikat")
+    assert len(rules.sha256) == 64
+    # 0.5 * 95 / 0.5 ... with one weight the score is the component itself
+    assert rules.program({"achievement_mean": 95.0}) == (95.0, 95.0, "Baik")
+
+
+def test_schema_is_draft_07() -> None:
+    assert load_schema("rules")["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert load_schema("input")["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+def test_schema_problems_are_located_and_all_reported(tmp_path: Path) -> None:
+    text = MINIMAL.replace("basis: outcome", "basis: outcomes").replace(
+        "period: annual", "period: annual\nextra_key: 1\nvalid_fron: x"
+    )
+    found = problems(tmp_path, text)
+    assert "6: basis: 'outcomes' is not one of ['competency', 'outcome', 'mixed']" in found
+    assert "8: unknown key 'extra_key' (allowed: " in " ".join(found) or any(
+        f.startswith("8: unknown key 'extra_key'") for f in found
+    )
+    assert "9: unknown key 'valid_fron' (did you mean 'valid_from' or 'valid_to'?)" in found
+
+
+def test_expression_problems_point_into_the_expression(tmp_path: Path) -> None:
+    text = MINIMAL.replace("expr: achievement_mean", "expr: achievement_maen * 2").replace(
+        "expr: band(score, 'nilai')", "expr: band(score, 'nilia')"
+    )
+    with pytest.raises(RulesError) as info:
+        load_rules(write(tmp_path, text))
+    messages = [(p.location.line, p.location.col, p.message) for p in info.value.problems]
+    assert messages == [
+        # line 17 is "    expr: achievement_maen * 2": the value starts at column 11
+        (17, 11, "unknown name 'achievement_maen' (did you mean 'achievement_mean'?)"),
+        # line 22 is "  expr: band(score, 'nilia')": the value starts at column 9 and
+        # 'nilia' is 12 characters into it, so column 21
+        (22, 21, "no band table 'nilia' (did you mean 'nilai'?); bands: nilai"),
+    ]
+
+
+def test_semantic_checks(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("weights: {hasil: 1.0}", "weights: {hasil: 0.7, hasl: 0.2}")
+        .replace("- {label: Baik, min: 76}", "- {label: Baik, min: 76, max: 70}")
+        + "stages:\n  - {id: a, label: A, requires: 'input:tanggal', after: b}\n"
+        + "feedback:\n  - {when: score < 80, text: 'Nilai {scor:.1f}'}\n"
+    )
+    found = problems(tmp_path, text)
+    assert any("band 'Baik': min must be below max" in f for f in found)
+    assert any("unknown component 'hasl' (did you mean 'hasil'?)" in f for f in found)
+    assert any("input 'tanggal' is not declared in inputs" in f for f in found)
+    assert any("stage 'b' must be declared before this one" in f for f in found)
+    assert any("unknown name 'scor' in text (did you mean 'score'?)" in f for f in found)
+
+
+def test_weights_must_sum_to_one(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "components:\n", "components:\n  - {name: dua, label: Dua, expr: achievement_mean}\n"
+    ).replace("weights: {hasil: 1.0}", "weights: {hasil: 0.7, dua: 0.2}")
+    assert any("weights sum to 0.9; they must sum to 1" in f for f in problems(tmp_path, text))
+
+
+def test_aspect_groups_must_be_declared(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        "aspects:\n  komunikasi: {label: K, scale: [1, 5], groups: [peer]}\n"
+        "rater_groups:\n  supervisor: {weight: 1}\n"
+    )
+    assert any("group 'peer' is not in rater_groups" in f for f in problems(tmp_path, text))
+
+
+def test_names_are_declared_once(tmp_path: Path) -> None:
+    text = MINIMAL + "inputs:\n  layanan: {type: number, label: L}\n"
+    assert any("declared twice" in f for f in problems(tmp_path, text))
+
+
+@pytest.mark.parametrize("region", ["asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto"])
+def test_builtin_rules_carry_the_schema_comment_and_version(region: str) -> None:
+    import kinerja.plugins
+
+    path = Path(kinerja.plugins.__file__).parent / region / "rules.yaml"
+    assert path.read_text().startswith("# yaml-language-server: $schema=")
+    rules = load_rules(path)
+    assert rules.version and rules.valid_from
