@@ -199,15 +199,20 @@ def load_rules(path: str | Path) -> RuleSet:
     :param path: the YAML rule file.
     :raises RulesError: listing every problem found, each with ``file:line:col``.
     """
-    raw = Path(path).read_bytes()
-    loaded = load_yaml(path, raw.decode("utf-8", errors="replace") if len(raw) < 2_000_000 else None)
-    problems = schema_problems(loaded)
+    loaded = load_yaml(path, keep_going=True)
+    problems = loaded.problems + schema_problems(loaded)
+    sha256 = hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()
+    builder = _Builder(loaded, sha256)
+    ruleset = None
+    if isinstance(loaded.data, dict):
+        try:
+            ruleset = builder.build()
+            problems += builder.problems
+        except Exception:  # noqa: BLE001 - data the schema already refused; its problems stand
+            if not problems:
+                raise
     if problems:
-        raise RulesError(problems)
-    builder = _Builder(loaded, hashlib.sha256(raw).hexdigest())
-    ruleset = builder.build()
-    if builder.problems:
-        raise RulesError(builder.problems)
+        raise RulesError(sorted(set(problems), key=lambda p: (p.location.line, p.location.col)))
     assert ruleset is not None
     return ruleset
 
@@ -220,6 +225,8 @@ def schema_problems(loaded: LoadedYaml) -> list[Problem]:
     validator = rules_schema_validator()
     for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(map(str, e.path))):
         path = tuple(error.absolute_path)
+        if any(path[: len(a)] == a for a in loaded.aliased):
+            continue  # the alias itself is already reported
         message = error.message
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = sorted(error.schema.get("properties", {}))

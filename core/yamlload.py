@@ -74,6 +74,10 @@ class LoadedYaml:
     text: str
     keys: dict[Path_, Location] = field(default_factory=dict)
     """The location of each mapping key, by the path of its value."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while loading with ``keep_going`` (otherwise raised)."""
+    aliased: set[Path_] = field(default_factory=set)
+    """Paths whose value was an alias (refused, read as empty)."""
 
     def where(self, path: Path_) -> Location:
         """The location of the value at ``path``, or of its nearest parent that has one."""
@@ -126,11 +130,14 @@ def _loc(file: str, mark: yaml.Mark) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
-def load_yaml(path: str | Path, text: str | None = None) -> LoadedYaml:
+def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = False) -> LoadedYaml:
     """Load one YAML document strictly, keeping the location of every value.
 
     :param path: the file to read (also the name used in messages).
     :param text: the file's content, when already read.
+    :param keep_going: return the data with its problems in ``LoadedYaml.problems``
+        (duplicate keys, anchors) instead of raising, so later checks can add theirs.
+        A file that cannot be parsed at all still raises.
     :raises RulesError: with every problem found in the file.
     """
     file = str(path)
@@ -189,10 +196,14 @@ def load_yaml(path: str | Path, text: str | None = None) -> LoadedYaml:
     if node is None:
         return LoadedYaml(None, marks, file, text)
     keys: dict[Path_, Location] = {}
-    data = _build(node, (), file, marks, problems, set(), keys)
-    if problems:
+    aliased: set[Path_] = set()
+    data = _build(node, (), file, marks, problems, set(), keys, aliased)
+    if problems and not keep_going:
         raise RulesError(problems)
-    return LoadedYaml(data, marks, file, text, keys)
+    loaded = LoadedYaml(data, marks, file, text, keys)
+    loaded.problems.extend(problems)
+    loaded.aliased.update(aliased)
+    return loaded
 
 
 def _build(
@@ -203,8 +214,11 @@ def _build(
     problems: list[Problem],
     seen: set[int],
     keys: dict[Path_, Location],
+    aliased: set[Path_],
 ) -> object:
     if id(node) in seen:  # an alias: already reported, never expanded
+        marks[path] = _loc(file, node.start_mark)
+        aliased.add(path)
         return None
     seen.add(id(node))
     marks[path] = _loc(file, node.start_mark)
@@ -212,7 +226,7 @@ def _build(
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(child, (*path, i), file, marks, problems, seen, keys)
+            _build(child, (*path, i), file, marks, problems, seen, keys, aliased)
             for i, child in enumerate(node.value)
         ]
     if isinstance(node, yaml.MappingNode):
@@ -238,7 +252,7 @@ def _build(
                 )
                 continue
             first_seen[key] = keys[(*path, key)] = _loc(file, key_node.start_mark)
-            result[key] = _build(value_node, (*path, key), file, marks, problems, seen, keys)
+            result[key] = _build(value_node, (*path, key), file, marks, problems, seen, keys, aliased)
         return result
     problems.append(Problem(_loc(file, node.start_mark), "unsupported YAML node"))
     return None

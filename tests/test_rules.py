@@ -134,3 +134,18 @@ def test_builtin_rules_carry_the_schema_comment_and_version(region: str) -> None
     assert path.read_text().startswith("# yaml-language-server: $schema=")
     rules = load_rules(path)
     assert rules.version and rules.valid_from
+
+
+def test_problems_of_every_kind_are_reported_together(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("period: annual", "period: annual\nperiod: annual\nextra: 1")
+        .replace("expr: achievement_mean", "expr: achievement_maen")
+    )
+    with pytest.raises(RulesError) as info:
+        load_rules(write(tmp_path, text))
+    found = [(p.location.line, p.message) for p in info.value.problems]
+    # line 8: the duplicate, line 9: the unknown key, line 19: the misspelt name
+    assert [line for line, _ in found] == [8, 9, 19]
+    assert "duplicate key 'period'" in found[0][1]
+    assert found[1][1].startswith("unknown key 'extra'")
+    assert "did you mean 'achievement_mean'" in found[2][1]
