@@ -24,8 +24,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from handwritten import HANDWRITTEN  # noqa: E402
-from simpleeval import EvalWithCompoundTypes  # noqa: E402
-
 from kinerja.dataset import build_dataset  # noqa: E402
 from kinerja.engine import appraise  # noqa: E402
 from kinerja.functions import FUNCTIONS, band_lookup  # noqa: E402
@@ -34,6 +32,7 @@ from kinerja.manager import make_manager  # noqa: E402
 from kinerja.regions import load_region_rules  # noqa: E402
 from kinerja.rules import RuleSet  # noqa: E402
 from kinerja.sample import generate  # noqa: E402
+from simpleeval import EvalWithCompoundTypes  # noqa: E402
 
 
 def synthetic_values(rules: RuleSet, n: int, seed: int = 7) -> list[dict[str, object]]:
@@ -121,7 +120,8 @@ def bench_region(name: str, employees: int, pipeline: int, pm) -> dict[str, floa
 
     tables = generate(rules, pipeline, seed=3)
     numbered = {
-        sheet: [(i + 2, dict(row)) for i, row in enumerate(rows_)] for sheet, rows_ in tables.items()
+        sheet: [(i + 2, dict(row)) for i, row in enumerate(rows_)]
+        for sheet, rows_ in tables.items()
     }
     start = time.perf_counter()
     dataset = build_dataset(Tables(numbered, "bench", "0" * 64, []), rules.input_spec())
@@ -147,17 +147,23 @@ def main() -> None:
     args = parser.parse_args()
     pm = make_manager()
     names = args.regions.split(",") if args.regions else list(HANDWRITTEN)
-    print(f"{args.employees:,} employees per region for rule evaluation; "
-          f"{args.pipeline:,} for the whole pipeline.")
-    header = (f"{'region':<11} {'row/s':>10} {'batch/s':>10} {'hand/s':>10} {'ratio':>6} "
-              f"{'simpleeval/s':>13} {'ratio':>6} {'pipeline/s':>11}")
+    print(
+        f"{args.employees:,} employees per region for rule evaluation; "
+        f"{args.pipeline:,} for the whole pipeline."
+    )
+    header = (
+        f"{'region':<11} {'row/s':>10} {'batch/s':>10} {'hand/s':>10} {'ratio':>6} "
+        f"{'simpleeval/s':>13} {'ratio':>6} {'pipeline/s':>11}"
+    )
     print(header)
     print("-" * len(header))
     for name in names:
         r = bench_region(name, args.employees, args.pipeline, pm)
-        print(f"{name:<11} {r['per_row']:>10,.0f} {r['compiled']:>10,.0f} {r['hand']:>10,.0f} "
-              f"{r['ratio']:>6.2f} "
-              f"{r['simpleeval']:>13,.0f} {r['simpleeval_ratio']:>6.3f} {r['pipeline']:>11,.0f}")
+        print(
+            f"{name:<11} {r['per_row']:>10,.0f} {r['compiled']:>10,.0f} {r['hand']:>10,.0f} "
+            f"{r['ratio']:>6.2f} "
+            f"{r['simpleeval']:>13,.0f} {r['simpleeval_ratio']:>6.3f} {r['pipeline']:>11,.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,7 @@ def _mean(*values):
 
 def kasemen(v):
     kompetensi = round(
-        _mean(v["pengetahuan_teknis"], v["komunikasi"], v["sikap_pelayanan"], v["integritas"])
-        * 20,
+        _mean(v["pengetahuan_teknis"], v["komunikasi"], v["sikap_pelayanan"], v["integritas"]) * 20,
         9,
     )
     hasil = v["achievement_mean"]
@@ -88,23 +87,40 @@ def sawahlunto(v):
     hasil = v["achievement_mean"]
     perilaku = round(
         _mean(
-            v["berorientasi_pelayanan"], v["akuntabel"], v["kompeten"], v["harmonis"],
-            v["loyal"], v["adaptif"], v["kolaboratif"],
+            v["berorientasi_pelayanan"],
+            v["akuntabel"],
+            v["kompeten"],
+            v["harmonis"],
+            v["loyal"],
+            v["adaptif"],
+            v["kolaboratif"],
         )
         * 20,
         9,
     )
     rating_hasil = (
-        "di atas ekspektasi" if hasil >= 110
-        else "sesuai ekspektasi" if hasil >= 90 else "di bawah ekspektasi"
+        "di atas ekspektasi"
+        if hasil >= 110
+        else "sesuai ekspektasi"
+        if hasil >= 90
+        else "di bawah ekspektasi"
     )
     rating_perilaku = (
-        "di atas ekspektasi" if perilaku >= 90
-        else "sesuai ekspektasi" if perilaku >= 70 else "di bawah ekspektasi"
+        "di atas ekspektasi"
+        if perilaku >= 90
+        else "sesuai ekspektasi"
+        if perilaku >= 70
+        else "di bawah ekspektasi"
     )
     score = round(0.5 * hasil + 0.5 * perilaku, 9)
-    return (hasil, perilaku, rating_hasil, rating_perilaku, score,
-            _MATRIX[(rating_hasil, rating_perilaku)])
+    return (
+        hasil,
+        perilaku,
+        rating_hasil,
+        rating_perilaku,
+        score,
+        _MATRIX[(rating_hasil, rating_perilaku)],
+    )
 
 
 def lampung(v):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 import pluggy
-
 from kinerja import __version__
 from kinerja.dataset import build_dataset
 from kinerja.engine import appraise
@@ -63,12 +62,21 @@ def regions(as_json: bool) -> None:
     pm = _manager()
     rows = []
     for name, spec in list_regions(pm).items():
-        row = {"name": name, "plugin": spec.plugin, "rules": str(spec.rules), "summary": spec.summary}
+        row = {
+            "name": name,
+            "plugin": spec.plugin,
+            "rules": str(spec.rules),
+            "summary": spec.summary,
+        }
         try:
             rules = load_rules(spec.rules)
             row.update(
-                version=rules.version, basis=rules.basis, period=rules.period,
-                valid_from=rules.valid_from, valid_to=rules.valid_to, status="ok",
+                version=rules.version,
+                basis=rules.basis,
+                period=rules.period,
+                valid_from=rules.valid_from,
+                valid_to=rules.valid_to,
+                status="ok",
             )
         except RulesError as exc:
             row.update(status=f"invalid: {len(exc.problems)} problem(s), run `kinerja check`")
@@ -115,18 +123,48 @@ def check(region: str | None, as_json: bool, paths: tuple[Path, ...]) -> None:
         try:
             rules = load_rules(path)
             report.append(
-                {"file": str(path), "ok": True, "region": rules.region, "version": rules.version,
-                 "expressions": len(rules.all_expressions()), "problems": []}
+                {
+                    "file": str(path),
+                    "ok": True,
+                    "region": rules.region,
+                    "version": rules.version,
+                    "expressions": len(rules.all_expressions()),
+                    "problems": [],
+                }
             )
         except RulesError as exc:
             report.append(
-                {"file": str(path), "ok": False, "problems": [
-                    {"file": p.location.file, "line": p.location.line, "col": p.location.col,
-                     "severity": p.severity, "message": p.message} for p in exc.problems]}
+                {
+                    "file": str(path),
+                    "ok": False,
+                    "problems": [
+                        {
+                            "file": p.location.file,
+                            "line": p.location.line,
+                            "col": p.location.col,
+                            "severity": p.severity,
+                            "message": p.message,
+                        }
+                        for p in exc.problems
+                    ],
+                }
             )
         except OSError as exc:
-            report.append({"file": str(path), "ok": False, "problems": [
-                {"file": str(path), "line": 0, "col": 0, "severity": "error", "message": str(exc)}]})
+            report.append(
+                {
+                    "file": str(path),
+                    "ok": False,
+                    "problems": [
+                        {
+                            "file": str(path),
+                            "line": 0,
+                            "col": 0,
+                            "severity": "error",
+                            "message": str(exc),
+                        }
+                    ],
+                }
+            )
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -146,8 +184,12 @@ def check(region: str | None, as_json: bool, paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
 def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft-07) of rule files, for editors and validators."""
     text = schema_text("rules")
@@ -174,13 +216,27 @@ def _appraise(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -> Run
 
 @main.command()
 @click.option("--region", "-r", required=True, help="The region whose rules apply.")
-@click.option("--input", "-i", "input_path", required=True,
-              type=click.Path(exists=True, path_type=Path),
-              help="The workbook (.xlsx), a folder of CSV files, or a .json file.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write results [default: <region>-results.<format>].")
-@click.option("--format", "-f", "fmt_", type=click.Choice(FORMATS),
-              help="Output format [default: from --output's suffix, else xlsx].")
+@click.option(
+    "--input",
+    "-i",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The workbook (.xlsx), a folder of CSV files, or a .json file.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write results [default: <region>-results.<format>].",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt_",
+    type=click.Choice(FORMATS),
+    help="Output format [default: from --output's suffix, else xlsx].",
+)
 def run(region: str, input_path: Path, output: Path | None, fmt_: str | None) -> None:
     """Appraise every employee in INPUT under REGION's rules and write the results."""
     pm = _manager()
@@ -211,7 +267,9 @@ def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None
         if label not in rules.predikat_labels:
             click.echo(f"  {fmt(label):<22} {n:>7}")
     status = Counter(r.status for r in run_output.results)
-    click.echo(f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional")
+    click.echo(
+        f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional"
+    )
     flagged = sum(1 for r in run_output.results if r.flags)
     if flagged:
         click.echo(f"Flags: {flagged} result(s) carry flags for the reviewer")
@@ -227,8 +285,9 @@ def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None
 # ------------------------------------------------------------------ explain
 @main.command()
 @click.option("--region", "-r", required=True)
-@click.option("--input", "-i", "input_path", required=True,
-              type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--input", "-i", "input_path", required=True, type=click.Path(exists=True, path_type=Path)
+)
 @click.option("--nip", required=True, help="The employee's 18-digit NIP.")
 def explain(region: str, input_path: Path, nip: str) -> None:
     """Explain step by step how one employee's result came about."""
@@ -274,9 +333,7 @@ def eval_(region: str, input_path: Path | None, nip: str | None, expression: str
         values = dict(match.values)  # type: ignore[union-attr]
     missing = [n for n in checked.names if n not in values]
     if missing:
-        _fail(
-            f"{', '.join(missing)} need(s) an employee's values: add --input PATH --nip NIP", 1
-        )
+        _fail(f"{', '.join(missing)} need(s) an employee's values: add --input PATH --nip NIP", 1)
     try:
         value = compile_expression(checked, rules.bands)(values)
     except Exception as exc:  # noqa: BLE001 - shown to the author, never a traceback
@@ -288,11 +345,21 @@ def eval_(region: str, input_path: Path | None, nip: str | None, expression: str
 @main.command(name="sample-data")
 @click.option("--region", "-r", required=True)
 @click.option("--employees", "-n", type=click.IntRange(1, 5_000_000), default=50, show_default=True)
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="A .xlsx or .json file, or a folder for CSV files.")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A .xlsx or .json file, or a folder for CSV files.",
+)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--bad-rows", type=click.IntRange(0, 1000), default=0, show_default=True,
-              help="Include this many faulty rows, to see how rejects look.")
+@click.option(
+    "--bad-rows",
+    type=click.IntRange(0, 1000),
+    default=0,
+    show_default=True,
+    help="Include this many faulty rows, to see how rejects look.",
+)
 def sample_data(region: str, employees: int, output: Path, seed: int, bad_rows: int) -> None:
     """Write deterministic synthetic input for a region, in the input format."""
     pm = _manager()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pluggy
-
 from kinerja import __version__
 from kinerja.expr.compile import Failed, compile_expression, explain_failure
 from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput
@@ -37,8 +36,7 @@ def appraise(
     """
     hook = pm.hook
     results = {
-        e.nip: Result(e.nip, e.nama, e.jabatan, e.unit_kerja, values={})
-        for e in dataset.employees
+        e.nip: Result(e.nip, e.nama, e.jabatan, e.unit_kerja, values={}) for e in dataset.employees
     }
     _merge_collected(results, hook.kinerja_collect_indicators(rules=rules, dataset=dataset))
     weighed = hook.kinerja_weigh_ratings(rules=rules, dataset=dataset) or {}
@@ -152,5 +150,7 @@ def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
         try:
             partial[name] = compile_expression(checked, rules.bands)(partial)
         except Exception as inner:  # noqa: BLE001
-            return f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"
+            return (
+                f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"
+            )
     return f"not appraised: {explain_failure(exc, rules.score, values)}"

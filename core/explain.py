@@ -102,7 +102,7 @@ def explain_result(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
     for entry in result.audit:
         lines.append(
             f"   Changed by objection: {fmt(entry.before)} → {fmt(entry.after)} "
-            f"({entry.action}, decided by {entry.by} on {entry.date}: {entry.reason}; {entry.source})"
+            f"(decided by {entry.by} on {entry.date}: {entry.reason}; {entry.source})"
             if entry.action == "objection_changed"
             else f"   Objection ({entry.source}): {entry.action.replace('_', ' ')} — {entry.reason}"
         )
@@ -116,14 +116,14 @@ def explain_result(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
         heading("Review stages")
         marks = {"done": "done", "pending": "PENDING", "out_of_order": "OUT OF ORDER"}
         for s in result.stages:
-            lines.append(f"   - {s.label}: {marks[s.status]}" + (f" ({s.detail})" if s.detail else ""))
+            lines.append(
+                f"   - {s.label}: {marks[s.status]}" + (f" ({s.detail})" if s.detail else "")
+            )
     if result.flags:
         heading("Flags for the reviewer")
         lines += [f"   - [{f.code}] {f.message}" for f in result.flags]
     lines.append("")
-    lines.append(
-        f"Result: {fmt(result.score)}, {result.predikat or '-'} — {result.status.upper()}"
-    )
+    lines.append(f"Result: {fmt(result.score)}, {result.predikat or '-'} — {result.status.upper()}")
     return lines
 
 

@@ -166,8 +166,9 @@ FUNCTIONS: dict[str, Function] = {}
 _F = TypeVar("_F", bound=Callable[..., object])
 
 
-def _check_signature(name: str, impl: Callable[..., object], params: tuple[Param, ...],
-                     variadic: bool) -> None:
+def _check_signature(
+    name: str, impl: Callable[..., object], params: tuple[Param, ...], variadic: bool
+) -> None:
     """Make sure the descriptor matches the Python signature, so the checker never lies."""
     sig = list(inspect.signature(impl).parameters.values())
     if variadic:
@@ -177,16 +178,26 @@ def _check_signature(name: str, impl: Callable[..., object], params: tuple[Param
     if [p.name for p in params] != [s.name for s in sig]:
         raise TypeError(f"{name}: Params {[p.name for p in params]} do not match the signature")
     for p, s in zip(params, sig, strict=True):
-        if s.kind not in (inspect.Parameter.POSITIONAL_ONLY,
-                          inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        if s.kind not in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
             raise TypeError(f"{name}: parameter {s.name} must be positional")
         has_default = s.default is not inspect.Parameter.empty
         if has_default != (not p.required) or (has_default and s.default != p.default):
             raise TypeError(f"{name}: default of {p.name} does not match the signature")
 
 
-def register(name: str, *, params: tuple[Param, ...], returns: str, doc: str, example: str,
-             example_result: object, variadic: bool = False) -> Callable[[_F], _F]:
+def register(
+    name: str,
+    *,
+    params: tuple[Param, ...],
+    returns: str,
+    doc: str,
+    example: str,
+    example_result: object,
+    variadic: bool = False,
+) -> Callable[[_F], _F]:
     """Register the decorated function in :data:`FUNCTIONS` under ``name``.
 
     The function itself is returned unchanged, so it stays callable from Python.
@@ -201,9 +212,16 @@ def register(name: str, *, params: tuple[Param, ...], returns: str, doc: str, ex
             if type_name not in TYPES:
                 raise ValueError(f"{name}: unknown type {type_name!r}; use one of {sorted(TYPES)}")
         _check_signature(name, impl, params, variadic)
-        FUNCTIONS[name] = Function(name=name, impl=impl, params=params, returns=returns,
-                                   doc=doc, example=example, example_result=example_result,
-                                   variadic=variadic)
+        FUNCTIONS[name] = Function(
+            name=name,
+            impl=impl,
+            params=params,
+            returns=returns,
+            doc=doc,
+            example=example,
+            example_result=example_result,
+            variadic=variadic,
+        )
         return impl
 
     return decorate
@@ -232,8 +250,10 @@ def _show(value: object) -> str:
 def _number(fn: str, what: str, value: object) -> int | float:
     """Return ``value`` if it is a finite number; otherwise raise a helpful FunctionError."""
     if value is None:
-        raise FunctionError(f"{fn}: {what} is missing; fill it in, or give a fallback "
-                            f"with coalesce(value, fallback)")
+        raise FunctionError(
+            f"{fn}: {what} is missing; fill it in, or give a fallback "
+            f"with coalesce(value, fallback)"
+        )
     if not _is_number(value):
         raise FunctionError(f"{fn}: {what} must be a number, got {_show(value)}")
     if isinstance(value, float) and not math.isfinite(value):
@@ -258,8 +278,10 @@ def _to_float(fn: str, value: float) -> float:
     so a result computed by hand lands in the same band as the engine's.
     """
     if value - value != 0:  # inf or nan
-        raise FunctionError(f"{fn}: the result is too large to represent; "
-                            f"check the inputs for a misplaced decimal point")
+        raise FunctionError(
+            f"{fn}: the result is too large to represent; "
+            f"check the inputs for a misplaced decimal point"
+        )
     return round(value, DECIMALS)
 
 
@@ -270,8 +292,10 @@ def _items(fn: str, what: str, value: object) -> tuple[object, ...]:
     if not isinstance(value, (list, tuple)):
         raise FunctionError(f"{fn}: {what} must be a list, got {_show(value)}")
     if len(value) > MAX_ITEMS:
-        raise FunctionError(f"{fn}: {what} has {len(value)} items, more than the limit of "
-                            f"{MAX_ITEMS}; split the data or aggregate it first")
+        raise FunctionError(
+            f"{fn}: {what} has {len(value)} items, more than the limit of "
+            f"{MAX_ITEMS}; split the data or aggregate it first"
+        )
     return tuple(value)
 
 
@@ -280,8 +304,7 @@ def _spread(fn: str, values: tuple[object, ...]) -> tuple[object, ...]:
     if len(values) == 1 and isinstance(values[0], (list, tuple)):
         return _items(fn, "the list", values[0])
     if len(values) > MAX_ITEMS:
-        raise FunctionError(f"{fn}: {len(values)} values given, more than the limit of "
-                            f"{MAX_ITEMS}")
+        raise FunctionError(f"{fn}: {len(values)} values given, more than the limit of {MAX_ITEMS}")
     return values
 
 
@@ -292,8 +315,10 @@ def _present_numbers(fn: str, values: tuple[object, ...]) -> list[int | float]:
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
-            raise FunctionError(f"{fn}: value {position} is a list; pass either one list "
-                                f"or several numbers, not a mix")
+            raise FunctionError(
+                f"{fn}: value {position} is a list; pass either one list "
+                f"or several numbers, not a mix"
+            )
         present.append(_number(fn, f"value {position}", value))
     return present
 
@@ -302,8 +327,9 @@ def _positive_cap(fn: str, cap: object) -> float:
     """Validate the ``cap`` argument of the achievement functions."""
     number = _number(fn, "cap", cap)
     if number <= 0:
-        raise FunctionError(f"{fn}: cap must be above zero, got {_show(number)}; "
-                            f"the usual cap is 120")
+        raise FunctionError(
+            f"{fn}: cap must be above zero, got {_show(number)}; the usual cap is 120"
+        )
     return _exact(number)
 
 
@@ -330,15 +356,18 @@ def _bounded(value: float, cap: float) -> float:
     ),
     returns="number",
     doc="Achievement of a normal (higher is better) indicator per PP 30/2019: "
-        "realised / target x 100, floored at 0 and capped at `cap`.",
+    "realised / target x 100, floored at 0 and capped at `cap`.",
     example="achievement(95, 100)",
     example_result=95.0,
 )
 def achievement(realised: object, target: object, cap: object = 120) -> float:
     """Return realised / target x 100 clamped to ``[0, cap]`` (higher is better)."""
     if (
-        type(realised) in _NUM and type(target) in _NUM and type(cap) in _NUM
-        and target > 0 and cap > 0
+        type(realised) in _NUM
+        and type(target) in _NUM
+        and type(cap) in _NUM
+        and target > 0
+        and cap > 0
     ):  # fast path
         value = realised * 100 / target
         if value - value == 0:
@@ -348,8 +377,10 @@ def achievement(realised: object, target: object, cap: object = 120) -> float:
     t = _number(fn, "target value", target)
     limit = _positive_cap(fn, cap)
     if t <= 0:
-        raise FunctionError(f"{fn}: target must be above zero, got {_show(t)}; "
-                            f"set a positive target for this indicator")
+        raise FunctionError(
+            f"{fn}: target must be above zero, got {_show(t)}; "
+            f"set a positive target for this indicator"
+        )
     return _capped(fn, _exact(r) * 100 / _exact(t), limit)
 
 
@@ -362,15 +393,18 @@ def achievement(realised: object, target: object, cap: object = 120) -> float:
     ),
     returns="number",
     doc="Achievement of an inverse (lower is better) indicator per PP 30/2019: "
-        "(1 + (1 - realised / target)) x 100, floored at 0 and capped at `cap`.",
+    "(1 + (1 - realised / target)) x 100, floored at 0 and capped at `cap`.",
     example="achievement_inverse(9, 10)",
     example_result=110.0,
 )
 def achievement_inverse(realised: object, target: object, cap: object = 120) -> float:
     """Return (1 + (1 - realised / target)) x 100 clamped to ``[0, cap]`` (lower is better)."""
     if (
-        type(realised) in _NUM and type(target) in _NUM and type(cap) in _NUM
-        and target > 0 and cap > 0
+        type(realised) in _NUM
+        and type(target) in _NUM
+        and type(cap) in _NUM
+        and target > 0
+        and cap > 0
     ):  # fast path
         value = (2 - realised / target) * 100
         if value - value == 0:
@@ -380,8 +414,10 @@ def achievement_inverse(realised: object, target: object, cap: object = 120) -> 
     t = _number(fn, "target value", target)
     limit = _positive_cap(fn, cap)
     if t <= 0:
-        raise FunctionError(f"{fn}: target must be above zero, got {_show(t)}; "
-                            f"set a positive target for this indicator")
+        raise FunctionError(
+            f"{fn}: target must be above zero, got {_show(t)}; "
+            f"set a positive target for this indicator"
+        )
     value = (1 + (1 - _exact(r) / _exact(t))) * 100
     return _capped(fn, value, limit)
 
@@ -396,7 +432,7 @@ def achievement_inverse(realised: object, target: object, cap: object = 120) -> 
     ),
     returns="number",
     doc="Achievement against a target range: 100 inside [low, high]; above it "
-        "realised / high x 100, below it realised / low x 100; floored at 0, capped at `cap`.",
+    "realised / high x 100, below it realised / low x 100; floored at 0, capped at `cap`.",
     example="achievement_range(12, 5, 10)",
     example_result=120.0,
 )
@@ -408,11 +444,14 @@ def achievement_range(realised: object, low: object, high: object, cap: object =
     hi = _number(fn, "upper bound", high)
     limit = _positive_cap(fn, cap)
     if lo > hi:
-        raise FunctionError(f"{fn}: lower bound {_show(lo)} is above upper bound {_show(hi)}; "
-                            f"swap them")
+        raise FunctionError(
+            f"{fn}: lower bound {_show(lo)} is above upper bound {_show(hi)}; swap them"
+        )
     if lo < 0 or hi <= 0:
-        raise FunctionError(f"{fn}: the range must lie above zero (low >= 0, high > 0), "
-                            f"got [{_show(lo)}, {_show(hi)}]")
+        raise FunctionError(
+            f"{fn}: the range must lie above zero (low >= 0, high > 0), "
+            f"got [{_show(lo)}, {_show(hi)}]"
+        )
     if lo <= r <= hi:
         value = 100.0
     elif r > hi:
@@ -465,13 +504,17 @@ _MISSING_MODES = ("renormalise", "zero", "incomplete")
     params=(
         Param("values", "list", doc="The values; None marks a missing one."),
         Param("weights", "list", doc="One weight per value; zero or above, not all zero."),
-        Param("missing", "string", "renormalise",
-              'What a missing value does: "renormalise" (drop it and rescale the other '
-              'weights), "zero" (count it as 0) or "incomplete" (the result is missing).'),
+        Param(
+            "missing",
+            "string",
+            "renormalise",
+            'What a missing value does: "renormalise" (drop it and rescale the other '
+            'weights), "zero" (count it as 0) or "incomplete" (the result is missing).',
+        ),
     ),
     returns="number",
     doc="Weighted mean sum(value x weight) / sum(weight), with a policy for missing values "
-        "(renormalise, zero or incomplete).",
+    "(renormalise, zero or incomplete).",
     example="wmean([80, 90], [0.6, 0.4])",
     example_result=84.0,
 )
@@ -502,17 +545,21 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
     vals = _items(fn, "values", values)
     wts = _items(fn, "weights", weights)
     if missing not in _MISSING_MODES:
-        raise FunctionError(f"{fn}: missing must be one of "
-                            f"{', '.join(repr(m) for m in _MISSING_MODES)}, got {_show(missing)}")
+        raise FunctionError(
+            f"{fn}: missing must be one of "
+            f"{', '.join(repr(m) for m in _MISSING_MODES)}, got {_show(missing)}"
+        )
     if len(vals) != len(wts):
-        raise FunctionError(f"{fn}: {len(vals)} values but {len(wts)} weights; "
-                            f"give exactly one weight per value")
+        raise FunctionError(
+            f"{fn}: {len(vals)} values but {len(wts)} weights; give exactly one weight per value"
+        )
     exact_weights: list[float] = []
     for position, weight in enumerate(wts, start=1):
         w = _number(fn, f"weight {position}", weight)
         if w < 0:
-            raise FunctionError(f"{fn}: weight {position} is negative ({_show(w)}); "
-                                f"weights must be zero or above")
+            raise FunctionError(
+                f"{fn}: weight {position} is negative ({_show(w)}); weights must be zero or above"
+            )
         exact_weights.append(_exact(w))
     if not any(exact_weights):
         raise FunctionError(f"{fn}: all weights are zero; give at least one positive weight")
@@ -577,8 +624,9 @@ def count(*values: object) -> int:
 def coalesce(*values: object) -> object:
     """Return the first non-None value, else None (a list result comes back as a tuple)."""
     if len(values) > MAX_ITEMS:
-        raise FunctionError(f"coalesce: {len(values)} values given, more than the limit of "
-                            f"{MAX_ITEMS}")
+        raise FunctionError(
+            f"coalesce: {len(values)} values given, more than the limit of {MAX_ITEMS}"
+        )
     for value in values:
         if value is not None:
             return tuple(value) if isinstance(value, list) else value
@@ -636,8 +684,9 @@ def clamp(value: object, low: object, high: object) -> int | float | None:
     lo = _number(fn, "lower limit", low)
     hi = _number(fn, "upper limit", high)
     if lo > hi:
-        raise FunctionError(f"{fn}: lower limit {_show(lo)} is above upper limit {_show(hi)}; "
-                            f"swap them")
+        raise FunctionError(
+            f"{fn}: lower limit {_show(lo)} is above upper limit {_show(hi)}; swap them"
+        )
     v = _optional_number(fn, "value", value)
     if v is None:
         return None
@@ -655,7 +704,7 @@ _MAX_DIGITS = 20
     ),
     returns="number",
     doc="Round half up (away from zero) as taught in school: 2.5 -> 3, round(2.45, 1) -> 2.5. "
-        "A missing value stays missing.",
+    "A missing value stays missing.",
     example="round(2.45, 1)",
     example_result=2.5,
 )
@@ -671,8 +720,9 @@ def round_half_up(value: object, digits: object = 0) -> int | float | None:
     if not isinstance(digits, int) or isinstance(digits, bool):
         raise FunctionError(f"{fn}: digits must be a whole number, got {_show(digits)}")
     if abs(digits) > _MAX_DIGITS:
-        raise FunctionError(f"{fn}: digits must be between -{_MAX_DIGITS} and {_MAX_DIGITS}, "
-                            f"got {digits}")
+        raise FunctionError(
+            f"{fn}: digits must be between -{_MAX_DIGITS} and {_MAX_DIGITS}, got {digits}"
+        )
     v = _optional_number(fn, "value", value)
     if v is None:
         return None
@@ -708,7 +758,7 @@ def abs_value(value: object) -> int | float | None:
     ),
     returns="number",
     doc="realised - target: how far a result is above (positive) or below (negative) its "
-        "target; missing when either is missing.",
+    "target; missing when either is missing.",
     example="gap(95, 100)",
     example_result=-5,
 )
@@ -728,9 +778,12 @@ def gap(realised: object, target: object) -> int | float | None:
 
 _ATAS, _SESUAI, _BAWAH = "di atas ekspektasi", "sesuai ekspektasi", "di bawah ekspektasi"
 _LABELS = {
-    _ATAS: _ATAS, "di atas": _ATAS,
-    _SESUAI: _SESUAI, "sesuai": _SESUAI,
-    _BAWAH: _BAWAH, "di bawah": _BAWAH,
+    _ATAS: _ATAS,
+    "di atas": _ATAS,
+    _SESUAI: _SESUAI,
+    "sesuai": _SESUAI,
+    _BAWAH: _BAWAH,
+    "di bawah": _BAWAH,
 }
 # (hasil kerja, perilaku kerja) -> predikat, PermenPANRB 6/2022 (see DOMAIN.md).
 _PREDIKAT = {
@@ -748,8 +801,10 @@ _PREDIKAT = {
 
 def _rating(fn: str, what: str, label: object) -> str:
     """Normalise a rating label to its long form, or raise listing the accepted labels."""
-    accepted = (f"use one of '{_ATAS}', '{_SESUAI}', '{_BAWAH}' "
-                f"(or the short forms 'di atas', 'sesuai', 'di bawah'; any letter case)")
+    accepted = (
+        f"use one of '{_ATAS}', '{_SESUAI}', '{_BAWAH}' "
+        f"(or the short forms 'di atas', 'sesuai', 'di bawah'; any letter case)"
+    )
     if label is None:
         raise FunctionError(f"{fn}: {what} rating is missing; {accepted}")
     if not isinstance(label, str):
@@ -764,12 +819,15 @@ def _rating(fn: str, what: str, label: object) -> str:
     "predikat_matrix",
     params=(
         Param("hasil", "string", doc="Hasil kerja rating: di atas / sesuai / di bawah ekspektasi."),
-        Param("perilaku", "string",
-              doc="Perilaku kerja rating: di atas / sesuai / di bawah ekspektasi."),
+        Param(
+            "perilaku",
+            "string",
+            doc="Perilaku kerja rating: di atas / sesuai / di bawah ekspektasi.",
+        ),
     ),
     returns="string",
     doc="The PermenPANRB 6/2022 predikat from the hasil kerja and perilaku kerja ratings: "
-        "Sangat Baik, Baik, Butuh Perbaikan, Kurang/Misconduct or Sangat Kurang.",
+    "Sangat Baik, Baik, Butuh Perbaikan, Kurang/Misconduct or Sangat Kurang.",
     example='predikat_matrix("di atas ekspektasi", "sesuai ekspektasi")',
     example_result="Baik",
 )
@@ -793,7 +851,7 @@ def predikat_matrix(hasil: object, perilaku: object) -> str:
     ),
     returns="number",
     doc="PP 46/2011 time or cost aspect: with e = 100 - R/T x 100, (1.76T - R)/T x 100 when "
-        "e <= 24, else 76 - ((1.76T - R)/T x 100 - 100); exactly on target scores 76.",
+    "e <= 24, else 76 - ((1.76T - R)/T x 100 - 100); exactly on target scores 76.",
     example="pp46_time_cost(12, 12)",
     example_result=76.0,
 )
@@ -807,8 +865,10 @@ def pp46_time_cost(realised: object, target: object) -> float:
     r = _number(fn, "realised value", realised)
     t = _number(fn, "target value", target)
     if t <= 0:
-        raise FunctionError(f"{fn}: target must be above zero, got {_show(t)}; for the cost "
-                            f"aspect of an activity without a budget, leave cost out of pp46_skp")
+        raise FunctionError(
+            f"{fn}: target must be above zero, got {_show(t)}; for the cost "
+            f"aspect of an activity without a budget, leave cost out of pp46_skp"
+        )
     if r < 0:
         raise FunctionError(f"{fn}: realised value cannot be negative, got {_show(r)}")
     big_r, big_t = _exact(r), _exact(t)
@@ -829,7 +889,7 @@ def pp46_time_cost(realised: object, target: object) -> float:
     ),
     returns="number",
     doc="PP 46/2011 score of one SKP activity: the mean of quantity, quality, time and, "
-        "when given, cost.",
+    "when given, cost.",
     example="pp46_skp(100, 91, 76)",
     example_result=89.0,
 )
@@ -854,12 +914,16 @@ def pp46_skp(quantity: object, quality: object, time: object, cost: object = Non
     "ikm",
     params=(
         Param("nrr_values", "list", doc="The mean score (NRR, 1-4) of each service element."),
-        Param("element_weight", "number", None,
-              "Weight per element (the regulation's 0.11); None uses the exact mean."),
+        Param(
+            "element_weight",
+            "number",
+            None,
+            "Weight per element (the regulation's 0.11); None uses the exact mean.",
+        ),
     ),
     returns="number",
     doc="Citizen-satisfaction index (PermenPANRB 14/2017): mean of the NRRs x 25, or "
-        "sum(NRR x element_weight) x 25 when a weight such as 0.11 is given.",
+    "sum(NRR x element_weight) x 25 when a weight such as 0.11 is given.",
     example="ikm([3, 3.5, 3.5, 4])",
     example_result=87.5,
 )
@@ -873,21 +937,29 @@ def ikm(nrr_values: object, element_weight: object = None) -> float:
     for position, value in enumerate(items, start=1):
         nrr = _number(fn, f"NRR of element {position}", value)
         if not 1 <= nrr <= 4:
-            raise FunctionError(f"{fn}: NRR of element {position} is {_show(nrr)}, outside 1..4; "
-                                f"an NRR is a mean of survey scores from 1 to 4")
+            raise FunctionError(
+                f"{fn}: NRR of element {position} is {_show(nrr)}, outside 1..4; "
+                f"an NRR is a mean of survey scores from 1 to 4"
+            )
         nrrs.append(_exact(nrr))
     weight = _optional_number(fn, "element weight", element_weight)
     if weight is None:
         return _to_float(fn, math.fsum(nrrs) / len(nrrs) * 25)
     if weight <= 0:
-        raise FunctionError(f"{fn}: element weight must be above zero, got {_show(weight)}; "
-                            f"the regulation uses 0.11")
+        raise FunctionError(
+            f"{fn}: element weight must be above zero, got {_show(weight)}; "
+            f"the regulation uses 0.11"
+        )
     return _to_float(fn, math.fsum(nrrs) * _exact(weight) * 25)
 
 
 # (lowest value, grade), highest first; values are compared after rounding to 2 decimals.
-_IKM_GRADES = ((Decimal("88.31"), "A"), (Decimal("76.61"), "B"),
-               (Decimal("65.00"), "C"), (Decimal("25.00"), "D"))
+_IKM_GRADES = (
+    (Decimal("88.31"), "A"),
+    (Decimal("76.61"), "B"),
+    (Decimal("65.00"), "C"),
+    (Decimal("25.00"), "D"),
+)
 
 
 @register(
@@ -895,7 +967,7 @@ _IKM_GRADES = ((Decimal("88.31"), "A"), (Decimal("76.61"), "B"),
     params=(Param("ikm_value", "number", doc="An IKM value between 25 and 100."),),
     returns="string",
     doc="IKM grade: A 88.31-100, B 76.61-88.30, C 65.00-76.60, D 25.00-64.99, on the value "
-        "rounded half up to 2 decimals.",
+    "rounded half up to 2 decimals.",
     example="ikm_grade(87.5)",
     example_result="B",
 )
@@ -905,8 +977,10 @@ def ikm_grade(ikm_value: object) -> str:
     v = _number(fn, "IKM value", ikm_value)
     rounded = Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if not Decimal(25) <= rounded <= Decimal(100):
-        raise FunctionError(f"{fn}: IKM value {_show(v)} is outside 25..100; an IKM is the mean "
-                            f"NRR (1-4) x 25, so check the survey data")
+        raise FunctionError(
+            f"{fn}: IKM value {_show(v)} is outside 25..100; an IKM is the mean "
+            f"NRR (1-4) x 25, so check the survey data"
+        )
     return next(grade for lowest, grade in _IKM_GRADES if rounded >= lowest)
 
 
@@ -918,19 +992,25 @@ def ikm_grade(ikm_value: object) -> str:
     params=(
         Param("levels", "list", doc="The person's level per competency (e.g. 1-5)."),
         Param("required", "list", doc="The post's required level per competency, above zero."),
-        Param("cap", "bool", False, "Cap each level / required ratio at 1 (no credit above "
-                                    "the standard)."),
+        Param(
+            "cap",
+            "bool",
+            False,
+            "Cap each level / required ratio at 1 (no credit above the standard).",
+        ),
     ),
     returns="number",
     doc="Job-person match (PermenPANRB 38/2017): 100 x mean(level / required) over the "
-        "competencies; with cap each ratio counts at most 1.",
+    "competencies; with cap each ratio counts at most 1.",
     example="jpm([4, 3], [4, 4])",
     example_result=87.5,
 )
 def jpm(levels: object, required: object, cap: object = False) -> float:
     """Return the job-person match percentage."""
     if (
-        type(levels) in _SEQ and type(required) in _SEQ and type(cap) is bool
+        type(levels) in _SEQ
+        and type(required) in _SEQ
+        and type(cap) is bool
         and 0 < len(levels) == len(required) <= MAX_ITEMS
     ):  # fast path: plain non-negative levels, positive requirements
         acc = 0.0
@@ -949,8 +1029,10 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
     if not isinstance(cap, bool):
         raise FunctionError(f"{fn}: cap must be True or False, got {_show(cap)}")
     if len(have) != len(need):
-        raise FunctionError(f"{fn}: {len(have)} levels but {len(need)} required levels; "
-                            f"give one level per required competency")
+        raise FunctionError(
+            f"{fn}: {len(have)} levels but {len(need)} required levels; "
+            f"give one level per required competency"
+        )
     if not have:
         raise FunctionError(f"{fn}: no competencies given")
     ratios: list[float] = []
@@ -958,11 +1040,13 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
         lv = _number(fn, f"level of competency {position}", level)
         rq = _number(fn, f"required level of competency {position}", standard)
         if rq <= 0:
-            raise FunctionError(f"{fn}: required level of competency {position} must be above "
-                                f"zero, got {_show(rq)}")
+            raise FunctionError(
+                f"{fn}: required level of competency {position} must be above zero, got {_show(rq)}"
+            )
         if lv < 0:
-            raise FunctionError(f"{fn}: level of competency {position} cannot be negative, "
-                                f"got {_show(lv)}")
+            raise FunctionError(
+                f"{fn}: level of competency {position} cannot be negative, got {_show(lv)}"
+            )
         ratio = _exact(lv) / _exact(rq)
         ratios.append(min(ratio, 1.0) if cap else ratio)
     return _to_float(fn, 100 * math.fsum(ratios) / len(ratios))
@@ -973,7 +1057,7 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
     params=(Param("jpm_value", "number", doc="A JPM percentage."),),
     returns="string",
     doc='JPM band: "optimal" from 90, "cukup optimal" from 78 to under 90, '
-        '"kurang optimal" under 78.',
+    '"kurang optimal" under 78.',
     example="jpm_band(87.5)",
     example_result="cukup optimal",
 )
@@ -994,8 +1078,9 @@ def _band_parts(position: int, band: object) -> tuple[object, object, object]:
     """Read (label, min, max) from a tuple/list, a mapping, or an object with attributes."""
     if isinstance(band, (list, tuple)):
         if len(band) != 3:
-            raise FunctionError(f"band_lookup: band {position} must be (label, min, max), "
-                                f"got {len(band)} items")
+            raise FunctionError(
+                f"band_lookup: band {position} must be (label, min, max), got {len(band)} items"
+            )
         return band[0], band[1], band[2]
     if isinstance(band, Mapping):
         try:
@@ -1005,8 +1090,10 @@ def _band_parts(position: int, band: object) -> tuple[object, object, object]:
     try:
         return band.label, band.min, band.max  # type: ignore[attr-defined]
     except AttributeError:
-        raise FunctionError(f"band_lookup: band {position} must be (label, min, max) or have "
-                            f"label, min and max attributes, got {_show(band)}") from None
+        raise FunctionError(
+            f"band_lookup: band {position} must be (label, min, max) or have "
+            f"label, min and max attributes, got {_show(band)}"
+        ) from None
 
 
 def _fmt(value: int | float) -> str:
@@ -1016,6 +1103,7 @@ def _fmt(value: int | float) -> str:
 
 def _coverage(intervals: Sequence[tuple[int | float | None, int | float | None]]) -> str:
     """Describe the union of half-open intervals in plain words, e.g. '0 to under 50'."""
+
     def lower(item: tuple[int | float | None, int | float | None]) -> float:
         return -math.inf if item[0] is None else item[0]
 
@@ -1064,12 +1152,16 @@ def band_lookup(value: object, bands: object) -> object:
         lo = _optional_number(fn, f"min of band {position}", low)
         hi = _optional_number(fn, f"max of band {position}", high)
         if lo is not None and hi is not None and lo >= hi:
-            raise FunctionError(f"{fn}: band {position} ({label!r}) has min {_fmt(lo)} not below "
-                                f"max {_fmt(hi)}, so nothing can fall in it; fix its limits")
+            raise FunctionError(
+                f"{fn}: band {position} ({label!r}) has min {_fmt(lo)} not below "
+                f"max {_fmt(hi)}, so nothing can fall in it; fix its limits"
+            )
         intervals.append((lo, hi))
         if not matched and (lo is None or v >= lo) and (hi is None or v < hi):
             found, matched = label, True
     if matched:
         return found
-    raise FunctionError(f"value {_fmt(v)} falls in no band; bands cover {_coverage(intervals)}. "
-                        f"Add a band for this value or correct the value")
+    raise FunctionError(
+        f"value {_fmt(v)} falls in no band; bands cover {_coverage(intervals)}. "
+        f"Add a band for this value or correct the value"
+    )

@@ -235,7 +235,9 @@ def schema_problems(loaded: LoadedYaml) -> list[Problem]:
                 hint = suggest(key, allowed) or (
                     f" (allowed: {', '.join(allowed)})" if allowed else ""
                 )
-                problems.append(Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}"))
+                problems.append(
+                    Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
+                )
             continue
         if error.validator == "required":
             message = message.replace("is a required property", "is required here")
@@ -284,7 +286,9 @@ class _Builder:
             for name, spec in d.get("inputs", {}).items()
         }
         indicators = {
-            code: Indicator(code, s["label"], s["kind"], float(s.get("cap", 120)), s.get("unit", ""))
+            code: Indicator(
+                code, s["label"], s["kind"], float(s.get("cap", 120)), s.get("unit", "")
+            )
             for code, s in d.get("indicators", {}).items()
         }
         default_missing = d.get("when_group_missing", "renormalise")
@@ -402,7 +406,11 @@ class _Builder:
     ) -> None:
         for key, entry in entries.items():
             if key in names:
-                self.problem((section, key), f"name {key!r} is declared twice (also as an input, indicator, aspect or built-in name)")
+                self.problem(
+                    (section, key),
+                    f"name {key!r} is declared twice (inputs, indicators, aspects and built-in "
+                    "names share one namespace)",
+                )
             names[key] = typer(entry)
 
     def _bands(self) -> dict[str, tuple[tuple[str, float | None, float | None], ...]]:
@@ -412,7 +420,9 @@ class _Builder:
             for i, row in enumerate(rows):
                 low, high = row.get("min"), row.get("max")
                 if low is not None and high is not None and low >= high:
-                    self.problem(("bands", table, i), f"band {row['label']!r}: min must be below max")
+                    self.problem(
+                        ("bands", table, i), f"band {row['label']!r}: min must be below max"
+                    )
                 parsed.append((row["label"], low, high))
             bands[table] = tuple(parsed)
         return bands
@@ -450,7 +460,9 @@ class _Builder:
             if checked is None or template is None:
                 continue
             evaluate = compile_expression(checked, bands, label=f"{section}[{i}]")
-            found.append(Condition(checked, evaluate, template, code, self.loaded.where((section, i))))
+            found.append(
+                Condition(checked, evaluate, template, code, self.loaded.where((section, i)))
+            )
         return tuple(found)
 
     def _template(self, path: tuple, text: str, scope: Scope) -> Template | None:
@@ -465,7 +477,9 @@ class _Builder:
                 continue
             name, spec = parsed.group(1), parsed.group(2) or ""
             if name not in scope.names:
-                self.problem(path, f"unknown name {name!r} in text{suggest(name, sorted(scope.names))}")
+                self.problem(
+                    path, f"unknown name {name!r} in text{suggest(name, sorted(scope.names))}"
+                )
                 ok = False
                 continue
             fields.append((written, name, spec))

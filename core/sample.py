@@ -55,7 +55,9 @@ def generate(rules: RuleSet, employees: int, seed: int = 1, bad_rows: int = 0) -
     rng = random.Random(f"{rules.region}:{seed}")
     used: set[str] = set()
     year = int(rules.valid_from[:4])
-    stage_day = {s.id: date(year, 11, 1) + timedelta(days=10 * i) for i, s in enumerate(rules.stages)}
+    stage_day = {
+        s.id: date(year, 11, 1) + timedelta(days=10 * i) for i, s in enumerate(rules.stages)
+    }
     group_day = {
         s.requires.partition(":")[2]: stage_day[s.id]
         for s in rules.stages
@@ -117,7 +119,9 @@ def _attributes(
             low = sample[0] if sample else (spec.minimum if spec.minimum is not None else 0)
             high = sample[1] if sample else (spec.maximum if spec.maximum is not None else 100)
             whole = all(float(x).is_integer() for x in (low, high))
-            values[name] = rng.randint(int(low), int(high)) if whole else round(rng.uniform(low, high), 2)
+            values[name] = (
+                rng.randint(int(low), int(high)) if whole else round(rng.uniform(low, high), 2)
+            )
         elif spec.type == "date":
             day = dated.get(name, date(int(rules.valid_from[:4]), 12, 15))
             filled = spec.required or rng.random() < 0.9
@@ -235,7 +239,9 @@ def _objections(
                 "pemutus_nip": decider,
                 "keputusan": "ubah" if change else "tetap",
                 "predikat_baru": rules.predikat_labels[1] if change else None,
-                "alasan": "Bukti capaian tambahan diterima." if change else "Penilaian sudah sesuai bukti.",
+                "alasan": "Bukti capaian tambahan diterima."
+                if change
+                else "Penilaian sudah sesuai bukti.",
             }
         )
     return rows

@@ -252,7 +252,9 @@ def _build(
                 )
                 continue
             first_seen[key] = keys[(*path, key)] = _loc(file, key_node.start_mark)
-            result[key] = _build(value_node, (*path, key), file, marks, problems, seen, keys, aliased)
+            result[key] = _build(
+                value_node, (*path, key), file, marks, problems, seen, keys, aliased
+            )
         return result
     problems.append(Problem(_loc(file, node.start_mark), "unsupported YAML node"))
     return None

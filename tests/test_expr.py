@@ -8,11 +8,10 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from simpleeval import EvalWithCompoundTypes
-
 from kinerja.expr.check import MAX_DEPTH, MAX_LENGTH, ExprError, Scope, check_expression
 from kinerja.expr.compile import EvaluationError, Step, compile_expression, compile_program
 from kinerja.functions import FUNCTIONS, FunctionError, band_lookup
+from simpleeval import EvalWithCompoundTypes
 
 SCOPE = Scope(
     {"a": "number", "b": "number", "c": "number", "unit": "string", "hasil_kerja": "number"},
@@ -104,7 +103,10 @@ def test_runtime_guards_on_power_and_shift() -> None:
 def test_band_lookup_and_boundaries() -> None:
     # min inclusive, max exclusive: 76 is Baik, 75.999 Cukup, 61 Cukup, 60.9 Kurang
     assert [evaluate("band(a, 'nilai')", a=v) for v in (76, 75.999, 61, 60.9)] == [
-        "Baik", "Cukup", "Cukup", "Kurang",
+        "Baik",
+        "Cukup",
+        "Cukup",
+        "Kurang",
     ]
     with pytest.raises(FunctionError, match="missing"):
         evaluate("band(a, 'nilai')", a=None)
@@ -116,7 +118,9 @@ def test_float_noise_is_tidied_before_bands() -> None:
     program = compile_program(
         [
             Step("score", check_expression("0.6 * a + 0.4 * b", SCOPE)),
-            Step("p", check_expression("band(score, 'nilai')", SCOPE.with_names({"score": "number"}))),
+            Step(
+                "p", check_expression("band(score, 'nilai')", SCOPE.with_names({"score": "number"}))
+            ),
         ],
         BANDS,
     )

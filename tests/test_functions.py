@@ -16,9 +16,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 EXPECTED_NAMES = {
-    "achievement", "achievement_inverse", "achievement_range", "mean", "wmean", "total",
-    "count", "coalesce", "clamp", "round", "min", "max", "abs", "predikat_matrix",
-    "pp46_time_cost", "pp46_skp", "ikm", "ikm_grade", "jpm", "jpm_band", "gap",
+    "achievement",
+    "achievement_inverse",
+    "achievement_range",
+    "mean",
+    "wmean",
+    "total",
+    "count",
+    "coalesce",
+    "clamp",
+    "round",
+    "min",
+    "max",
+    "abs",
+    "predikat_matrix",
+    "pp46_time_cost",
+    "pp46_skp",
+    "ikm",
+    "ikm_grade",
+    "jpm",
+    "jpm_band",
+    "gap",
 }
 
 
@@ -96,20 +114,51 @@ def test_register_refuses_inconsistent_descriptors() -> None:
         return a
 
     with pytest.raises(ValueError, match="registered twice"):
-        fx.register("mean", params=(fx.Param("a", "any"),), returns="any", doc="d",
-                    example="mean(1)", example_result=1)(one)
+        fx.register(
+            "mean",
+            params=(fx.Param("a", "any"),),
+            returns="any",
+            doc="d",
+            example="mean(1)",
+            example_result=1,
+        )(one)
     with pytest.raises(ValueError, match="unknown type"):
-        fx.register("_t1", params=(fx.Param("a", "integer"),), returns="any", doc="d",
-                    example="_t1(1)", example_result=1)(one)
+        fx.register(
+            "_t1",
+            params=(fx.Param("a", "integer"),),
+            returns="any",
+            doc="d",
+            example="_t1(1)",
+            example_result=1,
+        )(one)
     with pytest.raises(TypeError, match="do not match"):
-        fx.register("_t2", params=(fx.Param("b", "any"),), returns="any", doc="d",
-                    example="_t2(1)", example_result=1)(one)
+        fx.register(
+            "_t2",
+            params=(fx.Param("b", "any"),),
+            returns="any",
+            doc="d",
+            example="_t2(1)",
+            example_result=1,
+        )(one)
     with pytest.raises(TypeError, match="default"):
-        fx.register("_t3", params=(fx.Param("a", "any", 5),), returns="any", doc="d",
-                    example="_t3(1)", example_result=1)(one)
+        fx.register(
+            "_t3",
+            params=(fx.Param("a", "any", 5),),
+            returns="any",
+            doc="d",
+            example="_t3(1)",
+            example_result=1,
+        )(one)
     with pytest.raises(TypeError, match="variadic"):
-        fx.register("_t4", params=(fx.Param("a", "any"),), returns="any", doc="d",
-                    example="_t4(1)", example_result=1, variadic=True)(one)
+        fx.register(
+            "_t4",
+            params=(fx.Param("a", "any"),),
+            returns="any",
+            doc="d",
+            example="_t4(1)",
+            example_result=1,
+            variadic=True,
+        )(one)
     assert fx.FUNCTIONS == before
 
 
@@ -425,8 +474,11 @@ def test_abs_and_gap() -> None:
 )
 def test_predikat_matrix_every_cell(hasil: str, perilaku: str, predikat: str) -> None:
     assert fx.predikat_matrix(hasil, perilaku) == predikat
-    short = {"di atas ekspektasi": "di atas", "sesuai ekspektasi": "sesuai",
-             "di bawah ekspektasi": "di bawah"}
+    short = {
+        "di atas ekspektasi": "di atas",
+        "sesuai ekspektasi": "sesuai",
+        "di bawah ekspektasi": "di bawah",
+    }
     assert fx.predikat_matrix(short[hasil].upper(), f"  {perilaku.title()} ") == predikat
 
 
@@ -435,8 +487,10 @@ def test_predikat_matrix_accepts_messy_spacing() -> None:
 
 
 def test_predikat_matrix_errors() -> None:
-    with raises("hasil kerja rating 'baik' is not a known label; use one of "
-                "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi'"):
+    with raises(
+        "hasil kerja rating 'baik' is not a known label; use one of "
+        "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi'"
+    ):
         fx.predikat_matrix("baik", "sesuai")
     with raises("perilaku kerja rating 'atas' is not a known label"):
         fx.predikat_matrix("sesuai", "atas")
@@ -692,22 +746,30 @@ positive = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False)
 
 @given(realised=finite, target=positive, cap=positive)
 def test_achievement_within_zero_and_cap(realised: float, target: float, cap: float) -> None:
-    for result in (fx.achievement(realised, target, cap),
-                   fx.achievement_inverse(realised, target, cap)):
+    for result in (
+        fx.achievement(realised, target, cap),
+        fx.achievement_inverse(realised, target, cap),
+    ):
         assert 0 <= result <= cap
 
 
-@given(realised=moderate, low=positive, width=st.floats(min_value=0, max_value=1e9),
-       cap=positive)
-def test_achievement_range_within_zero_and_cap(realised: float, low: float, width: float,
-                                               cap: float) -> None:
+@given(realised=moderate, low=positive, width=st.floats(min_value=0, max_value=1e9), cap=positive)
+def test_achievement_range_within_zero_and_cap(
+    realised: float, low: float, width: float, cap: float
+) -> None:
     result = fx.achievement_range(realised, low, low + width, cap)
     assert 0 <= result <= cap
 
 
-@given(st.lists(st.tuples(st.one_of(st.none(), moderate),
-                          st.floats(min_value=0, max_value=1e6, allow_nan=False)),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), moderate), st.floats(min_value=0, max_value=1e6, allow_nan=False)
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_wmean_renormalise_between_min_and_max(pairs: list[tuple[float | None, float]]) -> None:
     values = [v for v, _ in pairs]
     weights = [w for _, w in pairs]
@@ -737,8 +799,10 @@ def test_mean_between_min_and_max(values: list[float | None]) -> None:
         assert result is not None and min(present) - slack <= result <= max(present) + slack
 
 
-@given(value=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
-       digits=st.integers(min_value=-3, max_value=8))
+@given(
+    value=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+    digits=st.integers(min_value=-3, max_value=8),
+)
 def test_round_half_up_matches_decimal(value: float, digits: int) -> None:
     expected = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     result = fx.round_half_up(value, digits)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pluggy
 import pytest
 from click.testing import CliRunner
-
 from kinerja import hookimpl, hookspecs
 from kinerja.cli import main
 from kinerja.dataset import build_dataset
@@ -91,16 +90,37 @@ def dataset_for(rules_path: Path, score: int = 4):
     rules = load_rules(rules_path)
     tables = Tables(
         {
-            "pegawai": [(2, {"nip": NIP, "nama": "Siti", "jabatan": "Analis",
-                             "unit_kerja": "Dinas", "golongan": "III/a", "atasan_nip": None,
-                             "bonus": 1})],
-            "capaian": [(2, {"nip": NIP, "indikator": "layanan", "target": 100,
-                             "realisasi": 90})],
-            "penilaian": [(2, {"nip": NIP, "penilai_nip": "197001012000011001",
-                               "kelompok": "supervisor", "aspek": "kerja_sama",
-                               "nilai": score})],
+            "pegawai": [
+                (
+                    2,
+                    {
+                        "nip": NIP,
+                        "nama": "Siti",
+                        "jabatan": "Analis",
+                        "unit_kerja": "Dinas",
+                        "golongan": "III/a",
+                        "atasan_nip": None,
+                        "bonus": 1,
+                    },
+                )
+            ],
+            "capaian": [(2, {"nip": NIP, "indikator": "layanan", "target": 100, "realisasi": 90})],
+            "penilaian": [
+                (
+                    2,
+                    {
+                        "nip": NIP,
+                        "penilai_nip": "197001012000011001",
+                        "kelompok": "supervisor",
+                        "aspek": "kerja_sama",
+                        "nilai": score,
+                    },
+                )
+            ],
         },
-        "test", "0" * 64, [],
+        "test",
+        "0" * 64,
+        [],
     )
     return rules, build_dataset(tables, rules.input_spec())
 
@@ -167,7 +187,8 @@ def test_third_party_region_appears_without_core_change(tmp_path, monkeypatch) -
 
 def test_misspelt_hook_fails_loudly(tmp_path, monkeypatch) -> None:
     install_region(
-        tmp_path, monkeypatch,
+        tmp_path,
+        monkeypatch,
         """
         @hookimpl
         def kinerja_colect_indicators(rules, dataset):
@@ -184,8 +205,9 @@ def test_hook_call_order_for_a_run(tmp_path, monkeypatch) -> None:
     pm = make_manager()
     rules, dataset = dataset_for(tmp_path / "acme_region" / "rules.yaml")
     calls: list[str] = []
-    undo = pm.add_hookcall_monitoring(lambda name, impls, kwargs: calls.append(name),
-                                      lambda *args: None)
+    undo = pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: calls.append(name), lambda *args: None
+    )
     appraise(rules, dataset, pm)
     undo()
     assert calls == [
@@ -209,8 +231,10 @@ class RegionExtension:
     @hookimpl
     def kinerja_weigh_ratings(self, rules, dataset):
         group = GroupScore("supervisor", 1, 5.0, 1.0, 1.0, "used")
-        return {e.nip: [AspectResult("kerja_sama", "Kerja sama", 5.0, [group])]
-                for e in dataset.employees}
+        return {
+            e.nip: [AspectResult("kerja_sama", "Kerja sama", 5.0, [group])]
+            for e in dataset.employees
+        }
 
     @hookimpl
     def kinerja_assign_predikat(self, rules, results):
@@ -246,7 +270,9 @@ def test_region_plugin_overrides_every_default(tmp_path, monkeypatch) -> None:
     assert result.score == 100
     assert result.predikat == "Istimewa"
     assert result.feedback[0] == "from the region plugin"
-    assert [(s.id, s.status, s.detail) for s in result.stages] == [("atasan", "pending", "by plugin")]
+    assert [(s.id, s.status, s.detail) for s in result.stages] == [
+        ("atasan", "pending", "by plugin")
+    ]
     assert result.status == "provisional"
     assert result.peer_rank == "only one"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from kinerja.rules import load_rules
 from kinerja.schemas import load_schema
 from kinerja.yamlload import RulesError
@@ -45,8 +44,10 @@ def write(tmp_path: Path, text: str) -> Path:
 def problems(tmp_path: Path, text: str) -> list[str]:
     with pytest.raises(RulesError) as info:
         load_rules(write(tmp_path, text))
-    return [str(p).split(": error: ", 1)[0].rsplit(":", 2)[-2] + ": " + p.message
-            for p in info.value.problems]
+    return [
+        str(p).split(": error: ", 1)[0].rsplit(":", 2)[-2] + ": " + p.message
+        for p in info.value.problems
+    ]
 
 
 def test_minimal_rules_load(tmp_path: Path) -> None:
@@ -93,8 +94,9 @@ def test_expression_problems_point_into_the_expression(tmp_path: Path) -> None:
 
 def test_semantic_checks(tmp_path: Path) -> None:
     text = (
-        MINIMAL.replace("weights: {hasil: 1.0}", "weights: {hasil: 0.7, hasl: 0.2}")
-        .replace("- {label: Baik, min: 76}", "- {label: Baik, min: 76, max: 70}")
+        MINIMAL.replace("weights: {hasil: 1.0}", "weights: {hasil: 0.7, hasl: 0.2}").replace(
+            "- {label: Baik, min: 76}", "- {label: Baik, min: 76, max: 70}"
+        )
         + "stages:\n  - {id: a, label: A, requires: 'input:tanggal', after: b}\n"
         + "feedback:\n  - {when: score < 80, text: 'Nilai {scor:.1f}'}\n"
     )
@@ -137,9 +139,8 @@ def test_builtin_rules_carry_the_schema_comment_and_version(region: str) -> None
 
 
 def test_problems_of_every_kind_are_reported_together(tmp_path: Path) -> None:
-    text = (
-        MINIMAL.replace("period: annual", "period: annual\nperiod: annual\nextra: 1")
-        .replace("expr: achievement_mean", "expr: achievement_maen")
+    text = MINIMAL.replace("period: annual", "period: annual\nperiod: annual\nextra: 1").replace(
+        "expr: achievement_mean", "expr: achievement_maen"
     )
     with pytest.raises(RulesError) as info:
         load_rules(write(tmp_path, text))

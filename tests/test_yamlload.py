@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from kinerja.yamlload import MAX_BYTES, RulesError, load_yaml
 
 
@@ -87,7 +86,10 @@ def test_size_cap(tmp_path: Path) -> None:
 
 def test_marks_give_line_and_column(tmp_path: Path) -> None:
     loaded = load_yaml(write(tmp_path, "top:\n  list:\n    - 1\n    - name: x\n"))
-    assert (loaded.where(("top", "list", 1, "name")).line, loaded.where(("top", "list", 1, "name")).col) == (4, 13)
+    assert (
+        loaded.where(("top", "list", 1, "name")).line,
+        loaded.where(("top", "list", 1, "name")).col,
+    ) == (4, 13)
     # a path that does not exist falls back to its nearest parent
     assert loaded.where(("top", "missing")).line == 2
 

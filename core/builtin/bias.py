@@ -59,9 +59,11 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
             key = (rating.kelompok, rating.penilai_nip)
             if key in lenient:
                 _flag_once(
-                    by_nip[rating.nip], "bias_leniency",
+                    by_nip[rating.nip],
+                    "bias_leniency",
                     f"{rating.kelompok} rater {rating.penilai_nip} rates "
-                    f"{lenient[key] * span:.2f} points above other {rating.kelompok} raters on average",
+                    f"{lenient[key] * span:.2f} points above other {rating.kelompok} raters "
+                    "on average",
                 )
 
     if "identical_min" in checks:
@@ -76,7 +78,8 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
             if len(per_employee) >= checks["identical_min"] and len(patterns) == 1:
                 for nip in per_employee:
                     _flag_once(
-                        by_nip[nip], "bias_identical",
+                        by_nip[nip],
+                        "bias_identical",
                         f"{group} rater {rater} gave the same scores to all "
                         f"{len(per_employee)} employees they rated",
                     )

@@ -22,7 +22,9 @@ def gap_text(result: Result) -> list[str]:
     lines = []
     for ind in result.indicators:
         target = (
-            f"{ind.target:g}-{ind.target_max:g}" if ind.target_max is not None else f"{ind.target:g}"
+            f"{ind.target:g}-{ind.target_max:g}"
+            if ind.target_max is not None
+            else f"{ind.target:g}"
         )
         direction = "lower is better" if ind.kind == "inverse" else ""
         lines.append(

@@ -30,10 +30,14 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
             if days > rules.objection_window_days or days < 0:
                 result.audit.append(
                     AuditEntry(
-                        "objection_refused", result.predikat, result.predikat,
-                        objection.pemutus_nip, objection.tanggal_ajuan,
+                        "objection_refused",
+                        result.predikat,
+                        result.predikat,
+                        objection.pemutus_nip,
+                        objection.tanggal_ajuan,
                         f"filed {days} days after the result was received; the limit is "
-                        f"{rules.objection_window_days}", source,
+                        f"{rules.objection_window_days}",
+                        source,
                     )
                 )
                 result.flags.append(
@@ -55,8 +59,12 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
             result.audit.append(
                 AuditEntry(
                     "objection_changed" if after != before else "objection_upheld_result",
-                    before, after, objection.pemutus_nip, objection.tanggal_ajuan,
-                    objection.alasan, source,
+                    before,
+                    after,
+                    objection.pemutus_nip,
+                    objection.tanggal_ajuan,
+                    objection.alasan,
+                    source,
                 )
             )
             result.predikat = after

@@ -12,7 +12,9 @@ def stage_dates(stage: Stage, result: Result, dataset: Dataset) -> list[str]:
     kind, _, what = stage.requires.partition(":")
     if kind == "ratings":
         return sorted(
-            r.tanggal for r in dataset.ratings.get(result.nip, ()) if r.kelompok == what and r.tanggal
+            r.tanggal
+            for r in dataset.ratings.get(result.nip, ())
+            if r.kelompok == what and r.tanggal
         )
     if kind == "input":
         value = result.values.get(what)
@@ -49,7 +51,9 @@ def kinerja_review_stage(
             if before is None or before.status != "done":
                 result.stages.append(
                     StageState(
-                        stage.id, stage.label, "out_of_order",
+                        stage.id,
+                        stage.label,
+                        "out_of_order",
                         f"done before '{earlier.label}', which must come first",
                     )
                 )
@@ -59,7 +63,9 @@ def kinerja_review_stage(
             if prior and mine and min(mine) < max(prior):
                 result.stages.append(
                     StageState(
-                        stage.id, stage.label, "out_of_order",
+                        stage.id,
+                        stage.label,
+                        "out_of_order",
                         f"dated {min(mine)}, before '{earlier.label}' ({max(prior)})",
                     )
                 )

@@ -41,9 +41,7 @@ def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> Aspec
         score = sum(g.effective_weight * g.mean for g in used if g.mean is not None)
     missing = [g for g in groups if g.status != "used" and g.weight > 0]
     complete = not any(rules.rater_groups[g.group].when_missing == "incomplete" for g in missing)
-    notes = [
-        f"{r.kelompok} {r.penilai_nip}: {r.catatan}".strip() for r in ratings if r.catatan
-    ]
+    notes = [f"{r.kelompok} {r.penilai_nip}: {r.catatan}".strip() for r in ratings if r.catatan]
     return AspectResult(aspect.code, aspect.label, score, groups, notes, complete)
 
 

@@ -137,9 +137,7 @@ def check_expression(source: object, scope: Scope) -> Checked:
     result_type = checker.visit_node(tree.body, 1)
     if checker.count > MAX_NODES:
         raise ExprError(f"expression has {checker.count} parts; the limit is {MAX_NODES}")
-    return Checked(
-        text.strip(), tree, result_type, tuple(checker.names), tuple(checker.functions)
-    )
+    return Checked(text.strip(), tree, result_type, tuple(checker.names), tuple(checker.functions))
 
 
 def suggest(name: str, candidates: list[str]) -> str:
@@ -336,7 +334,9 @@ class _Checker:
     ) -> None:
         params = function.params
         name = function.name
-        signature = f"{name}({', '.join(p.name for p in params)}{', ...' if function.variadic else ''})"
+        signature = (
+            f"{name}({', '.join(p.name for p in params)}{', ...' if function.variadic else ''})"
+        )
         if function.variadic:
             if kwargs:
                 raise self.fail(node, f"{name}() takes no named arguments; use {signature}")

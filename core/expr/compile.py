@@ -135,7 +135,6 @@ class _Rewriter(ast.NodeTransformer):
         keywords = [ast.keyword(arg=k.arg, value=self.visit(k.value)) for k in node.keywords]
         return ast.copy_location(ast.Call(func=func, args=args, keywords=keywords), node)
 
-
     def _intrinsic(self, node: ast.Call) -> ast.AST | None:
         """Fast equivalents for the commonest calls; they fall back to the library.
 
@@ -147,9 +146,13 @@ class _Rewriter(ast.NodeTransformer):
         name, args = node.func.id, node.args
         if node.keywords:
             return None
-        if name == "mean" and args and not any(
-            getattr(a, "kinerja_type", None) == "list" or isinstance(a, (ast.List, ast.Tuple))
-            for a in args
+        if (
+            name == "mean"
+            and args
+            and not any(
+                getattr(a, "kinerja_type", None) == "list" or isinstance(a, (ast.List, ast.Tuple))
+                for a in args
+            )
         ):
             helper = self.helper("mean", len(args), ())
         elif (
@@ -159,9 +162,7 @@ class _Rewriter(ast.NodeTransformer):
             and isinstance(args[1], (ast.List, ast.Tuple))
             and len(args[0].elts) == len(args[1].elts) > 0
             and all(
-                isinstance(w, ast.Constant)
-                and type(w.value) in (int, float)
-                and w.value >= 0
+                isinstance(w, ast.Constant) and type(w.value) in (int, float) and w.value >= 0
                 for w in args[1].elts
             )
             and sum(w.value for w in args[1].elts) > 0  # type: ignore[attr-defined]
@@ -300,9 +301,7 @@ def _namespace(bands: Bands, steps: Sequence[Checked]) -> dict[str, object]:
     return namespace
 
 
-def compile_program(
-    steps: Sequence[Step], bands: Bands, *, label: str = "rules"
-) -> Program:
+def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules") -> Program:
     """Compile steps into one function ``values -> (step values, ...)`` and its batch form.
 
     Each step may read names from ``values`` and the results of earlier steps.
@@ -344,7 +343,9 @@ def compile_program(
         if step.checked.type == NUMBER:
             statements.append(f"if {target} is not None: {target} = _round({target}, {DECIMALS})")
         else:
-            statements.append(f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})")
+            statements.append(
+                f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})"
+            )
     outputs = ", ".join(_local(s.name) for s in steps) + ("," if len(steps) == 1 else "")
     row = ["    def _evaluate(_values):", "        _get = _values.get"]
     row += [f"        {line}" for line in statements]

@@ -17,4 +17,6 @@ RULES = Path(__file__).with_name("rules.yaml")
 @hookimpl
 def kinerja_register_regions() -> list[RegionSpec]:
     """Register the Asemrowo region and its rule file."""
-    return [RegionSpec("asemrowo", RULES, "outcome-based: achievement against targets, not attendance")]
+    return [
+        RegionSpec("asemrowo", RULES, "outcome-based: achievement against targets, not attendance")
+    ]

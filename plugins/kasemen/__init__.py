@@ -17,4 +17,8 @@ RULES = Path(__file__).with_name("rules.yaml")
 @hookimpl
 def kinerja_register_regions() -> list[RegionSpec]:
     """Register the Kasemen region and its rule file."""
-    return [RegionSpec("kasemen", RULES, "competency-based, multi-rater (supervisor, peers, citizens served)")]
+    return [
+        RegionSpec(
+            "kasemen", RULES, "competency-based, multi-rater (supervisor, peers, citizens served)"
+        )
+    ]

@@ -17,4 +17,8 @@ RULES = Path(__file__).with_name("rules.yaml")
 @hookimpl
 def kinerja_register_regions() -> list[RegionSpec]:
     """Register the Lampung region and its rule file."""
-    return [RegionSpec("lampung", RULES, "competency-based, self-assessment before the supervisor's evaluation")]
+    return [
+        RegionSpec(
+            "lampung", RULES, "competency-based, self-assessment before the supervisor's evaluation"
+        )
+    ]

@@ -1,4 +1,4 @@
-"""The Sawahlunto region: fair and open: PermenPANRB 6/2022 matrix, rater-bias evidence, published beside peers.
+"""The Sawahlunto region: fair and open appraisal, results published beside peers.
 
 Everything this region requires is said in ``rules.yaml`` beside this file;
 this module only registers it.
@@ -17,4 +17,10 @@ RULES = Path(__file__).with_name("rules.yaml")
 @hookimpl
 def kinerja_register_regions() -> list[RegionSpec]:
     """Register the Sawahlunto region and its rule file."""
-    return [RegionSpec("sawahlunto", RULES, "fair and open: PermenPANRB 6/2022 matrix, rater-bias evidence, published beside peers")]
+    return [
+        RegionSpec(
+            "sawahlunto",
+            RULES,
+            "fair and open: PermenPANRB 6/2022 matrix, rater-bias evidence, published beside peers",
+        )
+    ]
