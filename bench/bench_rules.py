@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from handwritten import HANDWRITTEN  # noqa: E402
+from simpleeval import EvalWithCompoundTypes  # noqa: E402
+
 from kinerja.dataset import build_dataset  # noqa: E402
 from kinerja.engine import appraise  # noqa: E402
 from kinerja.functions import FUNCTIONS, band_lookup  # noqa: E402
@@ -32,7 +34,6 @@ from kinerja.manager import make_manager  # noqa: E402
 from kinerja.regions import load_region_rules  # noqa: E402
 from kinerja.rules import RuleSet  # noqa: E402
 from kinerja.sample import generate  # noqa: E402
-from simpleeval import EvalWithCompoundTypes  # noqa: E402
 
 
 def synthetic_values(rules: RuleSet, n: int, seed: int = 7) -> list[dict[str, object]]:

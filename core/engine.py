@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pluggy
+
 from kinerja import __version__
 from kinerja.expr.compile import Failed, compile_expression, explain_failure
 from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import pluggy
+
 from kinerja import hookspecs
 
 ENTRY_POINT_GROUP = "kinerja.regions"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pluggy
+
 from kinerja.expr.check import suggest
 from kinerja.model import IndicatorResult, Value
 from kinerja.rules import RuleSet, load_rules

@@ -9,10 +9,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import kinerja.plugins
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+
+import kinerja.plugins
 from kinerja import __version__
 from kinerja.cli import main
 from kinerja.explain import fmt

@@ -8,6 +8,7 @@ import time
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from kinerja.dataset import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset, check_nip
 from kinerja.io.tables import Tables
 from kinerja.model import Dataset, Reject

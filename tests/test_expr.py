@@ -8,10 +8,11 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from simpleeval import EvalWithCompoundTypes
+
 from kinerja.expr.check import MAX_DEPTH, MAX_LENGTH, ExprError, Scope, check_expression
 from kinerja.expr.compile import EvaluationError, Step, compile_expression, compile_program
 from kinerja.functions import FUNCTIONS, FunctionError, band_lookup
-from simpleeval import EvalWithCompoundTypes
 
 SCOPE = Scope(
     {"a": "number", "b": "number", "c": "number", "unit": "string", "hasil_kerja": "number"},

@@ -10,10 +10,11 @@ import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-import kinerja.functions as fx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+import kinerja.functions as fx
 
 EXPECTED_NAMES = {
     "achievement",

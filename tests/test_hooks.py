@@ -11,6 +11,7 @@ from pathlib import Path
 import pluggy
 import pytest
 from click.testing import CliRunner
+
 from kinerja import hookimpl, hookspecs
 from kinerja.cli import main
 from kinerja.dataset import build_dataset

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
+
 from kinerja.dataset import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset
 from kinerja.io.atomic import atomic_path, atomic_write
 from kinerja.io.tables import InputError, normalise_header, read_tables, write_tables

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from kinerja.io.tables import write_tables
 from kinerja.manager import make_manager
 from kinerja.regions import list_regions, load_region_rules

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kinerja.rules import load_rules
 from kinerja.schemas import load_schema
 from kinerja.yamlload import RulesError

@@ -1,0 +1,108 @@
+"""`kinerja run` and `kinerja explain`: for HR staff."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from kinerja.cli.common import FORMATS, appraise_input, fail, manager, region_rules
+from kinerja.explain import explain_rejected, explain_result, fmt
+from kinerja.expr.check import suggest
+from kinerja.io.writers import rejects_path, write_run
+from kinerja.model import RunOutput
+from kinerja.rules import RuleSet
+
+
+@click.command()
+@click.option("--region", "-r", required=True, help="The region whose rules apply.")
+@click.option(
+    "--input",
+    "-i",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The workbook (.xlsx), a folder of CSV files, or a .json file.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write results [default: <region>-results.<format>].",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt_",
+    type=click.Choice(FORMATS),
+    help="Output format [default: from --output's suffix, else xlsx].",
+)
+def run(region: str, input_path: Path, output: Path | None, fmt_: str | None) -> None:
+    """Appraise every employee in INPUT under REGION's rules and write the results."""
+    pm = manager()
+    rules = region_rules(pm, region)
+    if fmt_ is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt_ = suffix if suffix in FORMATS else "xlsx"
+    if output is None:
+        output = Path(f"{region}-results.{fmt_}")
+    result = appraise_input(pm, rules, input_path)
+    written = write_run(result, output, fmt_)  # type: ignore[arg-type]
+    _summary(rules, result, written)
+
+
+def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None:
+    info = run_output.info
+    click.echo(f"Region {info.region} — rules {info.rules_version} ({rules.title})")
+    click.echo(f"Input  {info.input} (sha256 {info.input_sha256[:12]}…)")
+    click.echo(
+        f"Employees: {info.employees_in} in = {info.appraised} appraised "
+        f"+ {info.rejected_employees} rejected"
+    )
+    counts = Counter(r.predikat for r in run_output.results)
+    click.echo("Predikat:")
+    for label in rules.predikat_labels:
+        click.echo(f"  {label:<22} {counts.get(label, 0):>7}")
+    for label, n in counts.items():
+        if label not in rules.predikat_labels:
+            click.echo(f"  {fmt(label):<22} {n:>7}")
+    status = Counter(r.status for r in run_output.results)
+    click.echo(
+        f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional"
+    )
+    flagged = sum(1 for r in run_output.results if r.flags)
+    if flagged:
+        click.echo(f"Flags: {flagged} result(s) carry flags for the reviewer")
+    other_rows = info.rejected_rows - info.rejected_employees
+    click.echo(
+        f"Rejects: {info.rejected_rows} row(s) ({info.rejected_employees} employee(s), "
+        f"{other_rows} other row(s)); see {rejects_path(written[0])}"
+    )
+    for path in written:
+        click.echo(f"Wrote {path}")
+
+
+# ------------------------------------------------------------------ explain
+@click.command()
+@click.option("--region", "-r", required=True)
+@click.option(
+    "--input", "-i", "input_path", required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option("--nip", required=True, help="The employee's 18-digit NIP.")
+def explain(region: str, input_path: Path, nip: str) -> None:
+    """Explain step by step how one employee's result came about."""
+    pm = manager()
+    rules = region_rules(pm, region)
+    nip = nip.replace(" ", "")
+    result = appraise_input(pm, rules, input_path)
+    for r in result.results:
+        if r.nip == nip:
+            click.echo("\n".join(explain_result(rules, r, result.info)))
+            return
+    if any(r.nip == nip for r in result.rejects):
+        click.echo("\n".join(explain_rejected(nip, result.rejects)))
+        sys.exit(1)
+    known = [r.nip for r in result.results]
+    fail(f"NIP {nip} is not in {input_path}{suggest(nip, known)}", 1)
