@@ -164,6 +164,8 @@ class RuleSet:
     path: str
     sha256: str
     data: dict[str, Any] = field(repr=False)
+    loaded: LoadedYaml = field(repr=False)
+    """The file as loaded, with the location of every value (for messages)."""
     scope: Scope = field(repr=False)
     program: Program = field(repr=False)
     """Computes every component, the score and the predikat: per row or per batch."""
@@ -172,6 +174,10 @@ class RuleSet:
     def step_names(self) -> tuple[str, ...]:
         """Names the compiled program returns, in order: components, ``score``, ``predikat``."""
         return (*(c.name for c in self.components), "score", "predikat")
+
+    def where(self, *path: str | int) -> Location:
+        """The ``file:line:col`` of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
+        return self.loaded.where(tuple(path))
 
     def input_spec(self) -> InputSpec:
         """What these rules expect in the input workbook."""
@@ -393,6 +399,7 @@ class _Builder:
             path=self.loaded.file,
             sha256=self.sha256,
             data=d,
+            loaded=self.loaded,
             scope=scope,
             program=compile_program(steps, bands, label=label),
         )
