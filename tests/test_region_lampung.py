@@ -1,0 +1,180 @@
+"""Lampung: competency (skills, knowledge, attitude), self-assessment first, then the
+supervisor, then constructive feedback; JPM against the post's level; subjectivity checks."""
+
+from __future__ import annotations
+
+import pytest
+from region_helpers import (
+    aspect,
+    component,
+    flag_codes,
+    group,
+    nilai,
+    nip,
+    pegawai,
+    recs,
+    rules_for,
+    run,
+    stages,
+)
+
+REGION = "lampung"
+SUP = nip(90)
+ASPECTS = ("keterampilan", "pengetahuan", "sikap")
+SELF_DAY, SUP_DAY, TALK_DAY = "2026-11-01", "2026-11-15", "2026-11-25"
+ALL_DONE = [("penilaian_diri", "done"), ("evaluasi_atasan", "done"), ("umpan_balik", "done")]
+JPM_TEXT = "Kesesuaian jabatan {:.1f}% ({}); kesenjangan per kompetensi menjadi dasar pengembangan."
+
+
+def rows(
+    n: str, own: tuple, sup: tuple, self_day: str = SELF_DAY, sup_day: str = SUP_DAY
+) -> list[dict]:
+    """The employee's self-assessment and the supervisor's evaluation, one score per aspect."""
+    return nilai(n, n, "diri", dict(zip(ASPECTS, own, strict=True)), tanggal=self_day) + nilai(
+        n, SUP, "atasan", dict(zip(ASPECTS, sup, strict=True)), tanggal=sup_day
+    )
+
+
+def appraise(cases: dict[str, tuple], talk: str | None = TALK_DAY):
+    """cases: NIP -> (self scores, supervisor scores[, self date, supervisor date])."""
+    people = [pegawai(n, f"P{n[-3:]}", atasan=SUP, tanggal_umpan_balik=talk) for n in cases]
+    ratings = [row for n, case in cases.items() for row in rows(n, *case)]
+    out, res = run(REGION, people, (), ratings)
+    assert out.rejects == []
+    return res
+
+
+def test_self_assessment_comes_first_then_supervisor_then_feedback() -> None:
+    rules = rules_for(REGION)
+    assert [(s.id, s.requires, s.after) for s in rules.stages] == [
+        ("penilaian_diri", "ratings:self", None),
+        ("evaluasi_atasan", "ratings:supervisor", "penilaian_diri"),
+        ("umpan_balik", "input:tanggal_umpan_balik", "evaluasi_atasan"),
+    ]
+    weights = {g.name: g.weight for g in rules.rater_groups.values()}
+    assert weights == {"self": 0.2, "supervisor": 0.8}
+    assert {a.code: a.required_level for a in rules.aspects.values()} == dict.fromkeys(ASPECTS, 3)
+
+
+def test_sample_employee_lina_hand_computed() -> None:
+    lina = nip(1)
+    r = appraise({lina: ((5, 5, 4), (4, 4, 4))})[lina]
+    # each aspect = 0.2 * self + 0.8 * supervisor
+    #   keterampilan 0.2*5 + 0.8*4 = 1.0 + 3.2 = 4.2; pengetahuan likewise 4.2
+    #   sikap 0.2*4 + 0.8*4 = 0.8 + 3.2 = 4.0
+    # kompetensi = mean(4.2, 4.2, 4.0) * 20 = 12.4/3 * 20 = 82.667 -> Baik (70 <= x < 90)
+    # JPM capped: min(4.2/3, 1) = min(4.2/3, 1) = min(4/3, 1) = 1 -> 100% -> optimal
+    #   (uncapped it would be (4.2 + 4.2 + 4.0)/3/3 * 100 = 137.8%)
+    # training: 80 <= 82.667 < 90
+    assert aspect(r, "keterampilan").score == pytest.approx(4.2)
+    assert aspect(r, "sikap").score == pytest.approx(4.0)
+    assert group(r, "keterampilan", "self").effective_weight == pytest.approx(0.2)
+    assert group(r, "keterampilan", "supervisor").effective_weight == pytest.approx(0.8)
+    assert component(r, "kompetensi") == pytest.approx(248 / 3)
+    assert component(r, "jpm_persen") == pytest.approx(100.0)
+    assert component(r, "kesesuaian") == "optimal"
+    assert r.score == pytest.approx(248 / 3)
+    assert r.predikat == "Baik"
+    assert r.feedback == []  # nothing below the post's level, JPM optimal
+    assert recs(r) == [
+        ("training", "Kinerja baik; berkesempatan mengikuti pelatihan pengembangan.")
+    ]
+    assert stages(r) == ALL_DONE
+    # self mean 14/3 vs supervisor 4: 0.67 points above, not more than 1.0
+    assert r.flags == [] and r.status == "final"
+
+
+def test_jpm_cap_and_recommendations() -> None:
+    b, c, d = nip(2), nip(3), nip(4)
+    res = appraise(
+        {b: ((3, 3, 3), (2, 3, 4)), c: ((2, 2, 2), (2, 2, 3)), d: ((5, 5, 5), (5, 4, 5))}
+    )
+    # b: 0.6 + 1.6 = 2.2; 0.6 + 2.4 = 3.0; 0.6 + 3.2 = 3.8 -> kompetensi 9.0/3*20 = 60
+    #    JPM capped (2.2/3 + 1 + 1)/3 = 91.11% -> optimal (uncapped it would be 9/9 = 100%)
+    assert component(res[b], "jpm_persen") == pytest.approx((2.2 / 3 + 2) / 3 * 100)
+    assert component(res[b], "kesesuaian") == "optimal"
+    assert res[b].score == pytest.approx(60.0)
+    assert res[b].predikat == "Butuh Perbaikan"
+    assert res[b].feedback == [
+        "Keterampilan 2.20 di bawah level jabatan (3); susun rencana latihan kerja bersama atasan."
+    ]
+    assert res[b].recommendations == []
+    # c: 2.0, 2.0, 0.4 + 2.4 = 2.8 -> kompetensi 6.8/3*20 = 45.33 -> Kurang (30 <= x < 50)
+    #    JPM (2/3 + 2/3 + 2.8/3)/3 = 6.8/9 = 75.56% -> kurang optimal (< 78) -> coaching
+    assert component(res[c], "jpm_persen") == pytest.approx(680 / 9)
+    assert res[c].score == pytest.approx(136 / 3)
+    assert res[c].predikat == "Kurang"
+    assert res[c].feedback == [
+        "Keterampilan 2.00 di bawah level jabatan (3); susun rencana latihan kerja bersama atasan.",
+        "Pengetahuan 2.00 di bawah level jabatan (3); ikuti pembelajaran mandiri atau kursus.",
+        "Sikap 2.80 di bawah level jabatan (3); diskusikan contoh perilaku yang diharapkan.",
+        JPM_TEXT.format(680 / 9, "kurang optimal"),
+    ]
+    assert recs(res[c]) == [("coaching", "Perlu pembinaan pada kompetensi di bawah level jabatan.")]
+    # d: 5.0, 0.2*5 + 0.8*4 = 4.2, 5.0 -> 14.2/3*20 = 94.67 -> Sangat Baik, further education
+    assert res[d].score == pytest.approx(284 / 3)
+    assert res[d].predikat == "Sangat Baik"
+    assert recs(res[d]) == [
+        ("further_education", "Kinerja sangat baik; berkesempatan mengikuti pendidikan lanjutan.")
+    ]
+    # self-raters each rate only themselves: d's high self-rating is no "leniency"
+    assert all("bias_leniency" not in flag_codes(res[n]) for n in (b, c, d))
+
+
+def test_cukup_optimal_jpm_gets_feedback() -> None:
+    e = nip(5)
+    r = appraise({e: ((3, 3, 3), (2, 2, 4))})[e]
+    # 0.6 + 1.6 = 2.2, 2.2, 0.6 + 3.2 = 3.8 -> JPM (2.2/3 + 2.2/3 + 1)/3 = 82.22% -> cukup optimal
+    # kompetensi (2.2 + 2.2 + 3.8)/3 * 20 = 54.67 -> Butuh Perbaikan; no coaching (not kurang)
+    assert component(r, "kesesuaian") == "cukup optimal"
+    assert r.feedback[-1] == JPM_TEXT.format((4.4 / 3 + 1) / 3 * 100, "cukup optimal")
+    assert r.feedback[-1].startswith("Kesesuaian jabatan 82.2% (cukup optimal)")
+    assert r.recommendations == []
+
+
+def test_supervisor_before_self_assessment_is_out_of_order() -> None:
+    f = nip(6)
+    r = appraise({f: ((4, 4, 4), (4, 4, 4), "2026-11-20", "2026-11-10")})[f]
+    assert stages(r) == [
+        ("penilaian_diri", "done"),
+        ("evaluasi_atasan", "out_of_order"),
+        ("umpan_balik", "out_of_order"),
+    ]
+    assert r.stages[1].detail == (
+        "dated 2026-11-10, before 'Penilaian diri oleh pegawai' (2026-11-20)"
+    )
+    assert r.status == "provisional"
+    assert r.score == pytest.approx(80.0)  # the score itself is still shown: 4 * 20
+
+
+def test_feedback_session_pending_keeps_the_result_provisional() -> None:
+    g = nip(7)
+    r = appraise({g: ((4, 4, 4), (4, 4, 4))}, talk=None)[g]
+    assert stages(r)[2] == ("umpan_balik", "pending")
+    assert r.status == "provisional"
+
+
+def test_self_inflation_above_one_point_is_flagged() -> None:
+    h, i = nip(8), nip(9)
+    res = appraise({h: ((5, 5, 5), (3, 4, 3)), i: ((5, 5, 5), (4, 4, 4))})
+    # h: self 5 vs supervisor mean (3+4+3)/3 = 3.33 -> 1.67 points above (> 1.0)
+    # i: self 5 vs supervisor 4 -> 1.00 point, not above the limit
+    assert flag_codes(res[h]) == ["bias_self_inflation"]
+    assert res[h].flags[0].message == "self-rating is 1.67 points above others'"
+    assert res[i].flags == []
+
+
+def test_missing_self_assessment_is_incomplete() -> None:
+    j = nip(10)
+    _, res = run(
+        REGION,
+        [pegawai(j, "Joko", atasan=SUP, tanggal_umpan_balik=TALK_DAY)],
+        (),
+        nilai(j, SUP, "atasan", dict.fromkeys(ASPECTS, 4), tanggal=SUP_DAY),
+    )
+    r = res[j]
+    # self missing and the region says "incomplete": supervisor alone (weight 1) -> 4 * 20 = 80
+    assert r.score == pytest.approx(80.0)
+    assert "incomplete" in flag_codes(r)
+    assert stages(r)[0] == ("penilaian_diri", "pending")
+    assert r.status == "provisional"

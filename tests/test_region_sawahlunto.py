@@ -1,0 +1,249 @@
+"""Sawahlunto: PermenPANRB 6/2022 matrix, several rater groups, rater-bias evidence,
+results published beside the peers of the same unit."""
+
+from __future__ import annotations
+
+import pytest
+from region_helpers import (
+    aspect,
+    capaian,
+    component,
+    flag_codes,
+    group,
+    nilai,
+    nip,
+    pegawai,
+    recs,
+    run,
+    stages,
+)
+
+REGION = "sawahlunto"
+BERAKHLAK = (
+    "berorientasi_pelayanan",
+    "akuntabel",
+    "kompeten",
+    "harmonis",
+    "loyal",
+    "adaptif",
+    "kolaboratif",
+)
+UNIT = "Dinas Pariwisata"
+SUP, PEER1, PEER2, SUB1, SUB2 = nip(90), nip(91), nip(92), nip(93), nip(94)
+ALL_DONE = [("hasil_kerja", "done"), ("penilaian_atasan", "done"), ("penilaian_rekan", "done")]
+
+
+def same(n: str, rater: str, group_name: str, value: int) -> list[dict]:
+    """``rater`` gives ``value`` on all seven BerAKHLAK values."""
+    return nilai(n, rater, group_name, dict.fromkeys(BERAKHLAK, value))
+
+
+def test_sample_employees_matrix_baik_and_sangat_kurang() -> None:
+    a, z = nip(1), nip(2)
+    out, res = run(
+        REGION,
+        [pegawai(a, "Ayu", unit=UNIT, atasan=SUP), pegawai(z, "Zul", unit=UNIT, atasan=SUP)],
+        [
+            capaian(a, "penyelesaian_proyek", 10, 12),
+            capaian(a, "realisasi_anggaran", 85, 90, target_maks=95),
+            capaian(a, "waktu_layanan", 10, 9),
+            capaian(z, "penyelesaian_proyek", 10, 6),
+            capaian(z, "waktu_layanan", 10, 14),
+        ],
+        same(a, SUP, "atasan", 4)
+        + same(a, PEER1, "rekan", 4)
+        + same(a, PEER2, "rekan", 4)
+        + same(a, SUB1, "bawahan", 4)
+        + same(a, SUB2, "bawahan", 3)
+        + same(z, SUP, "atasan", 2)
+        + same(z, PEER1, "rekan", 2)
+        + same(z, PEER2, "rekan", 2),
+    )
+    assert out.rejects == []
+    r = res[a]
+    # hasil: proyek 12/10 = 120; anggaran 90 inside the range 85-95 = 100;
+    #   waktu_layanan (inverse) (2 - 9/10)*100 = 110
+    #   -> (120 + 100 + 110)/3 = 110 -> di atas (>= 110)
+    # perilaku, each value: sup 4 (0.4), peers 4 (0.4), subordinates (4+3)/2 = 3.5 (0.2)
+    #   = 1.6 + 1.6 + 0.7 = 3.9 -> mean of seven 3.9 * 20 = 78 -> sesuai (70 <= x < 90)
+    # matrix (di atas, sesuai) -> Baik; score = 0.5*110 + 0.5*78 = 94
+    assert component(r, "hasil_kerja") == pytest.approx(110.0)
+    assert component(r, "perilaku") == pytest.approx(78.0)
+    assert component(r, "rating_hasil") == "di atas ekspektasi"
+    assert component(r, "rating_perilaku") == "sesuai ekspektasi"
+    assert aspect(r, "loyal").score == pytest.approx(3.9)
+    assert r.score == pytest.approx(94.0)
+    assert r.predikat == "Baik"
+    assert r.feedback == [
+        "Penyelesaian proyek sesuai target: target 10, realised 12, gap +2; achievement 120.0%",
+        "Realisasi anggaran dalam rentang rencana: target 85-95, realised 90, gap +0; "
+        "achievement 100.0%",
+        "Waktu penyelesaian layanan (hari) — lebih cepat lebih baik: target 10, realised 9, "
+        "gap -1 (lower is better); achievement 110.0%",
+    ]
+    assert r.recommendations == []
+    assert stages(r) == ALL_DONE
+    assert r.flags == [] and r.status == "final"
+    assert r.peer_rank == "1 of 2"
+
+    r = res[z]
+    # hasil: 6/10 = 60; (2 - 14/10)*100 = 60 -> 60 -> di bawah (< 90)
+    # perilaku: no subordinates -> sup and peers rescaled to 0.5 each: 0.5*2 + 0.5*2 = 2
+    #   -> 2 * 20 = 40 -> di bawah (< 70); matrix (di bawah, di bawah) -> Sangat Kurang
+    # score = 0.5*60 + 0.5*40 = 50
+    assert component(r, "rating_hasil") == "di bawah ekspektasi"
+    assert component(r, "rating_perilaku") == "di bawah ekspektasi"
+    assert r.score == pytest.approx(50.0)
+    assert r.predikat == "Sangat Kurang"
+    assert r.feedback[:2] == [
+        "Hasil kerja 60.0% di bawah ekspektasi (90%); lihat selisih tiap target.",
+        "Perilaku kerja 40.0 di bawah ekspektasi (70); lihat catatan penilai per nilai BerAKHLAK.",
+    ]
+    assert recs(r) == [
+        ("training", "Perlu pelatihan tambahan sesuai kesenjangan kinerja."),
+        (
+            "reassignment",
+            "Pertimbangkan penempatan pada posisi yang lebih sesuai dengan kompetensi.",
+        ),
+    ]
+    assert r.peer_rank == "2 of 2"
+    assert r.status == "final"
+
+
+def _behaviour_only(people: dict[str, list[dict]], units: dict[str, str] | None = None):
+    """Run employees who all reach 100% on one indicator, with the given ratings."""
+    units = units or {}
+    return run(
+        REGION,
+        [pegawai(n, f"P{n[-3:]}", unit=units.get(n, UNIT), atasan=SUP) for n in people],
+        [capaian(n, "penyelesaian_proyek", 10, 10) for n in people],
+        [row for rows in people.values() for row in rows],
+    )
+
+
+def test_missing_peers_make_the_result_provisional_and_incomplete() -> None:
+    m = nip(3)
+    _, res = _behaviour_only(
+        {
+            m: same(m, SUP, "atasan", 4)
+            + same(m, PEER1, "rekan", 3)
+            + same(m, SUB1, "bawahan", 4)
+            + same(m, SUB2, "bawahan", 4)
+        }
+    )
+    r = res[m]
+    # one peer < min_count 2 -> peers missing; the region says "incomplete":
+    # sup 0.4 and subordinates 0.2 rescaled over 0.6 -> 2/3*4 + 1/3*4 = 4 -> perilaku 80
+    peers = group(r, "loyal", "peer")
+    assert (peers.count, peers.status, peers.effective_weight) == (1, "below_minimum", 0.0)
+    assert group(r, "loyal", "supervisor").effective_weight == pytest.approx(2 / 3)
+    assert not aspect(r, "loyal").complete
+    assert component(r, "perilaku") == pytest.approx(80.0)
+    assert "incomplete" in flag_codes(r)
+    assert stages(r)[2] == ("penilaian_rekan", "pending")
+    assert r.status == "provisional"
+
+
+def test_missing_subordinates_rescale_the_weights_without_incomplete() -> None:
+    s = nip(4)
+    _, res = _behaviour_only(
+        {s: same(s, SUP, "atasan", 5) + same(s, PEER1, "rekan", 3) + same(s, PEER2, "rekan", 4)}
+    )
+    r = res[s]
+    # no subordinates: sup 0.4/0.8 = 0.5, peers 0.4/0.8 = 0.5
+    # each value = 0.5*5 + 0.5*(3+4)/2 = 2.5 + 1.75 = 4.25 -> perilaku 85 -> sesuai
+    # hasil 100 -> sesuai; matrix (sesuai, sesuai) -> Baik; score = 0.5*100 + 0.5*85 = 92.5
+    subs = group(r, "adaptif", "subordinate")
+    assert (subs.count, subs.status, subs.effective_weight) == (0, "absent", 0.0)
+    assert group(r, "adaptif", "supervisor").effective_weight == pytest.approx(0.5)
+    assert group(r, "adaptif", "peer").effective_weight == pytest.approx(0.5)
+    assert aspect(r, "adaptif").score == pytest.approx(4.25)
+    assert aspect(r, "adaptif").complete
+    assert r.score == pytest.approx(92.5)
+    assert r.predikat == "Baik"
+    assert "incomplete" not in flag_codes(r)
+    assert r.status == "final"
+    assert r.peer_rank == "1 of 1"
+
+
+def test_lenient_supervisor_is_flagged() -> None:
+    e1, e2, e3 = nip(11), nip(12), nip(13)
+    lenient, other1, other2 = nip(81), nip(82), nip(83)
+    _, res = _behaviour_only(
+        {
+            e1: same(e1, lenient, "atasan", 5)
+            + same(e1, PEER1, "rekan", 4)
+            + same(e1, PEER2, "rekan", 4),
+            e2: same(e2, other1, "atasan", 3)
+            + same(e2, PEER1, "rekan", 3)
+            + same(e2, PEER2, "rekan", 3),
+            e3: same(e3, other2, "atasan", 3)
+            + same(e3, PEER1, "rekan", 3)
+            + same(e3, PEER2, "rekan", 3),
+        }
+    )
+    # supervisors' means on a 0-1 scale: lenient (5-1)/4 = 1.0, the others (3-1)/4 = 0.5
+    # group mean (1.0 + 0.5 + 0.5)/3 = 2/3; lenient is 1/3 above = 1.33 points > 0.75
+    # e1: supervisor 5 vs peers 4 -> 1.00 point, not above the 1.0 disagreement limit
+    assert flag_codes(res[e1]) == ["bias_leniency"]
+    assert res[e1].flags[0].message == (
+        f"supervisor rater {lenient} rates 1.33 points above other supervisor raters on average"
+    )
+    assert res[e2].flags == [] and res[e3].flags == []
+
+
+def test_supervisor_peer_disagreement_above_one_point_is_flagged() -> None:
+    f, g = nip(21), nip(22)
+    sup_f, sup_g = nip(84), nip(85)
+    _, res = _behaviour_only(
+        {
+            f: same(f, sup_f, "atasan", 5)
+            + same(f, PEER1, "rekan", 3)
+            + same(f, PEER2, "rekan", 3),
+            g: same(g, sup_g, "atasan", 4)
+            + same(g, PEER1, "rekan", 3)
+            + same(g, PEER2, "rekan", 3),
+        }
+    )
+    # f: supervisor 5 vs peers 3 -> +2.00 points > 1.0; g: 4 vs 3 -> +1.00, not above 1.0
+    # leniency: supervisors 1.0 and 0.75, mean 0.875 -> 0.125*4 = 0.5 points < 0.75: none
+    assert flag_codes(res[f]) == ["bias_disagreement"]
+    assert res[f].flags[0].message == "supervisor's ratings differ from the peers' by +2.00 points"
+    assert res[g].flags == []
+
+
+def test_identical_ratings_for_three_employees_are_flagged() -> None:
+    h1, h2, h3 = nip(31), nip(32), nip(33)
+    q, q2 = nip(86), nip(87)
+    _, res = _behaviour_only(
+        {
+            h1: same(h1, SUP, "atasan", 4) + same(h1, q, "rekan", 4) + same(h1, q2, "rekan", 4),
+            h2: same(h2, SUP, "atasan", 3) + same(h2, q, "rekan", 4) + same(h2, q2, "rekan", 3),
+            h3: same(h3, SUP, "atasan", 5) + same(h3, q, "rekan", 4) + same(h3, q2, "rekan", 5),
+        }
+    )
+    # peer q gives 4 on every value to all three employees (>= identical_min 3);
+    # SUP and q2 vary; disagreement at most 0.5 points; q and q2 both average 0.75: no leniency
+    for n in (h1, h2, h3):
+        assert flag_codes(res[n]) == ["bias_identical"]
+        assert res[n].flags[0].message == (
+            f"peer rater {q} gave the same scores to all 3 employees they rated"
+        )
+
+
+def test_peer_rank_is_within_the_unit() -> None:
+    ns = [nip(41), nip(42), nip(43), nip(44)]
+    units = {ns[0]: UNIT, ns[1]: UNIT, ns[2]: UNIT, ns[3]: "Dinas Sosial"}
+    values = dict(zip(ns, (3, 5, 4, 5), strict=True))
+    _, res = _behaviour_only(
+        {
+            n: same(n, SUP, "atasan", v) + same(n, PEER1, "rekan", v) + same(n, PEER2, "rekan", v)
+            for n, v in values.items()
+        },
+        units,
+    )
+    # score = 0.5*100 + 0.5*(v*20): 3 -> 80, 5 -> 100, 4 -> 90; Dinas Sosial alone at 100
+    assert [res[n].score for n in ns] == [pytest.approx(s) for s in (80.0, 100.0, 90.0, 100.0)]
+    assert [res[n].peer_rank for n in ns] == ["3 of 3", "1 of 3", "2 of 3", "1 of 1"]
+    # hasil 100 = sesuai; perilaku 100 = di atas -> Baik, not Sangat Baik (hasil only sesuai)
+    assert res[ns[1]].predikat == "Baik"
