@@ -765,7 +765,8 @@ def test_achievement_range_within_zero_and_cap(
 @given(
     st.lists(
         st.tuples(
-            st.one_of(st.none(), moderate), st.floats(min_value=0, max_value=1e6, allow_nan=False)
+            st.one_of(st.none(), moderate),
+            st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_subnormal=False),
         ),
         min_size=1,
         max_size=30,
