@@ -46,12 +46,35 @@ def appraise(
         if result is None:
             continue
         result.aspects = aspects
+        missing: dict[str, int] = {}
         for aspect in aspects:
             result.values[aspect.code] = aspect.score
             if not aspect.complete:
                 result.flags.append(
                     Flag("incomplete", f"{aspect.label}: a rater group is below its minimum")
                 )
+            for group in aspect.groups:
+                # a group with some raters, too few to count, is noted; a group with
+                # none (a post without subordinates) only when it keeps the result open
+                noted = group.count > 0 or rules.rater_groups[group.group].when_missing != (
+                    "renormalise"
+                )
+                if group.status != "used" and group.weight > 0 and noted:
+                    missing[group.group] = max(missing.get(group.group, 0), group.count)
+        for group, count in missing.items():
+            spec = rules.rater_groups[group]
+            result.flags.append(
+                Flag(
+                    "group_missing",
+                    f"{spec.label}: {count} rater(s), fewer than the {spec.min_count} needed; "
+                    + (
+                        "left out and the other groups' weights rescaled"
+                        if spec.when_missing == "renormalise"
+                        else "the result stays provisional until they are in"
+                    ),
+                    "info",
+                )
+            )
 
     rejects = list(dataset.rejects)
     source_row = {e.nip: e.source.row for e in dataset.employees}

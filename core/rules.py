@@ -176,7 +176,7 @@ class RuleSet:
         return (*(c.name for c in self.components), "score", "predikat")
 
     def where(self, *path: str | int) -> Location:
-        """The ``file:line:col`` of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
+        """The location of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
         return self.loaded.where(tuple(path))
 
     def input_spec(self) -> InputSpec:

@@ -117,6 +117,11 @@ def flag_codes(result: Result) -> list[str]:
     return [f.code for f in result.flags]
 
 
+def bias_codes(result: Result) -> list[str]:
+    """Rater-bias flags only (without notes such as a missing rater group)."""
+    return [f.code for f in result.flags if f.code.startswith("bias_")]
+
+
 def recs(result: Result) -> list[tuple[str, str]]:
     return [(r.code, r.text) for r in result.recommendations]
 

@@ -24,7 +24,6 @@ CITIZENS = [f"W{i:04d}" for i in range(1, 6)]
 ALL_STAGES_DONE = [
     ("penilaian_atasan", "done"),
     ("penilaian_rekan", "done"),
-    ("umpan_balik_masyarakat", "done"),
 ]
 
 
@@ -145,15 +144,16 @@ def test_citizens_below_minimum_are_left_out_and_weights_rescaled() -> None:
     assert r.score == pytest.approx(85.75)
     assert r.predikat == "Baik"
     assert recs(r) == [("training", "Kinerja baik; direkomendasikan mengikuti pelatihan lanjutan.")]
-    # renormalise, not incomplete: no incomplete flag; the citizen stage waits for 5 raters
-    assert "incomplete" not in flag_codes(r)
-    assert stages(r) == [
-        ("penilaian_atasan", "done"),
-        ("penilaian_rekan", "done"),
-        ("umpan_balik_masyarakat", "pending"),
-    ]
-    assert r.stages[2].detail == "needs ratings from 5 citizen rater(s)"
-    assert r.status == "provisional"
+    # renormalise, not incomplete: no incomplete flag, but a note that citizens were left
+    # out; citizen feedback is not a stage (not every post serves citizens), so final
+    assert flag_codes(r) == ["group_missing"]
+    assert r.flags[0].message == (
+        "Masyarakat yang dilayani: 3 rater(s), fewer than the 5 needed; "
+        "left out and the other groups' weights rescaled"
+    )
+    assert r.flags[0].severity == "info"
+    assert stages(r) == [("penilaian_atasan", "done"), ("penilaian_rekan", "done")]
+    assert r.status == "final"
 
 
 def test_low_competency_gets_aspect_feedback_and_training() -> None:

@@ -157,10 +157,15 @@ def test_feedback_session_pending_keeps_the_result_provisional() -> None:
 def test_self_inflation_above_one_point_is_flagged() -> None:
     h, i = nip(8), nip(9)
     res = appraise({h: ((5, 5, 5), (3, 4, 3)), i: ((5, 5, 5), (4, 4, 4))})
-    # h: self 5 vs supervisor mean (3+4+3)/3 = 3.33 -> 1.67 points above (> 1.0)
-    # i: self 5 vs supervisor 4 -> 1.00 point, not above the limit
-    assert flag_codes(res[h]) == ["bias_self_inflation"]
-    assert res[h].flags[0].message == "self-rating is 1.67 points above others'"
+    # h: self 5 vs supervisor mean (3+4+3)/3 = 3.33 -> 1.67 points above (> 1.0), and the
+    #    supervisor is 1.67 below the self-assessment (> 1.5, the supervisor_self_gap)
+    # i: self 5 vs supervisor 4 -> 1.00 point, under both limits
+    assert flag_codes(res[h]) == ["bias_supervisor_self_gap", "bias_self_inflation"]
+    assert res[h].flags[0].message == (
+        "supervisor rates 1.67 points below the self-assessment; "
+        "discuss the evidence for each aspect in the feedback session"
+    )
+    assert res[h].flags[1].message == "self-rating is 1.67 points above others'"
     assert res[i].flags == []
 
 

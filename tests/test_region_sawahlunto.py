@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from region_helpers import (
     aspect,
+    bias_codes,
     capaian,
     component,
     flag_codes,
@@ -185,7 +186,7 @@ def test_lenient_supervisor_is_flagged() -> None:
     # supervisors' means on a 0-1 scale: lenient (5-1)/4 = 1.0, the others (3-1)/4 = 0.5
     # group mean (1.0 + 0.5 + 0.5)/3 = 2/3; lenient is 1/3 above = 1.33 points > 0.75
     # e1: supervisor 5 vs peers 4 -> 1.00 point, not above the 1.0 disagreement limit
-    assert flag_codes(res[e1]) == ["bias_leniency"]
+    assert bias_codes(res[e1]) == ["bias_leniency"]
     assert res[e1].flags[0].message == (
         f"supervisor rater {lenient} rates 1.33 points above other supervisor raters on average"
     )
@@ -207,7 +208,7 @@ def test_supervisor_peer_disagreement_above_one_point_is_flagged() -> None:
     )
     # f: supervisor 5 vs peers 3 -> +2.00 points > 1.0; g: 4 vs 3 -> +1.00, not above 1.0
     # leniency: supervisors 1.0 and 0.75, mean 0.875 -> 0.125*4 = 0.5 points < 0.75: none
-    assert flag_codes(res[f]) == ["bias_disagreement"]
+    assert bias_codes(res[f]) == ["bias_disagreement"]
     assert res[f].flags[0].message == "supervisor's ratings differ from the peers' by +2.00 points"
     assert res[g].flags == []
 
@@ -225,7 +226,7 @@ def test_identical_ratings_for_three_employees_are_flagged() -> None:
     # peer q gives 4 on every value to all three employees (>= identical_min 3);
     # SUP and q2 vary; disagreement at most 0.5 points; q and q2 both average 0.75: no leniency
     for n in (h1, h2, h3):
-        assert flag_codes(res[n]) == ["bias_identical"]
+        assert bias_codes(res[n]) == ["bias_identical"]
         assert res[n].flags[0].message == (
             f"peer rater {q} gave the same scores to all 3 employees they rated"
         )

@@ -98,6 +98,17 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
                         f"supervisor's ratings differ from the peers' by {diff:+.2f} points",
                     )
                 )
+        if "supervisor_self_gap" in checks and "supervisor" in mean and "self" in mean:
+            diff = (mean["supervisor"] - mean["self"]) * span
+            if abs(diff) > checks["supervisor_self_gap"]:
+                side = "below" if diff < 0 else "above"
+                result.flags.append(
+                    Flag(
+                        "bias_supervisor_self_gap",
+                        f"supervisor rates {abs(diff):.2f} points {side} the self-assessment; "
+                        "discuss the evidence for each aspect in the feedback session",
+                    )
+                )
         others = [v for g, values in group_mean.items() if g != "self" for v in values]
         if "self_inflation" in checks and "self" in mean and others:
             diff = (mean["self"] - fmean(others)) * span

@@ -68,3 +68,4 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
                 )
             )
             result.predikat = after
+            result.values["predikat"] = after
