@@ -9,6 +9,7 @@ are found the same way; the core names none of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pluggy
@@ -16,6 +17,7 @@ import pluggy
 from kinerja.expr.check import suggest
 from kinerja.model import IndicatorResult, Value
 from kinerja.rules import RuleSet, load_rules
+from kinerja.yamlload import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,12 @@ class RegionSpec:
     """One line on what the region's appraisal rests on."""
     plugin: str = ""
     """The module that registered it (filled in by the manager)."""
+    history: tuple[Path, ...] = ()
+    """Earlier (or later) rule versions, each valid for its own period."""
+
+    def rule_files(self) -> tuple[Path, ...]:
+        """Every rule version of the region: the current file first."""
+        return (self.rules, *self.history)
 
 
 @dataclass(slots=True)
@@ -55,7 +63,13 @@ def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:
                     f"region {spec.name!r} is registered twice ({regions[spec.name].plugin} "
                     f"and {plugin}); uninstall one of them"
                 )
-            regions[spec.name] = RegionSpec(spec.name, Path(spec.rules), spec.summary, plugin)
+            regions[spec.name] = RegionSpec(
+                spec.name,
+                Path(spec.rules),
+                spec.summary,
+                plugin,
+                tuple(Path(p) for p in spec.history),
+            )
     return dict(sorted(regions.items()))
 
 
@@ -72,6 +86,67 @@ def find_region(pm: pluggy.PluginManager, name: str) -> RegionSpec:
     raise UnknownRegion(f"no region {name!r} is installed{hint}; installed: {known}")
 
 
-def load_region_rules(pm: pluggy.PluginManager, name: str) -> RuleSet:
-    """Load and check the rule file of the installed region ``name``."""
-    return load_rules(find_region(pm, name).rules)
+def load_region_rules(
+    pm: pluggy.PluginManager, name: str, as_of: str | None = None, period: str | None = None
+) -> RuleSet:
+    """Load and check the rules of region ``name`` in force on ``as_of`` or during ``period``.
+
+    With neither, the region's current rule file. ``period`` is a year (``2025``).
+
+    :raises UnknownRegion: no such region, or no single version for that date or period.
+    """
+    spec = find_region(pm, name)
+    if as_of is None and period is None:
+        return load_rules(spec.rules)
+    versions = [load_rules(path) for path in spec.rule_files()]
+    if as_of is not None:
+        first, last = as_of, as_of
+        wanted = f"on {as_of}"
+    else:
+        first, last = f"{period}-01-01", f"{period}-12-31"
+        wanted = f"during {period}"
+    matching = [r for r in versions if r.valid_from <= last and (r.valid_to or "9999") >= first]
+    if len(matching) == 1:
+        return matching[0]
+    listed = "; ".join(f"{r.version} ({_span(r)})" for r in versions)
+    if not matching:
+        raise UnknownRegion(
+            f"no rules of region {name!r} are in force {wanted}; versions: {listed}"
+        )
+    raise UnknownRegion(
+        f"{len(matching)} versions of region {name!r} are in force {wanted} "
+        f"({', '.join(r.version for r in matching)}); pick one day with --as-of DATE"
+    )
+
+
+def _span(rules: RuleSet) -> str:
+    return f"{rules.valid_from} to {rules.valid_to or 'open-ended'}"
+
+
+def version_problems(versions: list[RuleSet]) -> list[Problem]:
+    """Overlapping or missing periods between a region's rule versions."""
+    ordered = sorted(versions, key=lambda r: r.valid_from)
+    problems: list[Problem] = []
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        where = later.where("valid_from")
+        if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
+            problems.append(
+                Problem(
+                    where,
+                    f"version {later.version} starts {later.valid_from}, while version "
+                    f"{earlier.version} ({_span(earlier)}) is still in force; "
+                    "periods must not overlap",
+                )
+            )
+        elif date.fromisoformat(earlier.valid_to) + timedelta(days=1) < date.fromisoformat(
+            later.valid_from
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    f"no rules are in force from {earlier.valid_to} (end of version "
+                    f"{earlier.version}) to {later.valid_from} (start of version "
+                    f"{later.version}); close the gap",
+                )
+            )
+    return problems

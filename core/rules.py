@@ -26,8 +26,9 @@ from kinerja.expr.check import (
     suggest,
 )
 from kinerja.expr.compile import Program, Step, compile_expression, compile_program
+from kinerja.layering import load_layered
 from kinerja.schemas import rules_schema_validator
-from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError, load_yaml
+from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError
 
 BUILTIN_NAMES = {
     "achievement_mean": NUMBER,
@@ -200,14 +201,19 @@ class RuleSet:
 
 
 def load_rules(path: str | Path) -> RuleSet:
-    """Load, validate, check and compile a rule file.
+    """Load, validate, check and compile a rule file (with any baseline it extends).
 
     :param path: the YAML rule file.
     :raises RulesError: listing every problem found, each with ``file:line:col``.
     """
-    loaded = load_yaml(path, keep_going=True)
+    loaded = load_layered(path)
+    if any(p.message.startswith("extends ") for p in loaded.problems):
+        raise RulesError(loaded.problems)  # without its baseline the rest cannot be judged
     problems = loaded.problems + schema_problems(loaded)
-    sha256 = hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for _, text in loaded.layers:  # the rules and every baseline they extend
+        digest.update(text.encode("utf-8"))
+    sha256 = digest.hexdigest()
     builder = _Builder(loaded, sha256)
     ruleset = None
     if isinstance(loaded.data, dict):
@@ -262,12 +268,12 @@ class _Builder:
         self.data: dict[str, Any] = loaded.data  # type: ignore[assignment]
         self.sha256 = sha256
         self.problems: list[Problem] = []
-        self.lines = loaded.text.splitlines()
 
     def problem(self, path: tuple, message: str, offset: int = 0) -> None:
         where = self.loaded.where(path)
         if offset:
-            line = self.lines[where.line - 1] if where.line - 1 < len(self.lines) else ""
+            lines = self.loaded.text_of(where.file).splitlines()
+            line = lines[where.line - 1] if where.line - 1 < len(lines) else ""
             quote = 1 if line[where.col - 1 : where.col] in ("'", '"') else 0
             where = Location(where.file, where.line, where.col + quote + offset)
         self.problems.append(Problem(where, message))

@@ -78,6 +78,16 @@ class LoadedYaml:
     """Problems found while loading with ``keep_going`` (otherwise raised)."""
     aliased: set[Path_] = field(default_factory=set)
     """Paths whose value was an alias (refused, read as empty)."""
+    layers: list[tuple[str, str]] = field(default_factory=list)
+    """(file, text) of every file this document was layered from, base first."""
+
+    def __post_init__(self) -> None:
+        if not self.layers:
+            self.layers.append((self.file, self.text))
+
+    def text_of(self, file: str) -> str:
+        """The text of one of the layered files (for column arithmetic in messages)."""
+        return next((text for name, text in self.layers if name == file), self.text)
 
     def where(self, path: Path_) -> Location:
         """The location of the value at ``path``, or of its nearest parent that has one."""

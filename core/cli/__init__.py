@@ -13,6 +13,7 @@ from kinerja.cli.evaluate import eval_
 from kinerja.cli.regions import regions
 from kinerja.cli.run import explain, run
 from kinerja.cli.sample import sample_data
+from kinerja.cli.show import show
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +22,7 @@ def main() -> None:
     """Appraise civil servants (ASN) under each region's own rules."""
 
 
-for command in (regions, check, schema, run, explain, eval_, sample_data):
+for command in (regions, check, schema, run, explain, eval_, sample_data, show):
     main.add_command(command)
 
 __all__ = ["main"]

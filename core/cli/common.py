@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 import pluggy
@@ -13,30 +16,58 @@ from kinerja.engine import appraise
 from kinerja.io.tables import InputError, read_tables
 from kinerja.manager import make_manager
 from kinerja.model import RunOutput
-from kinerja.regions import UnknownRegion, find_region
-from kinerja.rules import RuleSet, load_rules
+from kinerja.regions import UnknownRegion, load_region_rules
+from kinerja.rules import RuleSet
 from kinerja.yamlload import RulesError
 
 FORMATS = ("xlsx", "csv", "json")
 
 
 def manager() -> pluggy.PluginManager:
+    """The plugin manager with the built-in defaults and every installed region."""
     return make_manager()
 
 
 def fail(message: str, code: int = 2) -> None:
+    """Print ``Error: message`` on stderr and exit with ``code`` (no traceback)."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
 
-def region_rules(pm: pluggy.PluginManager, region: str) -> RuleSet:
+def region_rules(
+    pm: pluggy.PluginManager, region: str, as_of: str | None = None, period: str | None = None
+) -> RuleSet:
+    """The region's rules (in force on ``as_of`` / during ``period``), or a clean exit."""
     try:
-        return load_rules(find_region(pm, region).rules)
+        return load_region_rules(pm, region, as_of, period)
     except UnknownRegion as exc:
         fail(str(exc))
     except RulesError as exc:
         fail(f"the rules of region {region!r} have problems:\n{exc}\nRun `kinerja check`.")
     raise AssertionError("unreachable")
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-12-31") from None
+
+
+def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--as-of DATE`` and ``--period YEAR``: which of a region's rule versions applies."""
+    function = click.option(
+        "--period",
+        type=click.IntRange(1990, 2100),
+        help="Use the rules in force during this year (one version must cover it).",
+    )(function)
+    return click.option(
+        "--as-of",
+        callback=_iso_date,
+        help="Use the rules in force on this date (YYYY-MM-DD) [default: the current rules].",
+    )(function)
 
 
 def appraise_input(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -> RunOutput:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from kinerja.cli.common import appraise_input, fail, manager, region_rules
+from kinerja.cli.common import (
+    appraise_input,
+    fail,
+    manager,
+    region_rules,
+    rules_version_options,
+)
 from kinerja.expr.check import ExprError, check_expression
 from kinerja.expr.compile import compile_expression, explain_failure
 
@@ -18,10 +24,18 @@ from kinerja.expr.compile import compile_expression, explain_failure
 @click.option("--input", "-i", "input_path", type=click.Path(exists=True, path_type=Path))
 @click.option("--nip", help="Evaluate with this employee's values (needs --input).")
 @click.argument("expression")
-def eval_(region: str, input_path: Path | None, nip: str | None, expression: str) -> None:
+@rules_version_options
+def eval_(
+    region: str,
+    input_path: Path | None,
+    nip: str | None,
+    expression: str,
+    as_of: str | None,
+    period: int | None,
+) -> None:
     """Check and evaluate one EXPRESSION under the region's rules, for rule authors."""
     pm = manager()
-    rules = region_rules(pm, region)
+    rules = region_rules(pm, region, as_of, None if period is None else str(period))
     try:
         checked = check_expression(expression, rules.scope)
     except ExprError as exc:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from kinerja.cli.common import FORMATS, appraise_input, fail, manager, region_rules
+from kinerja.cli.common import (
+    FORMATS,
+    appraise_input,
+    fail,
+    manager,
+    region_rules,
+    rules_version_options,
+)
 from kinerja.explain import explain_rejected, explain_result, fmt
 from kinerja.expr.check import suggest
 from kinerja.io.writers import rejects_path, write_run
@@ -39,10 +46,18 @@ from kinerja.rules import RuleSet
     type=click.Choice(FORMATS),
     help="Output format [default: from --output's suffix, else xlsx].",
 )
-def run(region: str, input_path: Path, output: Path | None, fmt_: str | None) -> None:
+@rules_version_options
+def run(
+    region: str,
+    input_path: Path,
+    output: Path | None,
+    fmt_: str | None,
+    as_of: str | None,
+    period: int | None,
+) -> None:
     """Appraise every employee in INPUT under REGION's rules and write the results."""
     pm = manager()
-    rules = region_rules(pm, region)
+    rules = region_rules(pm, region, as_of, None if period is None else str(period))
     if fmt_ is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt_ = suffix if suffix in FORMATS else "xlsx"
@@ -91,10 +106,11 @@ def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None
     "--input", "-i", "input_path", required=True, type=click.Path(exists=True, path_type=Path)
 )
 @click.option("--nip", required=True, help="The employee's 18-digit NIP.")
-def explain(region: str, input_path: Path, nip: str) -> None:
+@rules_version_options
+def explain(region: str, input_path: Path, nip: str, as_of: str | None, period: int | None) -> None:
     """Explain step by step how one employee's result came about."""
     pm = manager()
-    rules = region_rules(pm, region)
+    rules = region_rules(pm, region, as_of, None if period is None else str(period))
     nip = nip.replace(" ", "")
     result = appraise_input(pm, rules, input_path)
     for r in result.results:

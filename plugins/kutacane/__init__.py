@@ -24,12 +24,13 @@ ROLE_MODEL_MIN_SCORE = 76.0
 
 @hookimpl
 def kinerja_register_regions() -> list[RegionSpec]:
-    """Register the Kutacane region and its rule file."""
+    """Register the Kutacane region: the 2026 rules, and the 2025 rules before them."""
     return [
         RegionSpec(
             "kutacane",
             RULES,
             "annual cycle: data, supervisor evaluation, dialogue; objections; role models",
+            history=(RULES.with_name("rules-2025.yaml"),),
         )
     ]
 

@@ -1,0 +1,108 @@
+"""`kinerja show`: the effective rules of a region after layering, value by value."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+import yaml
+
+from kinerja.cli.common import manager, region_rules, rules_version_options
+from kinerja.layering import baselines, provenance
+from kinerja.rules import RuleSet
+from kinerja.schemas import load_schema
+from kinerja.yamlload import Location
+
+
+def _scalar(value: object) -> str:
+    """A leaf value written as YAML would read it back (quoted where needed)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
+    return text.removesuffix("\n...\n").strip()
+
+
+def _origin(location: Location) -> str:
+    """Where a value came from: a baseline by name, else the file relative to here."""
+    for name, path in baselines().items():
+        if Path(location.file).resolve() == path.resolve():
+            return f"baseline {name}:{location.line}"
+    try:
+        shown = os.path.relpath(location.file)
+    except ValueError:  # another drive
+        shown = location.file
+    return f"{shown}:{location.line}"
+
+
+def render_effective(rules: RuleSet) -> list[str]:
+    """The effective rules as YAML lines, each value followed by where it came from."""
+    layers = ", ".join(_origin(Location(f, 1, 1)).rsplit(":", 1)[0] for f, _ in rules.loaded.layers)
+    lines = [
+        f"# region {rules.region}, version {rules.version}, "
+        f"valid {rules.valid_from} to {rules.valid_to or 'open-ended'}",
+        f"# sha256 {rules.sha256}",
+        f"# layers, base first: {layers}",
+    ]
+    order = list(load_schema("rules")["properties"])
+    data = rules.loaded.data
+    assert isinstance(data, dict)
+    ranked = sorted(data, key=lambda k: order.index(k) if k in order else len(order))
+    for key in ranked:
+        _entry(rules, f"{key}:", data[key], (key,), "  ", lines)
+    return lines
+
+
+def _entry(
+    rules: RuleSet, head: str, value: object, path: tuple, inner: str, out: list[str]
+) -> None:
+    """One ``key: value`` line with its origin, or a heading and the nested lines."""
+    nested = (
+        isinstance(value, dict)
+        and value
+        or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
+    )
+    if not nested:
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        out.append(f"{head} {_scalar(value)}  # {_origin(rules.loaded.where(path))}")
+        return
+    out.append(head)
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _entry(rules, f"{inner}{key}:", child, (*path, key), inner + "  ", out)
+        return
+    assert isinstance(value, list)
+    for i, child in enumerate(value):
+        if isinstance(child, dict) and child:
+            for n, (key, grandchild) in enumerate(child.items()):
+                lead = f"{inner}- " if n == 0 else f"{inner}  "
+                _entry(rules, f"{lead}{key}:", grandchild, (*path, i, key), inner + "    ", out)
+        else:
+            where = _origin(rules.loaded.where((*path, i)))
+            out.append(f"{inner}- {_scalar(child)}  # {where}")
+
+
+@click.command()
+@click.option("--region", "-r", required=True, help="The region to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print value, path and origin as JSON.")
+@rules_version_options
+def show(region: str, as_json: bool, as_of: str | None, period: int | None) -> None:
+    """Print a region's effective rules after layering, with where each value came from."""
+    rules = region_rules(manager(), region, as_of, None if period is None else str(period))
+    if as_json:
+        entries = [
+            {
+                "path": list(path),
+                "value": value,
+                "file": loc.file,
+                "line": loc.line,
+                "col": loc.col,
+                "origin": _origin(loc),
+            }
+            for path, value, loc in provenance(rules.loaded)
+        ]
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    click.echo("\n".join(render_effective(rules)))
