@@ -347,6 +347,39 @@ def _bounded(value: float, cap: float) -> float:
 # --------------------------------------------------------------------------- achievement
 
 
+def _plain(realised: object, target: object, cap: object) -> bool:
+    """Whether the fast path applies: plain numbers, a positive target and cap."""
+    return (
+        type(realised) in _NUM
+        and type(target) in _NUM
+        and type(cap) in _NUM
+        and target > 0  # type: ignore[operator]
+        and cap > 0  # type: ignore[operator]
+    )
+
+
+def _clamp_fast(value: float, cap: float) -> float | None:
+    """``value`` clamped to ``[0, cap]`` and tidied; None when it is not finite."""
+    if value - value != 0:
+        return None
+    return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
+
+
+def _ratio_inputs(
+    fn: str, realised: object, target: object, cap: object
+) -> tuple[int | float, int | float, float]:
+    """Checked (realised, target, cap) for the achievement functions, or a FunctionError."""
+    r = _number(fn, "realised value", realised)
+    t = _number(fn, "target value", target)
+    limit = _positive_cap(fn, cap)
+    if t <= 0:
+        raise FunctionError(
+            f"{fn}: target must be above zero, got {_show(t)}; "
+            f"set a positive target for this indicator"
+        )
+    return r, t, limit
+
+
 @register(
     "achievement",
     params=(
@@ -362,26 +395,12 @@ def _bounded(value: float, cap: float) -> float:
 )
 def achievement(realised: object, target: object, cap: object = 120) -> float:
     """Return realised / target x 100 clamped to ``[0, cap]`` (higher is better)."""
-    if (
-        type(realised) in _NUM
-        and type(target) in _NUM
-        and type(cap) in _NUM
-        and target > 0
-        and cap > 0
-    ):  # fast path
-        value = realised * 100 / target
-        if value - value == 0:
-            return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
-    fn = "achievement"
-    r = _number(fn, "realised value", realised)
-    t = _number(fn, "target value", target)
-    limit = _positive_cap(fn, cap)
-    if t <= 0:
-        raise FunctionError(
-            f"{fn}: target must be above zero, got {_show(t)}; "
-            f"set a positive target for this indicator"
-        )
-    return _capped(fn, _exact(r) * 100 / _exact(t), limit)
+    if _plain(realised, target, cap):  # fast path
+        fast = _clamp_fast(realised * 100 / target, cap)  # type: ignore[operator]
+        if fast is not None:
+            return fast
+    r, t, limit = _ratio_inputs("achievement", realised, target, cap)
+    return _capped("achievement", _exact(r) * 100 / _exact(t), limit)
 
 
 @register(
@@ -399,27 +418,12 @@ def achievement(realised: object, target: object, cap: object = 120) -> float:
 )
 def achievement_inverse(realised: object, target: object, cap: object = 120) -> float:
     """Return (1 + (1 - realised / target)) x 100 clamped to ``[0, cap]`` (lower is better)."""
-    if (
-        type(realised) in _NUM
-        and type(target) in _NUM
-        and type(cap) in _NUM
-        and target > 0
-        and cap > 0
-    ):  # fast path
-        value = (2 - realised / target) * 100
-        if value - value == 0:
-            return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
-    fn = "achievement_inverse"
-    r = _number(fn, "realised value", realised)
-    t = _number(fn, "target value", target)
-    limit = _positive_cap(fn, cap)
-    if t <= 0:
-        raise FunctionError(
-            f"{fn}: target must be above zero, got {_show(t)}; "
-            f"set a positive target for this indicator"
-        )
-    value = (1 + (1 - _exact(r) / _exact(t))) * 100
-    return _capped(fn, value, limit)
+    if _plain(realised, target, cap):  # fast path
+        fast = _clamp_fast((2 - realised / target) * 100, cap)  # type: ignore[operator]
+        if fast is not None:
+            return fast
+    r, t, limit = _ratio_inputs("achievement_inverse", realised, target, cap)
+    return _capped("achievement_inverse", (1 + (1 - _exact(r) / _exact(t))) * 100, limit)
 
 
 @register(
