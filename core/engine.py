@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pluggy
 
 from kinerja import __version__
-from kinerja.expr.compile import Failed, compile_expression, explain_failure
+from kinerja.expr.compile import Failed, explain_failure
 from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput
 from kinerja.regions import Collected
 from kinerja.rules import RuleSet
@@ -167,12 +167,9 @@ def _evaluate(
 def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
     """Find the first expression that fails on ``values`` and explain it in words."""
     partial = dict(values)
-    for name, checked in [(c.name, c.checked) for c in rules.components] + [
-        ("score", rules.score),
-        ("predikat", rules.predikat),
-    ]:
+    for name, checked, evaluate in rules.steps():
         try:
-            partial[name] = compile_expression(checked, rules.bands)(partial)
+            partial[name] = evaluate(partial)
         except Exception as inner:  # noqa: BLE001
             return (
                 f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"

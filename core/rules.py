@@ -169,12 +169,30 @@ class RuleSet:
     """The file as loaded, with the location of every value (for messages)."""
     scope: Scope = field(repr=False)
     program: Program = field(repr=False)
+    step_functions: list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]] = field(
+        default_factory=list, repr=False
+    )
     """Computes every component, the score and the predikat: per row or per batch."""
 
     @property
     def step_names(self) -> tuple[str, ...]:
         """Names the compiled program returns, in order: components, ``score``, ``predikat``."""
         return (*(c.name for c in self.components), "score", "predikat")
+
+    def steps(self) -> list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]]:
+        """Each named step (components, score, predikat) compiled on its own, for diagnosis.
+
+        The compiled program runs all steps at once; when it fails for an employee,
+        these find which step failed and why. Compiled on first use, then kept.
+        """
+        if not self.step_functions:
+            named = [(c.name, c.checked) for c in self.components]
+            named += [("score", self.score), ("predikat", self.predikat)]
+            self.step_functions.extend(
+                (name, checked, compile_expression(checked, self.bands, label=name))
+                for name, checked in named
+            )
+        return self.step_functions
 
     def where(self, *path: str | int) -> Location:
         """The location of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
