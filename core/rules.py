@@ -61,6 +61,12 @@ class Aspect:
     scale: tuple[float, float]
     groups: tuple[str, ...]
     required_level: float | None
+    weights: dict[str, float] = field(default_factory=dict)
+    """Group weights for this aspect only, where they differ from ``rater_groups``."""
+
+    def weight(self, group: RaterGroup) -> float:
+        """The weight of ``group`` for this aspect."""
+        return self.weights.get(group.name, group.weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +343,14 @@ class _Builder:
             low, high = s["scale"]
             if low >= high:
                 self.problem(("aspects", code, "scale"), "scale must be [lowest, highest]")
-            aspect_groups = tuple(s.get("groups", list(groups)))
+            own_weights = {g: float(w) for g, w in s.get("weights", {}).items()}
+            aspect_groups = tuple(s.get("groups", list(own_weights or groups)))
+            for g in own_weights:
+                if g not in aspect_groups:
+                    self.problem(
+                        ("aspects", code, "weights", g),
+                        f"group {g!r} has a weight here but is not in this aspect's groups",
+                    )
             for g in aspect_groups:
                 if g not in groups:
                     self.problem(
@@ -347,7 +360,12 @@ class _Builder:
             if not aspect_groups:
                 self.problem(("aspects", code), "no rater groups rate this aspect")
             aspects[code] = Aspect(
-                code, s["label"], (float(low), float(high)), aspect_groups, s.get("required_level")
+                code,
+                s["label"],
+                (float(low), float(high)),
+                aspect_groups,
+                s.get("required_level"),
+                own_weights,
             )
         bands = self._bands()
         names: dict[str, str] = dict(BUILTIN_NAMES)

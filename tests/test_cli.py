@@ -135,19 +135,34 @@ def ok_line(region: str, path: Path | None = None) -> str:
     return f"{path}: ok ({region} 2026.1, {count} expressions checked)"
 
 
+KUTACANE_2025 = PLUGINS / "kutacane" / "rules-2025.yaml"
+OK_2025 = f"{KUTACANE_2025}: ok (kutacane 2025.1, 6 expressions checked)"
+
+
+def all_ok_lines() -> list[str]:
+    """Every region's current rules, and Kutacane's 2025 rules right after its 2026 ones."""
+    lines = []
+    for region in REGIONS:
+        lines.append(ok_line(region))
+        if region == "kutacane":
+            lines.append(OK_2025)
+    return lines
+
+
 def test_check_all(runner):
     result = cli(runner, "check")
-    assert result.stdout.splitlines() == [ok_line(r) for r in REGIONS]
+    assert result.stdout.splitlines() == all_ok_lines()
     assert result.stderr == ""
     report = json.loads(cli(runner, "check", "--json").output)
-    assert [(e["region"], e["ok"], e["problems"]) for e in report] == [
-        (r, True, []) for r in REGIONS
-    ]
+    assert [(e["region"], e["version"], e["ok"], e["problems"]) for e in report] == [
+        (r, "2026.1", True, []) for r in REGIONS[:3]
+    ] + [("kutacane", "2025.1", True, [])] + [(r, "2026.1", True, []) for r in REGIONS[3:]]
 
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_check_region(runner, region):
-    assert cli(runner, "check", "--region", region).output == ok_line(region) + "\n"
+    expected = ok_line(region) + "\n" + (OK_2025 + "\n" if region == "kutacane" else "")
+    assert cli(runner, "check", "--region", region).output == expected
 
 
 def test_check_rules_file_path(runner, tmp_path):

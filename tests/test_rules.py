@@ -151,3 +151,22 @@ def test_problems_of_every_kind_are_reported_together(tmp_path: Path) -> None:
     assert "duplicate key 'period'" in found[0][1]
     assert found[1][1].startswith("unknown key 'extra'")
     assert "did you mean 'achievement_mean'" in found[2][1]
+
+
+def test_aspect_weights_override_group_weights(tmp_path: Path) -> None:
+    text = MINIMAL.replace("expr: achievement_mean", "expr: teknis * 20") + (
+        "aspects:\n  teknis: {label: T, scale: [1, 5], weights: {supervisor: 0.25, peer: 0.75}}\n"
+        "rater_groups:\n  supervisor: {weight: 0.5}\n  peer: {weight: 0.5}\n"
+    )
+    rules = load_rules(write(tmp_path, text))
+    aspect = rules.aspects["teknis"]
+    assert aspect.groups == ("supervisor", "peer")
+    assert [aspect.weight(rules.rater_groups[g]) for g in aspect.groups] == [0.25, 0.75]
+    bad = text.replace(
+        "weights: {supervisor: 0.25, peer: 0.75}",
+        "groups: [supervisor], weights: {supervisor: 0.25, peer: 0.75}",
+    )
+    assert any(
+        "group 'peer' has a weight here but is not in this aspect's groups" in f
+        for f in problems(tmp_path, bad)
+    )

@@ -106,7 +106,8 @@ def test_unknown_baseline_and_cycles_are_located(tmp_path: Path) -> None:
     first = info.value.problems[0]
     assert (first.location.line, first.message.split(";")[0]) == (
         13,
-        "extends 'pp-46-2012': no such baseline or file (did you mean 'pp-46-2011' or 'pp-30-2019'?)",
+        "extends 'pp-46-2012': no such baseline or file "
+        "(did you mean 'pp-46-2011' or 'pp-30-2019'?)",
     )
     write(tmp_path, "a.yaml", "extends: b.yaml\n")
     write(tmp_path, "b.yaml", "extends: a.yaml\n")
@@ -245,3 +246,65 @@ def test_show_prints_values_with_their_origin(runner: CliRunner) -> None:
     expr = next(e for e in entries if e["path"] == ["predikat", "expr"])
     assert expr["value"] == "predikat_matrix(rating_hasil, rating_perilaku)"
     assert expr["origin"] == "baseline permenpanrb-6-2022:16"
+
+
+def test_check_reports_overlapping_versions_of_a_region(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import sys
+    import textwrap
+
+    package = tmp_path / "dua_versi"
+    package.mkdir()
+    first = BASE + "extends: pp-46-2011\n"
+    (package / "rules.yaml").write_text(
+        first.replace(
+            'valid_from: "2026-01-01"', 'valid_from: "2026-01-01"\nvalid_to: "2026-12-31"'
+        )
+    )
+    (package / "rules-old.yaml").write_text(
+        first.replace('version: "1"', 'version: "0"').replace(
+            'valid_from: "2026-01-01"', 'valid_from: "2025-01-01"\nvalid_to: "2026-03-31"'
+        )
+    )
+    (package / "__init__.py").write_text(
+        textwrap.dedent("""
+        from pathlib import Path
+        from kinerja import hookimpl
+        from kinerja.regions import RegionSpec
+
+        HERE = Path(__file__).parent
+
+        @hookimpl
+        def kinerja_register_regions():
+            return [RegionSpec("contoh", HERE / "rules.yaml", history=(HERE / "rules-old.yaml",))]
+    """)
+    )
+    dist = tmp_path / "dua_versi-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: dua-versi\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[kinerja.regions]\ncontoh = dua_versi\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "dua_versi", raising=False)
+    importlib.invalidate_caches()
+    result = runner.invoke(main, ["check", "--region", "contoh"])
+    assert result.exit_code == 1
+    # rules.yaml line 6 holds valid_from; 2026-01-01 falls inside the old version's period
+    # the current file reports the overlap (its line 5 holds valid_from); the old one is ok
+    assert result.stdout.splitlines() == [
+        f"{package / 'rules.yaml'}:5:13: error: version 1 starts 2026-01-01, while version 0 "
+        "(2025-01-01 to 2026-03-31) is still in force; periods must not overlap",
+        f"{package / 'rules-old.yaml'}: ok (contoh 0, 4 expressions checked)",
+    ]
+
+
+def test_test_command_picks_the_case_files_of_the_rules_in_force(runner: CliRunner) -> None:
+    old = runner.invoke(main, ["test", "--region", "kutacane", "--period", "2025"])
+    assert old.exit_code == 0, old.output
+    assert old.output.splitlines() == ["plugins/kutacane/2025.cases.yaml: 5 cases, 5 passed"]
+    new = runner.invoke(main, ["test", "--region", "kutacane", "--as-of", "2026-03-01"])
+    assert new.output.splitlines() == ["plugins/kutacane/cases.yaml: 7 cases, 7 passed"]
+    none = runner.invoke(main, ["test", "--region", "kutacane", "--as-of", "2024-03-01"])
+    assert none.exit_code == 2
+    assert "no case files test rules in force on 2024-03-01" in none.output

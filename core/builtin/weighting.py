@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kinerja import hookimpl
+from kinerja.functions import DECIMALS
 from kinerja.model import AspectResult, Dataset, GroupScore, Rating
 from kinerja.rules import Aspect, RuleSet
 
@@ -31,14 +32,17 @@ def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> Aspec
             status = "below_minimum"
         else:
             status = "used"
-        groups.append(GroupScore(name, len(raters), mean, spec.weight, 0.0, status))  # type: ignore[arg-type]
+        weight = aspect.weight(spec)
+        groups.append(GroupScore(name, len(raters), mean, weight, 0.0, status))  # type: ignore[arg-type]
     used = [g for g in groups if g.status == "used" and g.weight > 0]
     total = sum(g.weight for g in used)
     score = None
     if total > 0:
         for g in used:
             g.effective_weight = g.weight / total
-        score = sum(g.effective_weight * g.mean for g in used if g.mean is not None)
+        total_score = sum(g.effective_weight * g.mean for g in used if g.mean is not None)
+        # tidied like every computed number, so 0.7 * 3 + 0.3 * 3 is 3, not 2.9999999999999996
+        score = round(total_score, DECIMALS)
     missing = [g for g in groups if g.status != "used" and g.weight > 0]
     complete = not any(rules.rater_groups[g.group].when_missing == "incomplete" for g in missing)
     notes = [f"{r.kelompok} {r.penilai_nip}: {r.catatan}".strip() for r in ratings if r.catatan]

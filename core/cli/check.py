@@ -5,82 +5,59 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kinerja.cli.common import fail, manager
 from kinerja.io.atomic import atomic_write
-from kinerja.regions import UnknownRegion, find_region, list_regions
-from kinerja.rules import load_rules
+from kinerja.lint import lint_rules
+from kinerja.regions import UnknownRegion, find_region, list_regions, version_problems
+from kinerja.rules import RuleSet, load_rules
 from kinerja.schemas import schema_text
-from kinerja.yamlload import RulesError
+from kinerja.yamlload import Problem, RulesError
 
 
 @click.command()
 @click.option("--region", "-r", help="Check this installed region's rules.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also report warnings: unused declarations, rater weights not summing to 1, band "
+    "gaps and overlaps, unreachable bands and labels, impossible comparisons, constant "
+    "conditions. Exits 1 on any.",
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check(region: str | None, as_json: bool, paths: tuple[Path, ...]) -> None:
+def check(region: str | None, as_json: bool, strict: bool, paths: tuple[Path, ...]) -> None:
     """Validate rule files: schema, expressions, names. Exits 1 on any problem.
 
-    With no region and no PATHS, every installed region is checked.
+    With no region and no PATHS, every installed region is checked, each with all its
+    rule versions and whether their periods overlap or leave gaps. With --strict,
+    findings are printed as file:line:col: warning: message and count as problems.
     """
     pm = manager()
-    targets: list[Path] = list(paths)
+    groups: list[list[Path]] = [[path] for path in paths]
     if region:
         try:
-            targets.append(find_region(pm, region).rules)
+            groups.append(list(find_region(pm, region).rule_files()))
         except UnknownRegion as exc:
             fail(str(exc))
-    if not targets:
-        targets = [spec.rules for spec in list_regions(pm).values()]
+    if not groups:
+        groups = [list(spec.rule_files()) for spec in list_regions(pm).values()]
     report = []
-    for path in targets:
-        try:
-            rules = load_rules(path)
-            report.append(
-                {
-                    "file": str(path),
-                    "ok": True,
-                    "region": rules.region,
-                    "version": rules.version,
-                    "expressions": len(rules.all_expressions()),
-                    "problems": [],
-                }
+    for files in groups:
+        entries = [_check_file(path, strict) for path in files]
+        report += [entry for entry, _ in entries]
+        versions = [rules for _, rules in entries if rules is not None]
+        for problem in version_problems(versions):  # a region's versions, side by side
+            entry = next(
+                e
+                for e in report
+                if Path(e["file"]).resolve() == Path(problem.location.file).resolve()
             )
-        except RulesError as exc:
-            report.append(
-                {
-                    "file": str(path),
-                    "ok": False,
-                    "problems": [
-                        {
-                            "file": p.location.file,
-                            "line": p.location.line,
-                            "col": p.location.col,
-                            "severity": p.severity,
-                            "message": p.message,
-                        }
-                        for p in exc.problems
-                    ],
-                }
-            )
-        except OSError as exc:
-            report.append(
-                {
-                    "file": str(path),
-                    "ok": False,
-                    "problems": [
-                        {
-                            "file": str(path),
-                            "line": 0,
-                            "col": 0,
-                            "severity": "error",
-                            "message": str(exc),
-                        }
-                    ],
-                }
-            )
+            entry["ok"] = False
+            entry["problems"].append(_problem_dict(problem))
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -97,6 +74,44 @@ def check(region: str | None, as_json: bool, paths: tuple[Path, ...]) -> None:
             click.echo(f"{bad} problem(s) found.", err=True)
     if any(not e["ok"] for e in report):
         sys.exit(1)
+
+
+def _problem_dict(problem: Problem) -> dict[str, object]:
+    as_dict = getattr(problem, "as_dict", None)
+    if as_dict is not None:
+        return as_dict()  # type: ignore[no-any-return]
+    return {
+        "file": problem.location.file,
+        "line": problem.location.line,
+        "col": problem.location.col,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
+
+
+def _check_file(path: Path, strict: bool) -> tuple[dict[str, Any], RuleSet | None]:
+    """One file's report entry, and its rules when they load."""
+    try:
+        rules = load_rules(path)
+    except RulesError as exc:
+        return {
+            "file": str(path),
+            "ok": False,
+            "problems": [_problem_dict(p) for p in exc.problems],
+        }, None
+    except OSError as exc:
+        problem = {"file": str(path), "line": 0, "col": 0, "severity": "error", "message": str(exc)}
+        return {"file": str(path), "ok": False, "problems": [problem]}, None
+    findings = lint_rules(rules) if strict else []
+    entry = {
+        "file": str(path),
+        "ok": not findings,
+        "region": rules.region,
+        "version": rules.version,
+        "expressions": len(rules.all_expressions()),
+        "problems": [f.as_dict() for f in findings],
+    }
+    return entry, rules
 
 
 @click.command()

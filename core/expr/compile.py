@@ -194,6 +194,54 @@ class _Rewriter(ast.NodeTransformer):
         return self.helpers[key]
 
 
+@dataclass(frozen=True, slots=True)
+class TracePoint:
+    """What one trace id of a traced program means (see ``compile_program``'s ``trace``)."""
+
+    id: int
+    step: str
+    kind: str
+    """``band`` (the label a band call returned), ``if`` (a condition), ``and``/``or``."""
+    detail: str
+    """The band table, or the and/or operand's 0-based position (the last is not traced)."""
+    start: int
+    end: int
+    """The node's columns in the step's expression source."""
+
+
+class _TracingRewriter(_Rewriter):
+    """Wraps band calls, ``if`` conditions and and/or operands (but the last) in ``_trace``."""
+
+    def __init__(self, local: Mapping[str, str], helpers: dict | None, step: str, points: list):
+        super().__init__(local, helpers)
+        self.step, self.points = step, points
+
+    def _wrap(self, kind: str, detail: str, node: ast.expr, value: ast.AST) -> ast.AST:
+        end = node.end_col_offset or node.col_offset
+        self.points.append(
+            TracePoint(len(self.points), self.step, kind, detail, node.col_offset, end)
+        )
+        args = [ast.Constant(len(self.points) - 1), value]
+        return ast.Call(func=ast.Name(id="_trace", ctx=ast.Load()), args=args, keywords=[])
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        rewritten = super().visit_Call(node)
+        if not (isinstance(node.func, ast.Name) and node.func.id == "band"):
+            return rewritten
+        return self._wrap("band", str(getattr(node.args[1], "value", "")), node, rewritten)
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        test = self._wrap("if", "", node.test, self.visit(node.test))
+        return ast.IfExp(test=test, body=self.visit(node.body), orelse=self.visit(node.orelse))
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        kind = "and" if isinstance(node.op, ast.And) else "or"
+        values = [self.visit(v) for v in node.values]
+        for i, original in enumerate(node.values[:-1]):
+            values[i] = self._wrap(kind, str(i), original, values[i])
+        return ast.BoolOp(op=node.op, values=values)
+
+
 def _helper_source(name: str, kind: str, arity: int, weights: tuple) -> str:
     params = [f"a{i}" for i in range(arity)]
     signature = ", ".join(params)
@@ -243,10 +291,19 @@ def to_python(
     checked: Checked,
     local: Mapping[str, str] | None = None,
     helpers: dict[tuple, str] | None = None,
+    *,
+    points: list[TracePoint] | None = None,
+    step: str = "",
 ) -> str:
-    """The Python source of a checked expression, with names mapped to ``_v_<name>``."""
+    """The Python source of a checked expression, with names mapped to ``_v_<name>``.
+
+    With ``points``, traced places are wrapped in ``_trace(id, value)`` (see TracePoint).
+    """
     mapping = local or {n: _local(n) for n in checked.names}
-    tree = _Rewriter(mapping, helpers).visit(ast.Expression(body=_copy(checked.tree.body)))
+    rewriter = _Rewriter(mapping, helpers)
+    if points is not None:
+        rewriter = _TracingRewriter(mapping, helpers, step, points)
+    tree = rewriter.visit(ast.Expression(body=_copy(checked.tree.body)))
     ast.fix_missing_locations(tree)
     return ast.unparse(tree.body)
 
@@ -301,7 +358,13 @@ def _namespace(bands: Bands, steps: Sequence[Checked]) -> dict[str, object]:
     return namespace
 
 
-def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules") -> Program:
+def compile_program(
+    steps: Sequence[Step],
+    bands: Bands,
+    *,
+    label: str = "rules",
+    trace: Callable[[int, object], object] | None = None,
+) -> Program:
     """Compile steps into one function ``values -> (step values, ...)`` and its batch form.
 
     Each step may read names from ``values`` and the results of earlier steps.
@@ -315,7 +378,11 @@ def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules"
     :param steps: the checked expressions, in evaluation order.
     :param bands: band tables by name, as ``(label, min, max)`` rows.
     :param label: a name for tracebacks, such as the region.
+    :param trace: opt-in, for coverage: ``trace(point_id, value)`` is called with each
+        band call's label, each ``if`` condition and each and/or operand but the last;
+        ``Program.points`` says what each id is. Without it nothing is traced.
     """
+    points: list[TracePoint] | None = None if trace is None else []
     produced = {s.name for s in steps}
     inputs: dict[str, None] = {}
     for step in steps:
@@ -326,7 +393,7 @@ def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules"
     statements = [f"{_local(name)} = _get({name!r})" for name in inputs]
     for step in steps:
         target = _local(step.name)
-        expression = to_python(step.checked, helpers=helpers)
+        expression = to_python(step.checked, helpers=helpers, points=points, step=step.name)
         statements.append(f"{target} = {expression}")
         node = step.checked.tree.body
         library_call = (
@@ -366,6 +433,8 @@ def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules"
         "        return _out",
     ]
     namespace = _namespace(bands, [s.checked for s in steps])
+    if trace is not None:
+        namespace["_trace"] = lambda point, value: (trace(point, value), value)[1]
     names = sorted(k for k in namespace if k != "__builtins__")
     source = [f"def _factory({', '.join(names)}):"]
     for (kind, arity, weights), helper in helpers.items():
@@ -378,7 +447,7 @@ def compile_program(steps: Sequence[Step], bands: Bands, *, label: str = "rules"
     factory = namespace["_factory"]
     assert callable(factory)
     function, batch_function = factory(*(namespace[n] for n in names))
-    return Program(function, batch_function)
+    return Program(function, batch_function, tuple(points or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +467,8 @@ class Program:
 
     row: Callable[[Mapping[str, object]], tuple[object, ...]]
     batch: Callable[[Sequence[Mapping[str, object]]], list[tuple[object, ...] | Failed]]
+    points: tuple[TracePoint, ...] = ()
+    """What each trace id means, when compiled with ``trace`` (else empty)."""
 
     def __call__(self, values: Mapping[str, object]) -> tuple[object, ...]:
         return self.row(values)

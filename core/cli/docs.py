@@ -1,0 +1,68 @@
+"""`kinerja docs`: the rule-file reference, generated from the schema and the functions."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import click
+
+from kinerja.cli.common import fail
+from kinerja.docs import DOC_PATH, render_rules_doc
+from kinerja.io.atomic import atomic_write
+
+
+@click.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Write the reference to this file (e.g. {DOC_PATH}) instead of printing it.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when OUTPUT differs from what would be generated.",
+)
+def docs(output: Path | None, check: bool) -> None:
+    """Print the rule-file reference (markdown): every field, function and band().
+
+    It is generated from the rules schema and the function library, so it always
+    matches the installed kinerja.
+    """
+    text = render_rules_doc()
+    if check:
+        if output is None:
+            raise click.UsageError(f"--check needs --output PATH, e.g. --output {DOC_PATH}")
+        _check(output, text)
+    elif output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text.encode("utf-8"))
+        click.echo(f"Wrote {output}")
+
+
+def _check(output: Path, text: str) -> None:
+    """Exit 1 with a message when ``output`` is not ``text``."""
+    update = f"run `kinerja docs --output {output}` to update it"
+    try:
+        current = output.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{output} does not exist; {update}", 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {output}: {exc}", 1)
+    if current == text:
+        click.echo(f"{output} is current.")
+        return
+    old, new = current.splitlines(), text.splitlines()
+    line = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False), 1) if a != b),
+        min(len(old), len(new)) + 1,
+    )
+    diff = list(difflib.unified_diff(old, new, lineterm="", n=0))[2:]
+    changed = sum(1 for d in diff if d[:1] in "+-")
+    fail(
+        f"{output} is out of date: it differs from what the rules schema and the function "
+        f"library generate ({changed} line(s) changed, first at line {line}); {update}",
+        1,
+    )

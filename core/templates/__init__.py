@@ -1,0 +1,1 @@
+"""Templates of the files kinerja generates (read as package data, never imported)."""
