@@ -417,19 +417,20 @@ def compile_program(
     row = ["    def _evaluate(_values):", "        _get = _values.get"]
     row += [f"        {line}" for line in statements]
     row.append(f"        return ({outputs})")
+    # The batch form evaluates every row in one comprehension; only when a row
+    # fails does it go row by row, so the failing rows are marked and the rest kept.
     batch = [
         "    def _evaluate_batch(_rows):",
+        "        try:",
+        "            return [_evaluate(_values) for _values in _rows]",
+        "        except _Exception:",
+        "            pass",
         "        _out = []",
-        "        _append = _out.append",
         "        for _values in _rows:",
         "            try:",
-        "                _get = _values.get",
-    ]
-    batch += [f"                {line}" for line in statements]
-    batch += [
-        f"                _append(({outputs}))",
+        "                _out.append(_evaluate(_values))",
         "            except _Exception as _error:",
-        "                _append(_Failed(_error))",
+        "                _out.append(_Failed(_error))",
         "        return _out",
     ]
     namespace = _namespace(bands, [s.checked for s in steps])
