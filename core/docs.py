@@ -59,6 +59,8 @@ class Field:
 # ----------------------------------------------------------------- schema fields
 
 
+_NO_TRAILING_NEWLINE = "(?!\\n)"
+
 def _type(node: dict[str, Any]) -> str:
     """The type of a schema node in words: ``string``, ``array of number``, ..."""
     if "const" in node:
@@ -87,7 +89,10 @@ def _allowed(node: dict[str, Any]) -> str:
     if "enum" in node:
         parts.append("one of " + ", ".join(f"`{v}`" for v in node["enum"]))
     if "pattern" in node:
-        parts.append(f"matches `{node['pattern']}`")
+        # "(?!\n)" only stops Python's "$" from accepting a trailing newline; readers
+        # need the plain pattern
+        pattern = node["pattern"].replace(_NO_TRAILING_NEWLINE, "")
+        parts.append(f"matches `{pattern}`")
     bounds = (
         ("minimum", "≥"),
         ("exclusiveMinimum", ">"),

@@ -46,35 +46,9 @@ def appraise(
         if result is None:
             continue
         result.aspects = aspects
-        missing: dict[str, int] = {}
         for aspect in aspects:
             result.values[aspect.code] = aspect.score
-            if not aspect.complete:
-                result.flags.append(
-                    Flag("incomplete", f"{aspect.label}: a rater group is below its minimum")
-                )
-            for group in aspect.groups:
-                # a group with some raters, too few to count, is noted; a group with
-                # none (a post without subordinates) only when it keeps the result open
-                noted = group.count > 0 or rules.rater_groups[group.group].when_missing != (
-                    "renormalise"
-                )
-                if group.status != "used" and group.weight > 0 and noted:
-                    missing[group.group] = max(missing.get(group.group, 0), group.count)
-        for group, count in missing.items():
-            spec = rules.rater_groups[group]
-            result.flags.append(
-                Flag(
-                    "group_missing",
-                    f"{spec.label}: {count} rater(s), fewer than the {spec.min_count} needed; "
-                    + (
-                        "left out and the other groups' weights rescaled"
-                        if spec.when_missing == "renormalise"
-                        else "the result stays provisional until they are in"
-                    ),
-                    "info",
-                )
-            )
+        _note_rater_groups(rules, result)
 
     rejects = list(dataset.rejects)
     source_row = {e.nip: e.source.row for e in dataset.employees}
@@ -85,10 +59,11 @@ def appraise(
         for result, label in zip(appraised, labels, strict=True):
             result.predikat = label
             result.values["predikat"] = label
-    hook.kinerja_give_feedback(rules=rules, results=appraised, dataset=dataset)
     for stage in rules.stages:
         hook.kinerja_review_stage(rules=rules, stage=stage, results=appraised, dataset=dataset)
     hook.kinerja_review_batch(rules=rules, results=appraised, dataset=dataset)
+    # feedback and recommendations come last, on the final result (after objections)
+    hook.kinerja_give_feedback(rules=rules, results=appraised, dataset=dataset)
 
     # Whole-file problems (row 0, e.g. no pegawai sheet) are no employee: leave them out,
     # so that employees_in = appraised + rejected_employees.
@@ -107,6 +82,39 @@ def appraise(
         rejected_rows=len(rejects),
     )
     return RunOutput(info, appraised, rejects)
+
+
+def _note_rater_groups(rules: RuleSet, result: Result) -> None:
+    """Flag aspects left incomplete, and note rater groups left out of the weighting."""
+    missing: dict[str, int] = {}
+    for aspect in result.aspects:
+        if not aspect.complete:
+            unrated = all(g.status == "absent" for g in aspect.groups)
+            why = "no ratings yet" if unrated else "a rater group is below its minimum"
+            result.flags.append(Flag("incomplete", f"{aspect.label}: {why}"))
+        for group in aspect.groups:
+            # a group with some raters, too few to count, is noted; a group with none
+            # (a post without subordinates) only when it keeps the result open
+            noted = group.count > 0 or rules.rater_groups[group.group].when_missing != (
+                "renormalise"
+            )
+            if group.status != "used" and group.weight > 0 and noted:
+                missing[group.group] = max(missing.get(group.group, 0), group.count)
+    for group, count in missing.items():
+        spec = rules.rater_groups[group]
+        outcome = (
+            "left out and the other groups' weights rescaled"
+            if spec.when_missing == "renormalise"
+            else "the result stays provisional until they are in"
+        )
+        result.flags.append(
+            Flag(
+                "group_missing",
+                f"{spec.label}: {count} rater(s), fewer than the {spec.min_count} needed; "
+                + outcome,
+                "info",
+            )
+        )
 
 
 def _merge_collected(results: dict[str, Result], collected: list[dict[str, Collected]]) -> None:
@@ -170,6 +178,15 @@ def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
     for name, checked, evaluate in rules.steps():
         try:
             partial[name] = evaluate(partial)
+            if name == "score" and partial[name] is None and rules.score_weights:
+                missing = [c for c in rules.score_weights if partial.get(c) is None]
+                labels = {c.name: c.label for c in rules.components}
+                shown = ", ".join(f"{c} ({labels.get(c, c)})" for c in missing)
+                return (
+                    f"not appraised: the score weighs every component, but {shown} "
+                    f"{'has' if len(missing) == 1 else 'have'} no value for this employee; "
+                    "add the missing data (capaian rows or ratings)"
+                )
         except Exception as inner:  # noqa: BLE001
             return (
                 f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"

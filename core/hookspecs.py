@@ -10,9 +10,12 @@ A run calls the hooks in this order (see :func:`kinerja.engine.appraise`):
 2. :func:`kinerja_collect_indicators`
 3. :func:`kinerja_weigh_ratings`
 4. the compiled components and score, then :func:`kinerja_assign_predikat`
-5. :func:`kinerja_give_feedback`
-6. :func:`kinerja_review_stage`, once per stage in the rules' order
-7. :func:`kinerja_review_batch`
+5. :func:`kinerja_review_stage`, once per stage in the rules' order
+6. :func:`kinerja_review_batch` (objections may change the predikat here)
+7. :func:`kinerja_give_feedback`, on the final result
+
+Every installed plugin's hooks run for every region's run: a region plugin acts
+only when ``rules.region`` is its own.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def kinerja_give_feedback(rules: RuleSet, results: list[Result], dataset: Datase
     written notes per aspect.
 
     :param rules: the region's checked rule set.
-    :param results: the batch, with predikat assigned.
+    :param results: the batch, reviewed: predikat final (after any objection), stages set.
     :param dataset: the validated input.
     """
 

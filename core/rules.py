@@ -41,7 +41,7 @@ from kinerja.schemas import rules_schema_validator
 from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
-_FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[fd%]?|d))?\Z")
+_FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[f%]))?\Z")
 
 
 def load_rules(path: str | Path) -> RuleSet:
@@ -288,6 +288,13 @@ class _Builder:
             parsed = []
             for i, row in enumerate(rows):
                 low, high = row.get("min"), row.get("max")
+                for key, bound in (("min", low), ("max", high)):
+                    if bound is not None and not (bound - bound == 0 and abs(bound) <= 1e15):
+                        self.problem(
+                            ("bands", table, i, key),
+                            f"band {row['label']!r}: {key} {bound} is not a number up to 1e15",
+                        )
+                        low, high = None, None
                 if low is not None and high is not None and low >= high:
                     self.problem(
                         ("bands", table, i), f"band {row['label']!r}: min must be below max"
@@ -314,7 +321,10 @@ class _Builder:
             return None
         names = ", ".join(weights)
         values = ", ".join(repr(float(w)) for w in weights.values())
-        return self.check(("score", "weights"), f"wmean([{names}], [{values}])", scope)
+        # every weighted component must have a value: a missing one is not silently
+        # dropped (that would rescale the others); the employee is explained instead
+        expression = f"wmean([{names}], [{values}], 'incomplete')"
+        return self.check(("score", "weights"), expression, scope)
 
     def _conditions(
         self, section: str, scope: Scope, bands: Mapping[str, Any], code_key: str
@@ -341,7 +351,9 @@ class _Builder:
             written = match.group(1)
             parsed = _FIELD_SYNTAX.match(written)
             if not parsed:
-                self.problem(path, f"field {{{written}}} must be {{name}} or {{name:.1f}}")
+                self.problem(
+                    path, f"field {{{written}}} must be {{name}}, {{name:.1f}} or {{name:.0%}}"
+                )
                 ok = False
                 continue
             name, spec = parsed.group(1), parsed.group(2) or ""

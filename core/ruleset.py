@@ -94,7 +94,10 @@ class Template:
             if value is None:
                 shown = "-"
             elif spec and isinstance(value, (int, float)) and not isinstance(value, bool):
-                shown = format(value, spec)
+                try:
+                    shown = format(value, spec)
+                except (ValueError, OverflowError):
+                    shown = str(value)
             else:
                 shown = str(value)
             out = out.replace("{" + written + "}", shown)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+_TOO_DEEP = "the YAML is nested too deeply to be a rule file"
+
 MAX_BYTES = 1_000_000
 """Rule files larger than this are refused: rules are policy, not data."""
 
@@ -201,13 +203,18 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
         raise RulesError([Problem(where, f"YAML syntax: {exc.problem or exc.context}")]) from None
     except yaml.YAMLError as exc:
         raise RulesError([Problem(Location(file, 1, 1), f"YAML: {exc}")]) from None
+    except RecursionError:
+        raise RulesError([Problem(Location(file, 1, 1), _TOO_DEEP)]) from None
 
     marks: dict[Path_, Location] = {}
     if node is None:
         return LoadedYaml(None, marks, file, text)
     keys: dict[Path_, Location] = {}
     aliased: set[Path_] = set()
-    data = _build(node, (), file, marks, problems, set(), keys, aliased)
+    try:
+        data = _build(node, (), file, marks, problems, set(), keys, aliased)
+    except RecursionError:
+        raise RulesError([Problem(Location(file, 1, 1), _TOO_DEEP)]) from None
     if problems and not keep_going:
         raise RulesError(problems)
     loaded = LoadedYaml(data, marks, file, text, keys)

@@ -311,7 +311,7 @@ def test_a_failing_case_says_expected_actual_where_and_which_rule(here: Path) ->
     assert (score.key, score.expected, score.actual) == ("score", 91, 90.0)
     assert score.lines() == [
         "  cases.yaml:13: score: expected 91, got 90.0 (tolerance 0.005)",
-        "    from score = wmean([hasil, perilaku], [0.5, 0.5]) at rules.yaml:31:12",
+        "    from score = wmean([hasil, perilaku], [0.5, 0.5], 'incomplete') at rules.yaml:31:12",
     ]
     assert predikat.lines() == [
         "  cases.yaml:14: predikat: expected 'Cukup', got 'Baik'",
@@ -375,8 +375,20 @@ def test_rejected_expectation_passes_on_the_reason_and_fails_when_appraised(here
         "['nilai 7 is outside the scale 1-5 for aspect sikap', "
         "'not appraised: 1 of their rows was rejected (penilaian row 2)']"
     )
-    appraised = run_one(write(here, refused.replace("nilai: 7", "nilai: 4")))
-    # no capaian: hasil is missing and the weighted mean rescales over perilaku = 4*20 = 80
+    # with a valid rating but no capaian rows, the employee is rejected for another
+    # reason: the score weighs hasil, which has no value
+    other = run_one(write(here, refused.replace("nilai: 7", "nilai: 4")))
+    assert other.failures[0].message == (
+        "no reject reason contains 'nilai 7 is outside the scale 1-5'; the reasons: "
+        "['not appraised: the score weighs every component, but hasil (Hasil kerja) has no "
+        "value for this employee; add the missing data (capaian rows or ratings)']"
+    )
+    with_outcome = refused.replace("nilai: 7", "nilai: 4").replace(
+        "    penilaian:",
+        "    capaian:\n      - {indikator: layanan, target: 100, realisasi: 80}\n    penilaian:",
+    )
+    appraised = run_one(write(here, with_outcome))
+    # hasil 80/100*100 = 80, perilaku 4*20 = 80; score 0.5*80 + 0.5*80 = 80
     assert appraised.failures[0].message == (
         "expected the employee to be rejected ('nilai 7 is outside the scale 1-5'), "
         "but they were appraised (score 80.0, predikat 'Baik')"

@@ -55,7 +55,7 @@ def test_failing_case_shows_expected_actual_location_and_rule(here: Path) -> Non
         "  cases.yaml:24: components.perilaku: expected 70, got 80.0 (tolerance 0.005)",
         "    from component perilaku = sikap * 20 if sikap > 1 else 0 at rules.yaml:29:11",
         "  cases.yaml:25: score: expected 91, got 90.0 (tolerance 0.005)",
-        "    from score = wmean([hasil, perilaku], [0.5, 0.5]) at rules.yaml:31:12",
+        "    from score = wmean([hasil, perilaku], [0.5, 0.5], 'incomplete') at rules.yaml:31:12",
     ]
 
 
@@ -108,7 +108,7 @@ def test_json_report(here: Path) -> None:
         "message": "expected 91, got 90.0 (tolerance 0.005)",
         "expected": 91,
         "actual": 90.0,
-        "rules": ["score = wmean([hasil, perilaku], [0.5, 0.5]) at rules.yaml:31:12"],
+        "rules": ["score = wmean([hasil, perilaku], [0.5, 0.5], 'incomplete') at rules.yaml:31:12"],
     }
 
 

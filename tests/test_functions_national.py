@@ -69,7 +69,7 @@ def test_predikat_matrix_errors() -> None:
 
 def test_pp46_time_cost_on_target_is_76() -> None:
     # e = 100 - 12/12*100 = 0 <= 24: (1.76*12 - 12) / 12 * 100 = 0.76 * 100 = 76.0
-    assert fx.pp46_time_cost(12, 12) == 76.0
+    assert fx.pp46_time_cost(12, 12) == pytest.approx(76.0)
     # e = 0 <= 24: (1.76*1000 - 1000) / 1000 * 100 = 76.0 (cost on budget)
     assert fx.pp46_time_cost(1000, 1000) == 76.0
 

@@ -215,9 +215,9 @@ def test_hook_call_order_for_a_run(tmp_path, monkeypatch) -> None:
         "kinerja_collect_indicators",
         "kinerja_weigh_ratings",
         "kinerja_assign_predikat",
-        "kinerja_give_feedback",
         "kinerja_review_stage",
         "kinerja_review_batch",
+        "kinerja_give_feedback",
     ]
 
 

@@ -170,3 +170,22 @@ def test_aspect_weights_override_group_weights(tmp_path: Path) -> None:
         "group 'peer' has a weight here but is not in this aspect's groups" in f
         for f in problems(tmp_path, bad)
     )
+
+
+def test_names_with_a_trailing_newline_are_refused(tmp_path: Path) -> None:
+    text = MINIMAL.replace("  - name: hasil\n", '  - name: "hasil\\n"\n')
+    found = problems(tmp_path, text)
+    assert any("does not match" in f for f in found), found
+
+
+def test_band_bounds_must_be_finite_numbers(tmp_path: Path) -> None:
+    text = MINIMAL.replace("- {label: Baik, min: 76}", "- {label: Baik, min: 1e999}")
+    assert any("min inf is not a number up to 1e15" in f for f in problems(tmp_path, text))
+
+
+def test_text_fields_take_only_fixed_point_or_percent_formats(tmp_path: Path) -> None:
+    text = MINIMAL + "feedback:\n  - {when: score < 80, text: 'Nilai {score:d}'}\n"
+    assert any(
+        "field {score:d} must be {name}, {name:.1f} or {name:.0%}" in f
+        for f in problems(tmp_path, text)
+    )

@@ -99,3 +99,10 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes("a: 'caf\xe9'\n".encode("latin-1"))
     assert "not UTF-8" in problems(path)[0]
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    found = problems(write(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert found == [
+        f"{tmp_path / 'rules.yaml'}:1:1: error: the YAML is nested too deeply to be a rule file"
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kinerja import hookimpl
-from kinerja.functions import achievement, achievement_inverse, achievement_range
+from kinerja.functions import DECIMALS, achievement, achievement_inverse, achievement_range
 from kinerja.model import Dataset, IndicatorResult, Outcome
 from kinerja.regions import Collected
 from kinerja.rules import Indicator, RuleSet
@@ -35,7 +35,7 @@ def indicator_result(indicator: Indicator, outcome: Outcome) -> IndicatorResult:
         target=outcome.target,
         realised=outcome.realisasi,
         target_max=outcome.target_maks,
-        achievement=float(value),
+        achievement=round(float(value), DECIMALS),
         gap=gap,
         weight=outcome.bobot,
     )
@@ -56,9 +56,9 @@ def kinerja_collect_indicators(rules: RuleSet, dataset: Dataset) -> dict[str, Co
         total_weight = sum(d.weight for d in details)
         for detail in details:
             values[detail.code] = detail.achievement
-        values["achievement_mean"] = (
-            sum(d.achievement * d.weight for d in details) / total_weight if total_weight else None
-        )
+        # named values are tidied like every computed number: 0.3*62 + 0.7*102 is 90
+        mean = sum(d.achievement * d.weight for d in details) / total_weight if details else None
+        values["achievement_mean"] = None if mean is None else round(mean, DECIMALS)
         values["indicator_count"] = len(details)
         collected[employee.nip] = Collected(values, details)
     return collected

@@ -56,6 +56,8 @@ def combine(rules: RuleSet, aspect: Aspect, tallies: Tallies, notes: list[str]) 
             total_weight += weight
         elif weight > 0 and spec.when_missing == "incomplete":
             complete = False
+    if all(g.status == "absent" for g in groups):
+        complete = False  # no one has rated this aspect yet: the result cannot be final
     score = None
     if total_weight > 0:
         total = 0.0

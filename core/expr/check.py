@@ -132,12 +132,25 @@ def check_expression(source: object, scope: Scope) -> Checked:
         raise ExprError(f"syntax error: {exc.msg}", offset) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExprError("the expression cannot be parsed (too deeply nested?)") from None
+    if _depth(tree) > MAX_DEPTH + 2:  # measured without recursion, before any visitor runs
+        raise ExprError(f"expression is nested more than {MAX_DEPTH} levels deep")
     tree = _Literals().visit(tree)
     checker = _Checker(scope)
     result_type = checker.visit_node(tree.body, 1)
     if checker.count > MAX_NODES:
         raise ExprError(f"expression has {checker.count} parts; the limit is {MAX_NODES}")
     return Checked(text.strip(), tree, result_type, tuple(checker.names), tuple(checker.functions))
+
+
+def _depth(tree: ast.AST) -> int:
+    """The nesting depth of a syntax tree, walked iteratively (no recursion limit)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def suggest(name: str, candidates: list[str]) -> str:
@@ -207,6 +220,8 @@ class _Checker:
                 raise self.fail(node, f"number {value} is larger than {MAX_INT:.0e}")
             return NUMBER
         if isinstance(value, float):
+            if value - value != 0 or abs(value) > MAX_INT:
+                raise self.fail(node, f"number {value} is larger than {MAX_INT:.0e}")
             return NUMBER
         if isinstance(value, str):
             if len(value) > MAX_STR:
@@ -342,8 +357,9 @@ class _Checker:
                 raise self.fail(node, f"{name}() takes no named arguments; use {signature}")
             expected = params[0].type if params else ANY
             for t in args:
-                if expected == NUMBER and t == STRING:
-                    raise self.fail(node, f"{name}() needs numbers, got text")
+                if expected == NUMBER and t in (STRING, BOOL):
+                    got = "text" if t == STRING else "true/false"
+                    raise self.fail(node, f"{name}() needs numbers, got {got}")
             return
         if len(args) > len(params):
             raise self.fail(node, f"{name}() takes at most {len(params)} arguments: {signature}")
@@ -362,10 +378,9 @@ class _Checker:
                 continue
             t = given[param.name]
             if param.type in (NUMBER, STRING, LIST) and t not in (param.type, ANY, NONE):
-                if not (param.type == NUMBER and t == BOOL):
-                    raise self.fail(
-                        node, f"{name}() argument {param.name!r} must be a {param.type}, not {t}"
-                    )
+                raise self.fail(
+                    node, f"{name}() argument {param.name!r} must be a {param.type}, not {t}"
+                )
 
     def _band(self, node: ast.Call, depth: int) -> str:
         if len(node.args) != 2 or node.keywords:

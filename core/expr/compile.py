@@ -33,7 +33,27 @@ def _pow(base: object, exponent: object) -> object:
         and base.bit_length() * abs(exponent) > MAX_INT_BITS
     ):
         raise EvaluationError("power result would be too large")
-    return base**exponent  # type: ignore[operator]
+    result = base**exponent  # type: ignore[operator]
+    if isinstance(result, complex):
+        raise EvaluationError(
+            f"{base} ** {exponent} has no real value (a negative number to a fractional power)"
+        )
+    return result
+
+
+def _tidy(value: object) -> object:
+    """A float rounded to :data:`~kinerja.functions.DECIMALS` places; anything else as is."""
+    return round(value, DECIMALS) if type(value) is float else value
+
+
+def _check_int(value: int, step: str) -> int:
+    """A whole-number step result, refused when it has grown past the size limit."""
+    if value.bit_length() > MAX_INT_BITS:
+        raise EvaluationError(
+            f"the value of {step!r} has {value.bit_length()} bits, over the limit of "
+            f"{MAX_INT_BITS}; a rule multiplies numbers that keep growing"
+        )
+    return value
 
 
 def _shift_amount(amount: object) -> int:
@@ -101,6 +121,20 @@ class _Rewriter(ast.NodeTransformer):
         elts = [self.visit(e) for e in node.elts]
         return ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), node)
 
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        """Compare computed numbers tidied, as people compare them: ``mean(...) < 3``."""
+        operands = [node.left, *node.comparators]
+        tidied = [self._tidied(operand) for operand in operands]
+        compare = ast.Compare(left=tidied[0], ops=node.ops, comparators=tidied[1:])
+        return ast.copy_location(compare, node)
+
+    def _tidied(self, node: ast.expr) -> ast.AST:
+        visited = self.visit(node)
+        computed = not isinstance(node, (ast.Name, ast.Constant))
+        if computed and getattr(node, "kinerja_type", None) in (NUMBER, "any"):
+            return ast.Call(func=ast.Name(id="_tidy", ctx=ast.Load()), args=[visited], keywords=[])
+        return visited
+
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         left, right = self.visit(node.left), self.visit(node.right)
         guard = None
@@ -157,7 +191,14 @@ class _Rewriter(ast.NodeTransformer):
             helper = self.helper("mean", len(args), ())
         elif (
             name == "wmean"
-            and len(args) == 2
+            and len(args) in (2, 3)
+            and (
+                len(args) == 2
+                or (
+                    isinstance(args[2], ast.Constant)
+                    and args[2].value in ("renormalise", "incomplete")
+                )
+            )
             and isinstance(args[0], (ast.List, ast.Tuple))
             and isinstance(args[1], (ast.List, ast.Tuple))
             and len(args[0].elts) == len(args[1].elts) > 0
@@ -168,9 +209,10 @@ class _Rewriter(ast.NodeTransformer):
             and sum(w.value for w in args[1].elts) > 0  # type: ignore[attr-defined]
         ):
             weights = tuple(w.value for w in args[1].elts)  # type: ignore[attr-defined]
+            mode = args[2].value if len(args) == 3 else "renormalise"  # type: ignore[attr-defined]
             if len(weights) == 1:  # the weighted mean of one value is the value
                 return self.visit(args[0].elts[0])
-            helper = self.helper("wmean", len(weights), weights)
+            helper = self.helper("wmean", len(weights), (*weights, mode))
             args = list(args[0].elts)
         elif (
             name == "coalesce"
@@ -249,22 +291,33 @@ def _helper_source(name: str, kind: str, arity: int, weights: tuple) -> str:
         fast = f"({' + '.join(params)}) / {arity}"
         slow = f"_f_mean({signature})"
     else:
-        total = sum(weights)
-        fast = "(" + " + ".join(f"{p} * {w!r}" for p, w in zip(params, weights, strict=True))
+        *numbers, mode = weights
+        total = sum(numbers)
+        fast = "(" + " + ".join(f"{p} * {w!r}" for p, w in zip(params, numbers, strict=True))
         fast += f") / {total!r}"
-        slow = f"_f_wmean(({signature},), {tuple(weights)!r})"
+        slow = f"_f_wmean(({signature},), {tuple(numbers)!r}, {mode!r})"
+    # plain numbers take the fast arithmetic, as exact as the library's; anything else
+    # (a missing value, text, true/false) goes to the library for its result or error
+    checks = " and ".join(f"_type({p}) in _NUM" for p in params)
     return (
         f"    def {name}({signature}):\n"
-        f"        try:\n"
-        f"            return {fast}\n"
-        f"        except _TypeError:\n"
-        f"            return {slow}\n"
+        f"        if {checks}:\n"
+        f"            _r = {fast}\n"
+        f"            if _r - _r == 0:\n"
+        f"                return _r\n"
+        f"        return {slow}\n"
     )
 
 
 def _band_source(name: str, rows: Sequence[tuple[str, float | None, float | None]]) -> str:
     """An if-chain for a band table: first band with min <= value < max wins."""
-    lines = [f"    def {name}(v):", "        try:"]
+    # finite plain numbers take the if-chain; anything else (missing, text, true/false,
+    # infinity) goes to band_lookup for its error, so both paths agree
+    lines = [
+        f"    def {name}(v):",
+        "        if _type(v) in _NUM and v - v == 0:",
+        f"            v = _round(v, {DECIMALS})",
+    ]
     for label, low, high in rows:
         tests = []
         if low is not None:
@@ -273,8 +326,6 @@ def _band_source(name: str, rows: Sequence[tuple[str, float | None, float | None
             tests.append(f"v < {float(high)!r}")
         condition = " and ".join(tests) or "True"
         lines.append(f"            if {condition}: return {label!r}")
-    lines.append("        except _TypeError:")
-    lines.append("            pass")
     lines.append(f"        return _band_lookup(v, _bands[{name!r}])")
     return "\n".join(lines) + "\n"
 
@@ -284,6 +335,9 @@ def _band_local(table: str) -> str:
 
 
 def _local(name: str) -> str:
+    """The local variable for a declared name; only plain identifiers reach generated code."""
+    if not (name.isidentifier() and name.isascii()):
+        raise ValueError(f"{name!r} is not a plain name")
     return "_v_" + name
 
 
@@ -347,6 +401,10 @@ def _namespace(bands: Bands, steps: Sequence[Checked]) -> dict[str, object]:
         "_f_mean": FUNCTIONS["mean"].impl,
         "_f_wmean": FUNCTIONS["wmean"].impl,
         "_Exception": Exception,
+        "_int": int,
+        "_NUM": (int, float),
+        "_check_int": _check_int,
+        "_tidy": _tidy,
         "_TypeError": TypeError,
         "_Failed": Failed,
     }
@@ -395,24 +453,14 @@ def compile_program(
         target = _local(step.name)
         expression = to_python(step.checked, helpers=helpers, points=points, step=step.name)
         statements.append(f"{target} = {expression}")
-        node = step.checked.tree.body
-        library_call = (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id not in ("mean", "wmean", "coalesce", "min", "max", "abs", "total")
+        if step.checked.type in ("string", "bool", "list", "none"):
+            continue
+        # every numeric result is tidied (floats to DECIMALS places) and bounded (whole
+        # numbers to MAX_INT_BITS), so no chain of steps can grow a number without limit
+        statements.append(f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})")
+        statements.append(
+            f"elif _type({target}) is _int: {target} = _check_int({target}, {step.name!r})"
         )
-        if (
-            expression.isidentifier()
-            or library_call
-            or step.checked.type in ("string", "bool", "list", "none")
-        ):
-            continue  # copied values stay as given; the library tidies its own results
-        if step.checked.type == NUMBER:
-            statements.append(f"if {target} is not None: {target} = _round({target}, {DECIMALS})")
-        else:
-            statements.append(
-                f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})"
-            )
     outputs = ", ".join(_local(s.name) for s in steps) + ("," if len(steps) == 1 else "")
     row = ["    def _evaluate(_values):", "        _get = _values.get"]
     row += [f"        {line}" for line in statements]

@@ -14,8 +14,10 @@ Conventions shared by every function here:
   skip it.
 * Numbers are ``int`` or ``float`` (``bool`` is not a number here; NaN and
   infinity are refused). Arithmetic is float arithmetic, fast enough for
-  millions of rows; results are tidied to :data:`DECIMALS` places so that a
-  hand computation (``0.76 x 100 = 76``) lands in the same band.
+  millions of rows, and results keep full precision. The rule compiler tidies
+  numbers to :data:`DECIMALS` places where they are named (every component),
+  compared, or looked up in a band, so that a hand computation
+  (``0.76 x 100 = 76``) lands in the same band; :func:`band_lookup` tidies too.
 * List arguments are tuples or lists, at most :data:`MAX_ITEMS` items. No
   function mutates its arguments or returns a mutable list.
 

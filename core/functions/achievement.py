@@ -8,7 +8,7 @@ anything else goes through the checks that explain what is wrong.
 from __future__ import annotations
 
 from kinerja.functions.arguments import _NUM, _exact, _number, _show, _to_float
-from kinerja.functions.registry import DECIMALS, FunctionError, Param, register
+from kinerja.functions.registry import FunctionError, Param, register
 
 __all__ = ["achievement", "achievement_inverse", "achievement_range"]
 
@@ -46,10 +46,10 @@ def _plain(realised: object, target: object, cap: object) -> bool:
 
 
 def _clamp_fast(value: float, cap: float) -> float | None:
-    """``value`` clamped to ``[0, cap]`` and tidied; None when it is not finite."""
+    """``value`` clamped to ``[0, cap]``; None when it is not finite."""
     if value - value != 0:
         return None
-    return cap if value >= cap else (round(value, DECIMALS) if value > 0 else 0.0)
+    return cap if value >= cap else (value if value > 0 else 0.0)
 
 
 def _ratio_inputs(

@@ -21,7 +21,7 @@ from kinerja.functions.arguments import (
     _spread,
     _to_float,
 )
-from kinerja.functions.registry import DECIMALS, MAX_ITEMS, FunctionError, Param, register
+from kinerja.functions.registry import MAX_ITEMS, FunctionError, Param, register
 
 __all__ = ["coalesce", "count", "maximum", "mean", "minimum", "total", "wmean"]
 
@@ -51,7 +51,7 @@ def mean(*values: object) -> float | None:
                 return None
             result = acc / n
             if result - result == 0:
-                return round(result, DECIMALS)
+                return result
     present = _present_numbers("mean", values)
     if not present:
         return None
@@ -102,7 +102,7 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
             if den > 0:
                 result = num / den
                 if result - result == 0:
-                    return round(result, DECIMALS)
+                    return result
     fn = "wmean"
     vals = _items(fn, "values", values)
     wts = _items(fn, "weights", weights)

@@ -3,15 +3,15 @@
 Private helpers of :mod:`kinerja.functions`: each checks one kind of argument
 (a number, an optional number, a list, variadic values) and raises a
 :class:`~kinerja.functions.registry.FunctionError` saying what is wrong and how to
-fix it, or tidies a float result to :data:`~kinerja.functions.registry.DECIMALS`
-places. ``_NUM`` and ``_SEQ`` are the exact types the fast paths accept.
+fix it, or refuses a result that is not finite. ``_NUM`` and ``_SEQ`` are the
+exact types the fast paths accept.
 """
 
 from __future__ import annotations
 
 import math
 
-from kinerja.functions.registry import DECIMALS, MAX_ITEMS, FunctionError
+from kinerja.functions.registry import MAX_ITEMS, FunctionError
 
 _NUM = (int, float)
 """The exact types a fast path takes as a plain number (so ``bool`` is not one)."""
@@ -61,17 +61,18 @@ def _exact(value: int | float) -> float:
 
 
 def _to_float(fn: str, value: float) -> float:
-    """A float result tidied to 9 decimals, refusing infinities.
+    """A float result, refusing infinities (an input with a misplaced decimal point).
 
-    Tidying removes binary-float noise (``0.76 * 100`` gives 76, not 76.00000000000001),
-    so a result computed by hand lands in the same band as the engine's.
+    Results keep full float precision: the rule compiler tidies numbers to
+    :data:`~kinerja.functions.registry.DECIMALS` places where they are named, compared
+    or banded, so rounding here would only add error to later arithmetic.
     """
     if value - value != 0:  # inf or nan
         raise FunctionError(
             f"{fn}: the result is too large to represent; "
             f"check the inputs for a misplaced decimal point"
         )
-    return round(value, DECIMALS)
+    return value
 
 
 def _items(fn: str, what: str, value: object) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from kinerja.functions.arguments import _items, _number, _optional_number, _show
-from kinerja.functions.registry import FunctionError
+from kinerja.functions.registry import DECIMALS, FunctionError
 
 __all__ = ["band_lookup"]
 
@@ -83,6 +83,9 @@ def band_lookup(value: object, bands: object) -> object:
     """
     fn = "band_lookup"
     v = _number(fn, "value", value)
+    if v - v != 0:
+        raise FunctionError(f"{fn}: value {v!r} is not a finite number")
+    v = round(v, DECIMALS)  # 75.99999999999999 computed for 76 lands in 76's band
     items = _items(fn, "bands", bands)
     if not items:
         raise FunctionError(f"{fn}: no bands are defined; add bands to the rules file")

@@ -24,7 +24,7 @@ from kinerja.functions.arguments import (
     _show,
     _to_float,
 )
-from kinerja.functions.registry import DECIMALS, MAX_ITEMS, FunctionError, Param, register
+from kinerja.functions.registry import MAX_ITEMS, FunctionError, Param, register
 
 __all__ = [
     "ikm",
@@ -284,7 +284,7 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
         else:
             result = 100 * acc / len(levels)
             if result - result == 0:
-                return round(result, DECIMALS)
+                return result
     fn = "jpm"
     have = _items(fn, "levels", levels)
     need = _items(fn, "required levels", required)
