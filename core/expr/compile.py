@@ -107,6 +107,28 @@ def _is_number(node: ast.AST) -> bool:
     return getattr(node, "kinerja_type", None) in (NUMBER, "bool")
 
 
+_PASS_THROUGH = frozenset({"coalesce", "min", "max", "clamp", "abs", "round"})
+
+
+def computed(node: ast.AST) -> bool:
+    """Whether an expression makes a new number (arithmetic or a call), which may carry
+    binary-float noise, rather than passing on a named value or a constant."""
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name in _PASS_THROUGH:  # they pick or round a value, adding no float noise
+            return any(computed(a) for a in node.args)
+        return True
+    if isinstance(node, ast.BinOp):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return computed(node.operand)
+    if isinstance(node, ast.IfExp):
+        return computed(node.body) or computed(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(computed(v) for v in node.values)
+    return False
+
+
 class _Rewriter(ast.NodeTransformer):
     """Rewrite a checked tree into guarded, locally-bound Python."""
 
@@ -130,8 +152,7 @@ class _Rewriter(ast.NodeTransformer):
 
     def _tidied(self, node: ast.expr) -> ast.AST:
         visited = self.visit(node)
-        computed = not isinstance(node, (ast.Name, ast.Constant))
-        if computed and getattr(node, "kinerja_type", None) in (NUMBER, "any"):
+        if computed(node) and getattr(node, "kinerja_type", None) in (NUMBER, "any"):
             return ast.Call(func=ast.Name(id="_tidy", ctx=ast.Load()), args=[visited], keywords=[])
         return visited
 
@@ -159,7 +180,7 @@ class _Rewriter(ast.NodeTransformer):
             assert isinstance(table, ast.Constant)
             func = ast.Name(id=_band_local(str(table.value)), ctx=ast.Load())
             return ast.copy_location(
-                ast.Call(func=func, args=[self.visit(node.args[0])], keywords=[]), node
+                ast.Call(func=func, args=[self._tidied(node.args[0])], keywords=[]), node
             )
         intrinsic = self._intrinsic(node)
         if intrinsic is not None:
@@ -316,7 +337,6 @@ def _band_source(name: str, rows: Sequence[tuple[str, float | None, float | None
     lines = [
         f"    def {name}(v):",
         "        if _type(v) in _NUM and v - v == 0:",
-        f"            v = _round(v, {DECIMALS})",
     ]
     for label, low, high in rows:
         tests = []
@@ -453,8 +473,12 @@ def compile_program(
         target = _local(step.name)
         expression = to_python(step.checked, helpers=helpers, points=points, step=step.name)
         statements.append(f"{target} = {expression}")
-        if step.checked.type in ("string", "bool", "list", "none"):
-            continue
+        if (
+            step.checked.type in ("string", "bool", "list", "none")
+            or not computed(step.checked.tree.body)
+            or expression.isidentifier()
+        ):
+            continue  # text, or a named value / constant passed on as it is
         # every numeric result is tidied (floats to DECIMALS places) and bounded (whole
         # numbers to MAX_INT_BITS), so no chain of steps can grow a number without limit
         statements.append(f"if _type({target}) is _float: {target} = _round({target}, {DECIMALS})")
