@@ -3,8 +3,9 @@
 Each reader returns the cell's value, or records a :class:`_Bad` (the column and a
 reason a person can act on) in the row's :data:`Problems` and returns ``None``, so
 that a row reports all its problems at once. Numbers take ``.`` or ``,`` as the
-decimal separator; dates are ``YYYY-MM-DD`` text or date cells. Parsing of repeated
-texts is cached.
+decimal separator and must be finite and within :data:`MAX_NUMBER`; a text like
+``1.500`` (which is 1.5 or 1500 depending on the locale) is refused as ambiguous.
+Dates are ``YYYY-MM-DD`` text or date cells. Parsing of repeated texts is cached.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from typing import NamedTuple
 from kinerja.inputspec import AttributeSpec
 from kinerja.nip import check_nip
 
-__all__ = ["Problems"]
+__all__ = ["MAX_NUMBER", "Problems"]
+
+MAX_NUMBER = 1e15
+"""Largest magnitude a number cell may have; anything larger is a typing or export error."""
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_DOT_GROUPS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+"""``1.500`` or ``12.000.000``: dots that may be thousands separators (Indonesian style)."""
+_NO_GROUPS = "write the number without thousands separators"
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.]+)?")
 
 
@@ -40,11 +47,22 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+def _int_text(v: int) -> str:
+    """An integer as digits, shortened when it is too long to show (or to convert)."""
+    try:
+        digits = str(v)
+    except ValueError:  # more digits than Python converts to text
+        return "a number with thousands of digits"
+    return digits if len(digits) <= 24 else f"{digits[:12]}... ({len(digits)} digits)"
+
+
 def _text(v: object) -> str:
     if isinstance(v, str):
         return v.strip()
     if v is None:
         return ""
+    if type(v) is int:
+        return _int_text(v)
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, dt.datetime):
@@ -62,13 +80,27 @@ def _raw_nip(v: object) -> str | None:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    if type(x) is int:
+        return _int_text(x)
+    if not math.isfinite(x):
+        return str(x)
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e20 else f"{x:g}"
+
+
+def _out_of_range(shown: str) -> str:
+    """The reason for a number too large to be real (the caller puts the column first)."""
+    return f"is {shown}, beyond the accepted range of -10^15 to 10^15; check the value"
 
 
 @lru_cache(maxsize=65536)
 def _number_text(text: str) -> float | str:
     """Parse a numeric string (``.`` or ``,`` decimal separator): the number, or why not."""
     s = text.strip().replace(" ", "")
+    if _DOT_GROUPS.fullmatch(s):
+        plain = s.replace(".", "")
+        if s.count(".") == 1:
+            return f"{text.strip()!r} could be {float(s):g} or {plain}; {_NO_GROUPS}"
+        return f"{text.strip()!r} uses . to group thousands; {_NO_GROUPS} ({plain})"
     if "," in s:
         # 1.234,5 (Indonesian) or 1,234.5 (English): the last separator is the decimal one
         if s.rfind(",") > s.rfind("."):
@@ -78,17 +110,28 @@ def _number_text(text: str) -> float | str:
     if not _NUMBER.fullmatch(s):
         hint = " (remove the % sign)" if s.endswith("%") else ""
         return f"must be a number, found {text.strip()!r}{hint}"
-    return float(s)
+    x = float(s)
+    if abs(x) > MAX_NUMBER:  # also inf, from hundreds of digits
+        shown = text.strip()
+        return _out_of_range(shown if len(shown) <= 24 else f"{shown[:12]}... ({len(s)} chars)")
+    return x
 
 
 def _number(v: object, column: str, p: Problems) -> float | None:
     """A number cell as float; on a problem, record it in ``p`` and return None."""
     t = type(v)
-    if t is float or t is int:
-        x = float(v)  # type: ignore[arg-type]
-        if math.isfinite(x):
-            return x
-        p.append(_Bad(column, f"{column} must be a finite number, found {v!r}"))
+    if t is int:
+        if -MAX_NUMBER <= v <= MAX_NUMBER:  # type: ignore[operator]
+            return float(v)  # type: ignore[arg-type]
+        p.append(_Bad(column, f"{column} {_out_of_range(_int_text(v))}"))  # type: ignore[arg-type]
+        return None
+    if t is float:
+        if -MAX_NUMBER <= v <= MAX_NUMBER:  # type: ignore[operator]
+            return v  # type: ignore[return-value]
+        if math.isfinite(v):  # type: ignore[arg-type]
+            p.append(_Bad(column, f"{column} {_out_of_range(f'{v:g}')}"))
+        else:
+            p.append(_Bad(column, f"{column} must be a finite number, found {v!r}"))
         return None
     if isinstance(v, str):
         parsed = _number_text(v)
@@ -96,8 +139,8 @@ def _number(v: object, column: str, p: Problems) -> float | None:
             return parsed
         p.append(_Bad(column, f"{column} {parsed}"))
         return None
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return _number(float(v), column, p)
+    if isinstance(v, int | float) and not isinstance(v, bool):  # subclasses, e.g. numpy
+        return _number(float(v) if isinstance(v, float) else int(v), column, p)
     p.append(_Bad(column, f"{column} must be a number, found {_text(v)!r}"))
     return None
 

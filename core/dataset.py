@@ -7,7 +7,9 @@ rejected row in ``capaian``, ``penilaian`` or ``keberatan`` is not appraised at 
 employees read = employees appraised + employees rejected.
 
 This module holds the whole-batch work: the ``pegawai`` sheet, the record sheets'
-owners and missing columns, and the cascade. Reading a cell is
+owners and missing columns, the cells the reader found unusable
+(:attr:`~kinerja.io.tables.Tables.cell_problems`, e.g. a formula with no saved value),
+and the cascade. Reading a cell is
 :mod:`kinerja.cells`, a NIP :mod:`kinerja.nip`, a record row :mod:`kinerja.records`;
 what the rules expect is :mod:`kinerja.inputspec`. The names this module always
 offered (:class:`InputSpec`, :func:`check_nip`, ...) are re-exported here.
@@ -18,7 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kinerja.cells import Problems, _attribute, _Bad, _blank, _other_nip, _raw_nip, _text
-from kinerja.inputspec import GROUP_ALIASES, REQUIRED_COLUMNS, AttributeSpec, InputSpec
+from kinerja.inputspec import (
+    GROUP_ALIASES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    AttributeSpec,
+    InputSpec,
+)
 from kinerja.io.tables import KNOWN_SHEETS, Tables, normalise_header
 from kinerja.model import Dataset, Employee, Reject
 from kinerja.model import Source as Src
@@ -34,6 +42,8 @@ class _State:
     spec: InputSpec
     rows_by_sheet: dict[str, list[tuple[int, Row]]]
     columns: dict[str, list[str]]
+    cell_problems: dict[str, dict[int, list[tuple[str, str]]]] = field(default_factory=dict)
+    """From the reader: sheet -> row -> [(column, reason)] for cells with no usable value."""
     rejects: list[Reject] = field(default_factory=list)
     employees: dict[str, Employee] = field(default_factory=dict)
     rejected_emp: dict[str, int] = field(default_factory=dict)
@@ -59,6 +69,16 @@ class _State:
             f"sheet {sheet} is missing the {word} {', '.join(missing)} (columns found: "
             f"{', '.join(found) or 'none'}); add a column with the header {missing[0]}",
         )
+
+    def read_problems(self, sheet: str, number: int) -> Problems:
+        """The reader's problems with this row's cells, in the columns validation reads."""
+        found = self.cell_problems.get(sheet, {}).get(number)
+        if not found:
+            return []
+        read = set(REQUIRED_COLUMNS[sheet] + OPTIONAL_COLUMNS[sheet])
+        if sheet == "pegawai":
+            read.update(normalise_header(a.name) for a in self.spec.attributes)
+        return [_Bad(column, reason) for column, reason in found if column in read]
 
     def reject(self, sheet: str, number: int, nip: str | None, problems: Problems) -> None:
         """Record one rejected row; several problems are numbered in one reason."""
@@ -90,6 +110,18 @@ class _State:
         return nip
 
 
+def _merged(p: Problems, first: int) -> Problems:
+    """``p`` whose first ``first`` problems came from the reader: drop later ones on their columns.
+
+    A formula cell with no saved value reads as empty; "realisasi must be a number,
+    found ''" would only repeat the reader's better reason.
+    """
+    if not first:
+        return p
+    columns = {b.column for b in p[:first]}
+    return p[:first] + [b for b in p[first:] if b.column not in columns]
+
+
 def _pegawai(state: _State) -> None:
     missing = state.missing_columns("pegawai")
     first_row: dict[str, int] = {}
@@ -97,7 +129,8 @@ def _pegawai(state: _State) -> None:
     for number, row in state.rows_by_sheet.get("pegawai", []):
         get = row.get
         nip, err = check_nip(get("nip"))
-        p: Problems = []
+        p = state.read_problems("pegawai", number)
+        first = len(p)
         if err is not None:
             p.append(_Bad("nip", err))
         elif nip in first_row:
@@ -119,6 +152,7 @@ def _pegawai(state: _State) -> None:
                     reason = "atasan_nip is the employee's own NIP; leave it empty if none"
                     p.append(_Bad("atasan_nip", reason))
             values = {a.name: _attribute(get(key), a, p) for key, a in attrs}
+            p = _merged(p, first)
         if p:
             state.reject("pegawai", number, nip or _raw_nip(get("nip")), p)
             if nip is not None:
@@ -137,13 +171,15 @@ def _records(state: _State, sheet: str, make: Maker) -> dict[str, list]:
     employees, bad_rows = state.employees, state.bad_rows
     for number, row in state.rows_by_sheet.get(sheet, []):
         raw = row.get("nip")
-        p: Problems = []
+        p = state.read_problems(sheet, number)
+        first = len(p)
         nip = state.owner(raw, p)
         record = None
         if missing is not None:
             p = [missing]
         else:
             record = make(nip, row, Src(sheet, number), p)  # type: ignore[arg-type]
+            p = _merged(p, first)
         if p:
             state.reject(sheet, number, nip or _raw_nip(raw), p)
             if nip in employees:
@@ -164,7 +200,7 @@ def build_dataset(tables: Tables, spec: InputSpec) -> Dataset:
     An employee with any rejected capaian/penilaian/keberatan row is rejected as well
     (a ``pegawai`` reject listing those rows) and their other records are left out.
     """
-    state = _State(spec, tables.tables, tables.columns)
+    state = _State(spec, tables.tables, tables.columns, tables.cell_problems)
     _pegawai(state)
     outcome, rating, objection = record_makers(spec)
     outcomes = _records(state, "capaian", outcome)

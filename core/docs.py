@@ -61,6 +61,7 @@ class Field:
 
 _NO_TRAILING_NEWLINE = "(?!\\n)"
 
+
 def _type(node: dict[str, Any]) -> str:
     """The type of a schema node in words: ``string``, ``array of number``, ..."""
     if "const" in node:

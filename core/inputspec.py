@@ -3,7 +3,8 @@
 :class:`InputSpec` (with its :class:`AttributeSpec` extra ``pegawai`` columns) is
 built from a rules file and handed to :func:`kinerja.dataset.build_dataset`.
 :data:`GROUP_ALIASES` lists the accepted ``kelompok`` values and
-:data:`REQUIRED_COLUMNS` the columns every sheet must have, whatever the region.
+:data:`REQUIRED_COLUMNS` the columns every sheet must have, whatever the region, and
+:data:`OPTIONAL_COLUMNS` those it reads when present.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 
 from kinerja.model import RATER_GROUPS
 
-__all__ = ["GROUP_ALIASES", "REQUIRED_COLUMNS", "AttributeSpec", "InputSpec"]
+__all__ = ["GROUP_ALIASES", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "AttributeSpec", "InputSpec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "penilaian": ("nip", "penilai_nip", "kelompok", "aspek", "nilai"),
     "keberatan": ("nip", "tanggal_terima", "tanggal_ajuan", "pemutus_nip", "keputusan", "alasan"),
 }
+
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pegawai": (),
+    "capaian": ("target_maks", "bobot"),
+    "penilaian": ("tanggal", "catatan"),
+    "keberatan": ("predikat_baru",),
+}
+"""Columns read when present (besides the region's extra ``pegawai`` attributes)."""

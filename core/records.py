@@ -6,6 +6,11 @@ region's indicators, aspects and their scales, rater groups and predikat labels,
 returns an :class:`~kinerja.model.Outcome`, :class:`~kinerja.model.Rating` or
 :class:`~kinerja.model.Objection`, or records the row's problems. Whether the row's
 employee exists is checked by :mod:`kinerja.dataset`.
+
+A rating maker also remembers the ratings it accepted, to refuse a second rating of
+the same aspect by the same rater in the same group, and refuses a rater rating
+themself outside the ``self`` group. An objection must be filed on or after the day
+the result was received, and not be decided by the employee who filed it.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ def record_makers(spec: InputSpec) -> tuple[Maker, Maker, Maker]:
     groups = spec.groups
     used = ", ".join(sorted(groups))
     known = ", ".join(RATER_GROUPS) + " (or diri, atasan, rekan, bawahan, masyarakat)"
+    rated: dict[tuple[str, str, str, str], int] = {}
+    """(nip, rater, group, aspect) -> penilaian row of the accepted rating."""
 
     def outcome(nip: str, row: Row, src: Src, p: Problems) -> Outcome | None:
         get = row.get
@@ -97,15 +104,34 @@ def record_makers(spec: InputSpec) -> tuple[Maker, Maker, Maker]:
         tgl = get("tanggal")
         tgl = None if _blank(tgl) else _date(tgl, "tanggal", p)
         catatan = _text(get("catatan"))
+        if rater and rater == nip and group is not None and group != "self":
+            reason = "penilai_nip is the employee themself; only kelompok self may rate oneself"
+            p.append(_Bad("penilai_nip", reason))
         if p:
             return None
+        key: tuple[str, str, str, str] = (nip, rater, group, code)  # type: ignore[assignment]
+        if rater:  # citizens without a NIP are different people
+            if key in rated:
+                reason = f"duplicate rating: this rater already rated this aspect at {src.sheet} "
+                p.append(_Bad("penilai_nip", f"{reason}row {rated[key]}; remove one of the rows"))
+                return None
+            rated[key] = src.row
         return Rating(nip, rater, group, code, nilai, tgl, catatan, src)  # type: ignore[arg-type]
 
     def objection(nip: str, row: Row, src: Src, p: Problems) -> Objection | None:
         get = row.get
         terima = _required_date(row, "tanggal_terima", p)
         ajuan = _required_date(row, "tanggal_ajuan", p)
+        if terima is not None and ajuan is not None and ajuan < terima:
+            reason = (
+                f"tanggal_ajuan {ajuan} is before tanggal_terima {terima}: the objection was "
+                "filed before the result was received; check both dates"
+            )
+            p.append(_Bad("tanggal_ajuan", reason))
         pemutus = _other_nip(get("pemutus_nip"), "pemutus_nip", p)
+        if pemutus is not None and pemutus == nip:
+            reason = "pemutus_nip is the employee's own NIP; an employee cannot decide their own"
+            p.append(_Bad("pemutus_nip", reason + " objection (give the deciding official's NIP)"))
         keputusan = _text(get("keputusan")).lower()
         if keputusan not in ("tetap", "ubah"):
             reason = f"keputusan {_text(get('keputusan'))!r} must be 'tetap' (keep the result)"

@@ -3,6 +3,11 @@
 The same region, size and seed always give the same tables, so examples, tests
 and benchmarks are reproducible. Nothing here names a region: inputs, indicators,
 aspects, rater groups, stages and objections are all read from the rule set.
+
+Nobody rates themself outside the ``self`` group: the head of the organisation (the
+one employee without a supervisor) gets their supervisor rating from an official
+outside the data, the regional secretary (sekretaris daerah), whose NIP is generated
+from its own random stream so the rest of the tables do not change with it.
 """
 
 from __future__ import annotations
@@ -95,8 +100,9 @@ def generate(rules: RuleSet, employees: int, seed: int = 1, bad_rows: int = 0) -
         if row["atasan_nip"]:
             subordinates.setdefault(row["atasan_nip"], []).append(str(row["nip"]))
 
+    secretary = make_nip(random.Random(f"{rules.region}:{seed}:sekda"), used)
     outcomes = _outcomes(rules, rng, people, level)
-    ratings = _ratings(rules, rng, people, level, by_unit, subordinates, group_day)
+    ratings = _ratings(rules, rng, people, level, by_unit, subordinates, group_day, secretary)
     tables: Tables = {"pegawai": people, "capaian": outcomes, "penilaian": ratings}
     if rules.objection_window_days is not None:
         tables["keberatan"] = _objections(rules, rng, people, year)
@@ -167,7 +173,9 @@ def _ratings(
     by_unit: dict[object, list[str]],
     subordinates: dict[object, list[str]],
     group_day: dict[str, date],
+    secretary: str,
 ) -> list[dict[str, object]]:
+    """Ratings per rater group; ``secretary`` rates, as supervisor, whoever has no atasan."""
     rows: list[dict[str, object]] = []
     citizen_counter = 0
     for person in people:
@@ -179,7 +187,7 @@ def _ratings(
             if group_name == "self":
                 raters = [nip]
             elif group_name == "supervisor":
-                raters = [str(person["atasan_nip"] or people[0]["nip"])][: max(count, 1)]
+                raters = [str(person["atasan_nip"] or secretary)][: max(count, 1)]
             elif group_name == "peer":
                 raters = [p for p in by_unit[person["unit_kerja"]] if p != nip][:count]
             elif group_name == "subordinate":

@@ -422,13 +422,14 @@ def test_run_xlsx_sheets(tmp_path: Path) -> None:
     assert wb.sheetnames == ["hasil", "rincian", "penolakan", "info"]
     hasil = wb["hasil"]
     assert hasil["A2"].value == A and hasil["A2"].number_format == "@"
-    assert hasil["B2"].value == '\'=HYPERLINK("http://x")' and hasil["B2"].data_type == "s"
+    # xlsx keeps risky text as a text cell, without the apostrophe CSV needs
+    assert hasil["B2"].value == '=HYPERLINK("http://x")' and hasil["B2"].data_type == "s"
     assert hasil["E2"].value == -1.2346
     kinds = {row[1] for row in wb["rincian"].iter_rows(min_row=2, values_only=True)}
     assert kinds == {"indicator", "aspect", "group", "component", "stage", "flag", "audit"}
     penolakan = list(wb["penolakan"].iter_rows(values_only=True))
     assert penolakan[0] == ("sheet", "row", "nip", "column", "reason")
-    assert penolakan[1][2] == "'-123"
+    assert penolakan[1][2] == "-123" and wb["penolakan"]["C2"].data_type == "s"
     info = dict(wb["info"].iter_rows(min_row=2, values_only=True))
     assert info["region"] == "kasemen" and info["rows_in.pegawai"] == 3
     assert wb.properties.created == dt.datetime(2000, 1, 1)

@@ -64,8 +64,22 @@ def run(
     if output is None:
         output = Path(f"{region}-results.{fmt_}")
     result = appraise_input(pm, rules, input_path)
-    written = write_run(result, output, fmt_)  # type: ignore[arg-type]
+    try:
+        written = write_run(result, output, fmt_)  # type: ignore[arg-type]
+    except OSError as exc:
+        fail(_write_error(exc, output))
+        return
     _summary(rules, result, written)
+
+
+def _write_error(exc: OSError, output: Path) -> str:
+    """What could not be written and why, for ``Error: ...`` (no traceback)."""
+    where = exc.filename2 or exc.filename or output  # filename2: the target of a rename
+    why = exc.strerror or str(exc)
+    return (
+        f"cannot write {where}: {why}. The results were not written; choose another --output, "
+        "or check that the folder is writable and that no folder or open file has that name."
+    )
 
 
 def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None:

@@ -3,12 +3,17 @@
 Reading does no validation beyond the file itself: it returns every non-blank row of
 the known sheets with normalised headers and the cell values as the file gives them.
 :func:`kinerja.dataset.build_dataset` turns those rows into a validated dataset.
+
+Nothing the reader finds is dropped silently. Two sheets (CSV files, JSON keys) that
+read as the same table, and repeated column headers, are whole-file problems
+(:attr:`Tables.problems`). A cell with no usable value (a formula that was never
+calculated, text with a lone surrogate) is a cell problem (:attr:`Tables.cell_problems`)
+that rejects its row.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -19,14 +24,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from kinerja.io.atomic import atomic_path, atomic_write
+from kinerja.io.tablewrite import is_nip_column, write_tables
+from kinerja.io.xlsx import FIXED_XLSX_TIME, unsaved_formulas, workbook_bytes, xlsx_text
 from kinerja.model import Reject
 
 __all__ = [
+    "FIXED_XLSX_TIME",
     "KNOWN_SHEETS",
     "InputError",
     "Tables",
+    "is_nip_column",
     "normalise_header",
     "read_tables",
     "workbook_bytes",
@@ -42,13 +51,15 @@ ACCEPTED_FORMATS = (
     'or a .json file like {"pegawai": [{"nip": "...", ...}], "capaian": [...]}'
 )
 
-FIXED_XLSX_TIME = dt.datetime(2000, 1, 1)
-"""Creation/modification time written into every workbook, so output is reproducible."""
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
 _HEADER_SEP = re.compile(r"[\s\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_MAX_INT_DIGITS = 4000
+"""Longer JSON integers are read as infinite (Python refuses to convert them to int)."""
 
 Row = dict[str, object]
+CellProblems = dict[int, list[tuple[str, str]]]
+"""Row number -> [(column, reason)] for cells that have no usable value."""
 
 
 class InputError(Exception):
@@ -69,6 +80,10 @@ class Tables:
     """Whole-file problems that are not about one row, e.g. a missing pegawai sheet."""
     columns: dict[str, list[str]] = field(default_factory=dict)
     """Sheet name -> normalised headers found, in file order (for error messages)."""
+    cell_problems: dict[str, CellProblems] = field(default_factory=dict)
+    """Sheet name -> row number -> [(column, reason)]: cells the reader found unusable.
+
+    Validation rejects such a row with these reasons when it reads the column."""
 
 
 @lru_cache(maxsize=4096)
@@ -108,36 +123,106 @@ def read_tables(path: str | Path) -> Tables:
     raise InputError(f"Cannot read {path}: unsupported file type.{hint} Give {ACCEPTED_FORMATS}.")
 
 
+class _Grid(NamedTuple):
+    """One sheet read from a grid of cells."""
+
+    columns: list[str]
+    """Normalised headers, first of each name, in file order."""
+    rows: list[tuple[int, Row]]
+    repeated: dict[str, list[str]]
+    """Normalised name -> every header that reads as it (two or more), as written."""
+    cell_problems: CellProblems
+
+
+def _letter(index: int) -> str:
+    """0 -> ``A``, 26 -> ``AA``: the spreadsheet column of a 0-based index."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _unsaved_formula(column: str) -> str:
+    return (
+        f"the {column} cell holds a formula with no saved value; open the workbook in Excel "
+        "and save it, or type the value"
+    )
+
+
 def _rows_from_matrix(
-    rows: Iterable[Iterable[object]],
-) -> tuple[list[str], list[tuple[int, Row]]]:
-    """Turn a grid (first non-blank row = header) into numbered row dicts."""
-    header: list[str] | None = None
-    positions: list[tuple[int, str]] = []
+    rows: Iterable[Iterable[object]], formulas: set[tuple[int, int]] | None = None
+) -> _Grid:
+    """Turn a grid (first non-blank row = header) into numbered row dicts.
+
+    ``formulas`` holds the 1-based (row, column) of formula cells without a saved
+    value: their row is kept (even when it looks blank) with a cell problem each.
+    """
+    positions: list[tuple[int, str]] | None = None
+    first: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     out: list[tuple[int, Row]] = []
+    problems: CellProblems = {}
     for number, cells in enumerate(rows, start=1):
         cells = tuple(cells)
-        if header is None:
+        if positions is None:
             if all(_is_blank(c) for c in cells):
                 continue
-            header = []
-            seen: set[str] = set()
+            positions = []
             for i, c in enumerate(cells):
                 if _is_blank(c):
                     continue
                 name = normalise_header(c)
-                if name in seen:
-                    continue  # a repeated header: the first column wins
-                seen.add(name)
-                header.append(name)
+                shown = f"{str(c).strip()!r} (column {_letter(i)})"
+                if name in first:  # a repeated header: the first column wins, and is reported
+                    repeated.setdefault(name, [first[name]]).append(shown)
+                    continue
+                first[name] = shown
                 positions.append((i, name))
             continue
         width = len(cells)
         row = {name: (cells[i] if i < width else None) for i, name in positions}
-        if all(_is_blank(v) for v in row.values()):
+        if formulas and any((number, i + 1) in formulas for i, _ in positions):
+            unsaved = [name for i, name in positions if (number, i + 1) in formulas]
+            problems[number] = [(name, _unsaved_formula(name)) for name in unsaved]
+        elif all(_is_blank(v) for v in row.values()):
             continue
         out.append((number, row))
-    return header or [], out
+    return _Grid([name for _, name in positions or []], out, repeated, problems)
+
+
+def _repeated_columns(
+    sheet: str, where: str, repeated: dict[str, list[str]], what: str = "columns"
+) -> Reject | None:
+    """The whole-sheet problem for headers (or JSON keys) that read as one column, if any."""
+    if not repeated:
+        return None
+    parts = "; ".join(
+        f"{' and '.join(shown)} read as {name}" if len(shown) > 1 else f"{shown[0]} repeats"
+        for name, shown in repeated.items()
+    )
+    return Reject(
+        sheet,
+        0,
+        None,
+        f"{where} has {what} that name the same column: {parts}. Only the first of each is "
+        "read, so the values under the others are ignored; remove or rename them.",
+        ", ".join(repeated),
+    )
+
+
+def _same_table(name: str, what: str, first: str, other: str, rows: int | None) -> Reject:
+    """The whole-file problem for a second sheet (file, key) that reads as ``name``."""
+    count = "its rows were" if rows is None else f"its {rows} row(s) were"
+    return Reject(
+        name,
+        0,
+        None,
+        f"The input has two {what}s that both read as {name}: {first!r} and {other!r}. Only "
+        f"{first!r} was read; {other!r} was not ({count} not used). Merge them into one "
+        f"{what} or rename {other!r}.",
+    )
 
 
 def _missing_pegawai(found: Iterable[str], what: str) -> Reject:
@@ -154,37 +239,65 @@ def _missing_pegawai(found: Iterable[str], what: str) -> Reject:
     )
 
 
+def _formulas(archive: zipfile.ZipFile, ws: object) -> set[tuple[int, int]]:
+    """Formula cells without a saved value in ``ws``; none when the sheet cannot be scanned."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet knows its part
+    if not path:
+        return set()
+    try:
+        return unsaved_formulas(archive, path)
+    except Exception:  # openpyxl reads the sheet itself and reports damage
+        return set()
+
+
 def _read_xlsx(p: Path, source: str) -> Tables:
     import openpyxl
 
     data = p.read_bytes()
     tables: dict[str, list[tuple[int, Row]]] = {}
     columns: dict[str, list[str]] = {}
+    cells: dict[str, CellProblems] = {}
+    problems: list[Reject] = []
+    titles: dict[str, str] = {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported Excel extensions are irrelevant here
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            archive = zipfile.ZipFile(io.BytesIO(data))
             try:
                 names = list(wb.sheetnames)
                 for title in names:
                     name = normalise_header(title)
-                    if name not in KNOWN_SHEETS or name in tables:
+                    if name not in KNOWN_SHEETS:
                         continue
                     ws = wb[title]
                     if not hasattr(ws, "iter_rows"):  # a chart sheet
                         continue
                     ws.reset_dimensions()  # some writers store wrong dimensions
-                    columns[name], tables[name] = _rows_from_matrix(ws.iter_rows(values_only=True))
+                    if name in titles:
+                        n = len(_rows_from_matrix(ws.iter_rows(values_only=True)).rows)
+                        problems.append(_same_table(name, "sheet", titles[name], title, n))
+                        continue
+                    titles[name] = title
+                    grid = _rows_from_matrix(ws.iter_rows(values_only=True), _formulas(archive, ws))
+                    columns[name], tables[name] = grid.columns, grid.rows
+                    if grid.cell_problems:
+                        cells[name] = grid.cell_problems
+                    repeated = _repeated_columns(name, f"sheet {title!r}", grid.repeated)
+                    problems += [repeated] if repeated else []
             finally:
                 wb.close()
+                archive.close()
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise InputError(
             f"Cannot read {source} as an Excel workbook ({type(exc).__name__}: {exc}). "
             "Check that it is a .xlsx file saved by Excel or LibreOffice, not a renamed "
             "CSV or .xls file, and that it is not damaged or password-protected."
         ) from None
-    problems = [] if "pegawai" in tables else [_missing_pegawai(names, "sheet")]
-    return Tables(tables, source, hashlib.sha256(data).hexdigest(), problems, columns)
+    if "pegawai" not in tables:
+        problems.insert(0, _missing_pegawai(names, "sheet"))
+    digest = hashlib.sha256(data).hexdigest()
+    return Tables(tables, source, digest, problems, columns, cells)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -194,41 +307,94 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_grid(f: Path, data: bytes) -> _Grid:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"Cannot read {f}: it is not UTF-8 text (byte {exc.start}). In Excel use "
+            "Save As > 'CSV UTF-8 (Comma delimited)'."
+        ) from None
+    first = text.split("\n", 1)[0]
+    try:
+        grid = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+        return _rows_from_matrix([c if c != "" else None for c in r] for r in grid)
+    except csv.Error as exc:
+        raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
+
+
 def _read_csv_dir(p: Path, source: str) -> Tables:
-    files = {f.stem.strip().lower(): f for f in sorted(p.iterdir()) if f.suffix.lower() == ".csv"}
+    found: dict[str, list[Path]] = {}
+    for f in sorted(p.iterdir()):
+        if f.suffix.lower() == ".csv" and f.is_file():
+            found.setdefault(normalise_header(f.stem), []).append(f)
     digest = hashlib.sha256()
     tables: dict[str, list[tuple[int, Row]]] = {}
     columns: dict[str, list[str]] = {}
+    problems: list[Reject] = []
     for name in sorted(KNOWN_SHEETS):
-        f = files.get(name)
-        if f is None:
+        if name not in found:
             continue
+        f, *others = found[name]
         data = f.read_bytes()
         canonical = f"{name}.csv".encode()
         digest.update(b"%d:%s%d:" % (len(canonical), canonical, len(data)))
         digest.update(data)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"Cannot read {f}: it is not UTF-8 text (byte {exc.start}). In Excel use "
-                "Save As > 'CSV UTF-8 (Comma delimited)'."
-            ) from None
-        first = text.split("\n", 1)[0]
-        try:
-            grid = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
-            cells = ([c if c != "" else None for c in r] for r in grid)
-            columns[name], tables[name] = _rows_from_matrix(cells)
-        except csv.Error as exc:
-            raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
-    problems = [] if "pegawai" in tables else [_missing_pegawai(sorted(files), "CSV file")]
+        grid = _csv_grid(f, data)
+        columns[name], tables[name] = grid.columns, grid.rows
+        repeated = _repeated_columns(name, f"CSV file {f.name!r}", grid.repeated)
+        problems += [repeated] if repeated else []
+        for other in others:
+            try:
+                n: int | None = len(_csv_grid(other, other.read_bytes()).rows)
+            except (InputError, OSError):
+                n = None
+            problems.append(_same_table(name, "CSV file", f.name, other.name, n))
+    if "pegawai" not in tables:
+        problems.insert(0, _missing_pegawai(sorted(found), "CSV file"))
     return Tables(tables, source, digest.hexdigest(), problems, columns)
 
 
-def _read_json(p: Path, source: str) -> Tables:
-    data = p.read_bytes()
+class _Pairs(dict):
+    """A JSON object that repeats a key: the first value of each key, and every pair."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, object]]) -> None:
+        super().__init__()
+        for key, value in pairs:
+            self.setdefault(key, value)
+        self.pairs = pairs
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    return obj if len(obj) == len(pairs) else _Pairs(pairs)
+
+
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one too long to convert is infinite (refused later as not finite)."""
+    if len(digits) <= _MAX_INT_DIGITS:
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
+
+
+def _items(obj: dict) -> Iterable[tuple[str, object]]:
+    return obj.pairs if isinstance(obj, _Pairs) else obj.items()
+
+
+def _bad_text(column: str) -> str:
+    return (
+        f"{column} holds text that is not valid Unicode (a lone surrogate, e.g. from a broken "
+        "\\u escape in the JSON); retype the text"
+    )
+
+
+def _load_json(data: bytes, source: str) -> tuple[dict, bool]:
+    """The parsed document, and whether it may hold lone surrogates."""
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        doc = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"Cannot read {source}: it is not UTF-8 text (byte {exc.start})."
@@ -243,13 +409,26 @@ def _read_json(p: Path, source: str) -> Tables:
             f"Cannot read {source}: the JSON must be an object whose keys are the tables, "
             'like {"pegawai": [...], "capaian": [...]}; found a ' + type(doc).__name__ + "."
         )
+    return doc, bool(_SURROGATE_ESCAPE.search(text))
+
+
+def _read_json(p: Path, source: str) -> Tables:
+    data = p.read_bytes()
+    doc, check_text = _load_json(data, source)
     tables: dict[str, list[tuple[int, Row]]] = {}
     columns: dict[str, list[str]] = {}
+    cells: dict[str, CellProblems] = {}
     problems: list[Reject] = []
-    for key, items in doc.items():
+    keys: dict[str, str] = {}
+    for key, items in _items(doc):
         name = normalise_header(key)
-        if name not in KNOWN_SHEETS or name in tables:
+        if name not in KNOWN_SHEETS:
             continue
+        if name in keys:
+            n = len(items) if isinstance(items, list) else None
+            problems.append(_same_table(name, "key", keys[name], key, n))
+            continue
+        keys[name] = key
         if not isinstance(items, list):
             problems.append(
                 Reject(
@@ -263,6 +442,9 @@ def _read_json(p: Path, source: str) -> Tables:
             continue
         rows: list[tuple[int, Row]] = []
         seen: dict[str, None] = {}
+        repeated: dict[str, list[str]] = {}
+        first_repeat = 0
+        bad: CellProblems = {}
         for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 problems.append(
@@ -276,126 +458,30 @@ def _read_json(p: Path, source: str) -> Tables:
                 )
                 continue
             row: Row = {}
-            for k, v in item.items():
-                row.setdefault(normalise_header(k), v)
-            if all(_is_blank(v) for v in row.values()):
+            written: dict[str, str] = {}
+            for k, v in _items(item):
+                column = normalise_header(k)
+                if column in row:
+                    first_repeat = first_repeat or number
+                    repeated.setdefault(column, [repr(written[column])]).append(repr(k))
+                    continue
+                if check_text and type(v) is str and _SURROGATE.search(v):
+                    bad.setdefault(number, []).append((column, _bad_text(column)))
+                    v = xlsx_text(v)
+                written[column] = k
+                row[column] = v
+            if number not in bad and all(_is_blank(v) for v in row.values()):
                 continue
             seen.update(dict.fromkeys(row))
             rows.append((number, row))
         tables[name], columns[name] = rows, list(seen)
+        if bad:
+            cells[name] = bad
+        repeated = {c: list(dict.fromkeys(shown)) for c, shown in repeated.items()}
+        where = f"table {key!r} (first in item {first_repeat})"
+        problem = _repeated_columns(name, where, repeated, "keys")
+        problems += [problem] if problem else []
     if "pegawai" not in tables and not any(r.sheet == "pegawai" for r in problems):
         problems.insert(0, _missing_pegawai(doc.keys(), "key"))
-    return Tables(tables, source, hashlib.sha256(data).hexdigest(), problems, columns)
-
-
-# --------------------------------------------------------------------- writing
-
-
-def is_nip_column(name: str) -> bool:
-    """True for columns holding NIPs (``nip``, ``atasan_nip``, ``penilai_nip``...)."""
-    return name == "nip" or name.endswith("_nip")
-
-
-def workbook_bytes(wb: object) -> bytes:
-    """Serialise an openpyxl workbook reproducibly: fixed timestamps and zip entry order.
-
-    Workbook properties get :data:`FIXED_XLSX_TIME`; every zip entry gets the date
-    1980-01-01 00:00:00 and the entries are stored in a stable order.
-    """
-    from openpyxl.writer.excel import ExcelWriter
-
-    wb.properties.created = FIXED_XLSX_TIME  # type: ignore[attr-defined]
-    wb.properties.modified = FIXED_XLSX_TIME  # type: ignore[attr-defined]
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (first.get(n, 2), n)):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
-
-
-def _header(rows: list[Row]) -> list[str]:
-    cols: dict[str, None] = {}
-    for r in rows:
-        cols.update(dict.fromkeys(r))
-    return list(cols)
-
-
-def _csv_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
-
-
-def write_tables(tables: dict[str, list[dict[str, object]]], path: Path) -> None:
-    """Write input-format tables to ``.xlsx``, ``.json`` or (any other path) a folder of CSVs.
-
-    The output reads back with :func:`read_tables`. In xlsx, NIP columns are text cells
-    formatted as Text (``@``) so Excel keeps all 18 digits. Output is atomic and
-    byte-identical for the same tables.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        doc = {name: [dict(r) for r in rows] for name, rows in tables.items()}
-        text = json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default)
-        atomic_write(path, (text + "\n").encode("utf-8"))
-    elif suffix in (".xlsx", ".xlsm"):
-        atomic_write(path, workbook_bytes(_tables_workbook(tables)))
-    else:
-        path.mkdir(parents=True, exist_ok=True)
-        for name, rows in tables.items():
-            header = _header(rows)
-            with atomic_path(path / f"{name}.csv") as tmp:
-                with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                    w = csv.writer(fh)
-                    w.writerow(header)
-                    for r in rows:
-                        w.writerow([_csv_text(r.get(c)) for c in header])
-
-
-def _tables_workbook(tables: dict[str, list[dict[str, object]]]) -> object:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    for name, rows in tables.items():
-        ws = wb.create_sheet(title=name)
-        header = _header(rows)
-        nip_cols = {c for c in header if is_nip_column(c)}
-        ws.append(header)
-        for r in rows:
-            out: list[object] = []
-            for c in header:
-                v = r.get(c)
-                if c in nip_cols and v is not None:
-                    as_text = isinstance(v, int) and not isinstance(v, bool)
-                    cell = WriteOnlyCell(ws, value=str(v) if as_text else v)
-                    cell.number_format = "@"
-                    out.append(cell)
-                elif isinstance(v, str) and v.startswith("="):
-                    cell = WriteOnlyCell(ws, value=v)
-                    cell.data_type = "s"  # text that merely looks like a formula
-                    out.append(cell)
-                else:
-                    out.append(v)
-            ws.append(out)
-    if not tables:
-        wb.create_sheet(title="pegawai")
-    return wb
+    digest = hashlib.sha256(data).hexdigest()
+    return Tables(tables, source, digest, problems, columns, cells)

@@ -1,9 +1,12 @@
 """Writing a run's results and rejects as xlsx, CSV or JSON.
 
 Every format also writes the rejects to a sibling ``<stem>-rejects.csv`` (header
-only when there are none), so HR always finds it next to the results. Text cells
-that a spreadsheet would run as a formula are prefixed with ``'`` in CSV and xlsx.
-Output is atomic and byte-identical for the same run.
+only when there are none), so HR always finds it next to the results; it is written
+first, so a failure leaves no results without their rejects. Text that a spreadsheet
+would run as a formula is prefixed with ``'`` in CSV and stored as a text cell in
+xlsx. Characters a workbook cannot store (control characters) are dropped from xlsx
+cells; a lone surrogate becomes U+FFFD in xlsx and ``?`` in CSV and JSON. Output is
+atomic and byte-identical for the same run.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pathlib import Path
 from typing import Literal
 
 from kinerja.io.atomic import atomic_write
-from kinerja.io.tables import is_nip_column, workbook_bytes, write_tables
+from kinerja.io.tablewrite import is_nip_column, write_tables
+from kinerja.io.xlsx import workbook_bytes, xlsx_text
 from kinerja.model import Reject, Result, RunInfo, RunOutput
 
 __all__ = [
@@ -48,7 +52,10 @@ def rejects_path(path: Path) -> Path:
 
 
 def escape_formula(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``)."""
+    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
+
+    For CSV, where a cell has no type. In xlsx such text is a text cell instead.
+    """
     return "'" + text if text.startswith(_RISKY_START) else text
 
 
@@ -254,13 +261,12 @@ def _cell_text(v: object) -> str:
 
 
 def _xlsx_value(v: object) -> object:
+    """A value as an xlsx cell value; text is returned as ``str`` (made storable)."""
     if isinstance(v, float):
         return round(v, 4) if math.isfinite(v) else None
-    if isinstance(v, str):
-        return escape_formula(v)
     if v is None or isinstance(v, bool | int | dt.date):
         return v
-    return escape_formula(str(v))
+    return xlsx_text(str(v))
 
 
 def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
@@ -269,7 +275,7 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes
     w.writerow([_cell_text(h) for h in header])
     for row in rows:
         w.writerow([_cell_text(v) for v in row])
-    return buf.getvalue().encode("utf-8-sig")
+    return buf.getvalue().encode("utf-8-sig", "replace")
 
 
 def write_rejects(rejects: Iterable[Reject], path: Path) -> Path:
@@ -279,21 +285,29 @@ def write_rejects(rejects: Iterable[Reject], path: Path) -> Path:
 
 
 def _add_sheet(wb: object, title: str, header: list[str], rows: Iterable[Iterable[object]]) -> None:
+    """One sheet; NIP columns are Text cells, text that looks like a formula a text cell."""
     from openpyxl.cell import WriteOnlyCell
 
     ws = wb.create_sheet(title=title)  # type: ignore[attr-defined]
-    nip_at = [i for i, c in enumerate(header) if is_nip_column(c)]
-    for i in nip_at:
+    nip_at = {i for i, c in enumerate(header) if is_nip_column(c)}
+    for i in sorted(nip_at):
         ws.column_dimensions[_col_letter(i)].width = 21
-    ws.append([_xlsx_value(h) for h in header])
-    for row in rows:
+    for number, row in enumerate(_with_header(header, rows)):
         values = [_xlsx_value(v) for v in row]
-        for i in nip_at:
-            if values[i] is not None:
-                cell = WriteOnlyCell(ws, value=str(values[i]))
-                cell.number_format = "@"
+        for i, v in enumerate(values):
+            nip = number > 0 and i in nip_at and v is not None
+            if nip or (isinstance(v, str) and v.startswith(_RISKY_START)):
+                cell = WriteOnlyCell(ws, value=str(v) if nip else v)
+                cell.data_type = "s"  # text, even when it looks like a formula or a number
+                if nip:
+                    cell.number_format = "@"
                 values[i] = cell
         ws.append(values)
+
+
+def _with_header(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[Iterable[object]]:
+    yield header
+    yield from rows
 
 
 def _col_letter(index: int) -> str:
@@ -320,16 +334,21 @@ def write_run(run: RunOutput, path: Path, fmt: Literal["xlsx", "csv", "json"]) -
     - json: :func:`run_to_dict`, UTF-8, indented.
     - csv: the wide results table (one row per appraised employee).
     - xlsx: sheets ``hasil`` (wide), ``rincian`` (long), ``penolakan`` (rejects), ``info``.
+
+    Both files are complete before either is written; the rejects are written first.
+    An ``OSError`` from writing propagates (each file is atomic, so none is half-written).
     """
     path = Path(path)
     if fmt == "json":
         text = json.dumps(run_to_dict(run), ensure_ascii=False, indent=2, sort_keys=False)
-        atomic_write(path, (text + "\n").encode("utf-8"))
+        data = (text + "\n").encode("utf-8", "replace")
     elif fmt == "csv":
         columns, rows = result_rows(run.results)
-        atomic_write(path, _csv_bytes(columns, ([r.get(c) for c in columns] for r in rows)))
+        data = _csv_bytes(columns, ([r.get(c) for c in columns] for r in rows))
     elif fmt == "xlsx":
-        atomic_write(path, workbook_bytes(_run_workbook(run)))
+        data = workbook_bytes(_run_workbook(run))
     else:
         raise ValueError(f"unknown output format {fmt!r}; use xlsx, csv or json")
-    return [path, write_rejects(run.rejects, rejects_path(path))]
+    rejects = write_rejects(run.rejects, rejects_path(path))  # first: never results alone
+    atomic_write(path, data)
+    return [path, rejects]
