@@ -172,6 +172,23 @@ def _evaluate(
     return appraised
 
 
+def _describer(rules: RuleSet) -> Callable[[str], str]:
+    """Says what a missing name is: an aspect no one rated, an indicator with no row..."""
+
+    def describe(name: str) -> str:
+        if name in rules.aspects:
+            return f"{name} (no ratings)"
+        if name in rules.indicators:
+            return f"{name} (no capaian row)"
+        if name in ("achievement_mean", "indicator_count"):
+            return f"{name} (no capaian rows)"
+        if name in rules.inputs:
+            return f"{name} (empty column)"
+        return name
+
+    return describe
+
+
 def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
     """Find the first expression that fails on ``values`` and explain it in words."""
     partial = dict(values)
@@ -188,7 +205,6 @@ def _why(rules: RuleSet, values: dict, exc: Exception) -> str:
                     "add the missing data (capaian rows or ratings)"
                 )
         except Exception as inner:  # noqa: BLE001
-            return (
-                f"not appraised: rule '{name}' failed: {explain_failure(inner, checked, partial)}"
-            )
+            why = explain_failure(inner, checked, partial, _describer(rules))
+            return f"not appraised: rule '{name}' failed: {why}"
     return f"not appraised: {explain_failure(exc, rules.score, values)}"

@@ -270,4 +270,8 @@ def test_employee_not_yet_rated_is_rejected_with_a_readable_reason() -> None:
     assert [(r.sheet, r.row, r.nip) for r in out.rejects] == [("pegawai", 2, j)]
     reason = out.rejects[0].reason
     assert reason.startswith("not appraised: rule 'kualitas' failed: ")
-    assert "kualitas_layanan, komunikasi, tanggung_jawab are missing for this employee" in reason
+    assert reason.endswith(
+        "kualitas_layanan (no ratings), komunikasi (no ratings), tanggung_jawab (no ratings) "
+        "are missing for this employee, so `mean(kualitas_layanan, komunikasi, "
+        "tanggung_jawab) * 20` cannot be computed; add the data"
+    )

@@ -559,15 +559,29 @@ def compile_expression(
     return evaluate
 
 
-def explain_failure(exc: BaseException, checked: Checked, values: Mapping[str, object]) -> str:
-    """Plain words for why ``checked`` failed on ``values``."""
+def explain_failure(
+    exc: BaseException,
+    checked: Checked,
+    values: Mapping[str, object],
+    describe: Callable[[str], str] | None = None,
+) -> str:
+    """Plain words for why ``checked`` failed on ``values``.
+
+    :param describe: says what a missing name is, e.g. ``"komunikasi (no ratings)"``.
+    """
     missing = [n for n in checked.names if values.get(n) is None]
-    if isinstance(exc, TypeError) and missing:
-        names = ", ".join(missing)
+    if isinstance(exc, (TypeError, FunctionError)) and missing:
+        names = ", ".join(describe(n) if describe else n for n in missing)
+        lenient = {"mean", "coalesce", "total", "count", "min", "max"} & set(checked.functions)
+        hint = (
+            "add the data"
+            if lenient
+            else "add the data, or write the rule with coalesce() or mean(), which skip "
+            "missing values"
+        )
         return (
             f"{names} {'is' if len(missing) == 1 else 'are'} missing for this employee, "
-            f"so `{checked.source}` cannot be computed; add the data, or write the rule with "
-            "coalesce() or mean(), which skip missing values"
+            f"so `{checked.source}` cannot be computed; {hint}"
         )
     if isinstance(exc, ZeroDivisionError):
         return f"division by zero in `{checked.source}`"
