@@ -9,7 +9,7 @@ import pluggy
 from kinerja import __version__
 from kinerja.expr.compile import Failed, explain_failure
 from kinerja.model import ComponentValue, Dataset, Flag, Reject, Result, RunInfo, RunOutput
-from kinerja.regions import Collected
+from kinerja.regions import Collected, RegionHooks
 from kinerja.rules import RuleSet
 
 Progress = Callable[[int], None]
@@ -35,7 +35,7 @@ def appraise(
     :param pm: the plugin manager (see :func:`kinerja.manager.make_manager`).
     :param progress: optional callback for long batches.
     """
-    hook = pm.hook
+    hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
     results = {
         e.nip: Result(e.nip, e.nama, e.jabatan, e.unit_kerja, values={}) for e in dataset.employees
     }

@@ -14,8 +14,8 @@ A run calls the hooks in this order (see :func:`kinerja.engine.appraise`):
 6. :func:`kinerja_review_batch` (objections may change the predikat here)
 7. :func:`kinerja_give_feedback`, on the final result
 
-Every installed plugin's hooks run for every region's run: a region plugin acts
-only when ``rules.region`` is its own.
+A region plugin's hooks are called only in runs of the regions it registers;
+plugins that register no region (add-ons) are called in every run.
 """
 
 from __future__ import annotations

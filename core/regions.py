@@ -73,6 +73,29 @@ def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:
     return dict(sorted(regions.items()))
 
 
+class RegionHooks:
+    """The hooks of one run: the built-ins and every plugin, except other regions' plugins.
+
+    A region plugin's hooks (a plugin that registers regions) are called only for
+    runs of a region it registers; plugins that register no region (add-ons) are
+    called for every run.
+    """
+
+    def __init__(self, pm: pluggy.PluginManager, region: str):
+        others = []
+        for impl in pm.hook.kinerja_register_regions.get_hookimpls():
+            names = {spec.name for spec in impl.function() or []}
+            if region not in names:
+                others.append(impl.plugin)
+        self._pm = pm
+        self._others = others
+
+    def __getattr__(self, name: str) -> pluggy.HookCaller:
+        if not self._others:
+            return getattr(self._pm.hook, name)  # type: ignore[no-any-return]
+        return self._pm.subset_hook_caller(name, remove_plugins=self._others)
+
+
 def find_region(pm: pluggy.PluginManager, name: str) -> RegionSpec:
     """The installed region called ``name``.
 

@@ -287,3 +287,60 @@ def test_defaults_without_overrides(tmp_path, monkeypatch) -> None:
     assert result.predikat == "Baik"
     assert [(s.id, s.status) for s in result.stages] == [("atasan", "done")]
     assert result.status == "final"
+
+
+def test_a_region_plugin_acts_only_in_its_own_region(tmp_path, monkeypatch) -> None:
+    install_region(
+        tmp_path,
+        monkeypatch,
+        """
+        @hookimpl
+        def kinerja_assign_predikat(rules, results):
+            return ["Istimewa" for _ in results]
+        """,
+    )
+    pm = make_manager()
+    rules, dataset = dataset_for(tmp_path / "acme_region" / "rules.yaml", score=4)
+    (own,) = appraise(rules, dataset, pm).results
+    assert own.predikat == "Istimewa"  # acme's own run: its hook applies
+    other_rules = load_rules(Path(importlib.import_module("kinerja.plugins.asemrowo").RULES))
+    other = appraise(
+        other_rules,
+        build_dataset(
+            Tables(
+                {
+                    "pegawai": [
+                        (
+                            2,
+                            {
+                                "nip": NIP,
+                                "nama": "Siti",
+                                "jabatan": "Analis",
+                                "unit_kerja": "Dinas",
+                                "golongan": "III/a",
+                                "atasan_nip": None,
+                            },
+                        )
+                    ],
+                    "capaian": [
+                        (
+                            2,
+                            {
+                                "nip": NIP,
+                                "indikator": "realisasi_program",
+                                "target": 100,
+                                "realisasi": 95,
+                            },
+                        )
+                    ],
+                },
+                "test",
+                "0" * 64,
+                [],
+            ),
+            other_rules.input_spec(),
+        ),
+        pm,
+    )
+    # asemrowo's run: 95 / 100 * 100 = 95 -> Baik (90 <= 95 < 110); acme's hook stays out
+    assert other.results[0].predikat == "Baik"

@@ -45,8 +45,7 @@ def kinerja_give_feedback(
     feedback hook): a result the rules already made a role model is not named twice.
     """
     outcome = yield
-    if rules.region == "kutacane":
-        _name_role_models(results)
+    _name_role_models(results)  # called only in Kutacane's runs (see RegionHooks)
     return outcome
 
 
