@@ -71,13 +71,23 @@ def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def appraise_input(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -> RunOutput:
+    """Read, validate and appraise an input file, showing progress on a terminal."""
+    terminal = sys.stderr.isatty()
+
+    def step(message: str) -> None:
+        if terminal:
+            click.echo(message, err=True)
+
+    step(f"Reading {input_path} ...")
     try:
         tables = read_tables(input_path)
     except InputError as exc:
         fail(str(exc))
+    rows = sum(len(sheet) for sheet in tables.tables.values())
+    step(f"Checking {rows:,} rows ...")
     dataset = build_dataset(tables, rules.input_spec())
     total = len(dataset.employees)
-    if sys.stderr.isatty() and total > 0:
+    if terminal and total > 0:
         with click.progressbar(length=total, label="Appraising", file=sys.stderr) as bar:
             return appraise(rules, dataset, pm, progress=bar.update)
     return appraise(rules, dataset, pm)
