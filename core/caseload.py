@@ -22,6 +22,7 @@ from kinerja.dataset import GROUP_ALIASES, check_nip
 from kinerja.expr.check import suggest
 from kinerja.io.tables import normalise_header
 from kinerja.rules import RuleSet, load_rules
+from kinerja.schemacheck import located_schema_problems
 from kinerja.schemas import load_schema
 from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError, load_yaml
 
@@ -187,25 +188,13 @@ def _schema_problems(loaded: LoadedYaml) -> list[Problem]:
     if not isinstance(loaded.data, dict):
         return [Problem(loaded.where(()), "a case file must be a mapping with rules and cases")]
     validator = jsonschema.Draft7Validator(load_schema("cases"))
-    problems = []
-    for error in validator.iter_errors(loaded.data):
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = sorted(error.schema.get("properties", {}))
-            for key in [k for k in error.instance if k not in allowed]:
-                hint = suggest(key, allowed) or f" (allowed: {', '.join(allowed)})"
-                problems.append(
-                    Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
-                )
-            continue
-        message = error.message
-        if error.validator == "required":
-            message = message.replace("is a required property", "is required here")
-        elif error.validator == "minProperties" and path and path[-1] == "expect":
-            message = "expect is empty; say what the result must be (score, predikat, ...)"
-        where = "/".join(str(p) for p in path) or "(top level)"
-        problems.append(Problem(loaded.where(path), f"{where}: {message}"))
-    return problems
+    return located_schema_problems(loaded, validator, _reword)
+
+
+def _reword(error: jsonschema.ValidationError, path: tuple) -> str | None:
+    if error.validator == "minProperties" and path and path[-1] == "expect":
+        return "expect is empty; say what the result must be (score, predikat, ...)"
+    return None
 
 
 class _Semantics:

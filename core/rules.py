@@ -37,6 +37,7 @@ from kinerja.ruleset import (
     Stage,
     Template,
 )
+from kinerja.schemacheck import located_schema_problems
 from kinerja.schemas import rules_schema_validator
 from kinerja.yamlload import LoadedYaml, Location, Problem, RulesError
 
@@ -77,31 +78,13 @@ def schema_problems(loaded: LoadedYaml) -> list[Problem]:
     """Every JSON Schema violation in a loaded rule file, located and in plain words."""
     if not isinstance(loaded.data, dict):
         return [Problem(loaded.where(()), "a rule file must be a mapping of keys to values")]
-    problems = []
-    validator = rules_schema_validator()
-    for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(map(str, e.path))):
-        path = tuple(error.absolute_path)
-        if any(path[: len(a)] == a for a in loaded.aliased):
-            continue  # the alias itself is already reported
-        message = error.message
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = sorted(error.schema.get("properties", {}))
-            extra = [k for k in error.instance if k not in allowed]
-            for key in extra:
-                hint = suggest(key, allowed) or (
-                    f" (allowed: {', '.join(allowed)})" if allowed else ""
-                )
-                problems.append(
-                    Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
-                )
-            continue
-        if error.validator == "required":
-            message = message.replace("is a required property", "is required here")
-        elif error.validator == "oneOf" and path and path[-1] == "score":
-            message = "score needs exactly one of `weights` or `expr`"
-        where = "/".join(str(p) for p in path) or "(top level)"
-        problems.append(Problem(loaded.where(path), f"{where}: {message}"))
-    return problems
+    return located_schema_problems(loaded, rules_schema_validator(), _reword)
+
+
+def _reword(error: object, path: tuple) -> str | None:
+    if getattr(error, "validator", None) == "oneOf" and path and path[-1] == "score":
+        return "score needs exactly one of `weights` or `expr`"
+    return None
 
 
 class _Builder:
