@@ -27,14 +27,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from handwritten import HANDWRITTEN  # noqa: E402
 from simpleeval import EvalWithCompoundTypes  # noqa: E402
 
-from kinerja.dataset import build_dataset  # noqa: E402
-from kinerja.engine import appraise  # noqa: E402
+from kinerja.authoring.sample import generate  # noqa: E402
 from kinerja.functions import FUNCTIONS, band_lookup  # noqa: E402
-from kinerja.io.tables import Tables  # noqa: E402
+from kinerja.input.read import Tables  # noqa: E402
 from kinerja.manager import make_manager  # noqa: E402
+from kinerja.pipeline import appraise_tables  # noqa: E402
 from kinerja.regions import load_region_rules  # noqa: E402
 from kinerja.rules import RuleSet  # noqa: E402
-from kinerja.sample import generate  # noqa: E402
 
 
 def synthetic_values(rules: RuleSet, n: int, seed: int = 7) -> list[dict[str, object]]:
@@ -128,8 +127,7 @@ def bench_region(name: str, employees: int, pipeline: int, pm) -> dict[str, floa
         for sheet, rows_ in tables.items()
     }
     start = time.perf_counter()
-    dataset = build_dataset(Tables(numbered, "bench", "0" * 64, []), rules.input_spec())
-    output = appraise(rules, dataset, pm)
+    output = appraise_tables(rules, Tables(numbered, "bench", "0" * 64, []), pm)
     whole = time.perf_counter() - start
     assert output.info.appraised + output.info.rejected_employees == pipeline
     return {

@@ -31,7 +31,7 @@ def appraise(
     rejects also carry every input row the dataset refused.
 
     :param rules: the region's checked rule set.
-    :param dataset: validated input (see :func:`kinerja.dataset.build_dataset`).
+    :param dataset: validated input (see :func:`kinerja.input.validate.build_dataset`).
     :param pm: the plugin manager (see :func:`kinerja.manager.make_manager`).
     :param progress: optional callback for long batches.
     """

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pluggy
 
+from kinerja.errors import UnknownRegion
 from kinerja.expr.check import suggest
 from kinerja.model import IndicatorResult, Value
 from kinerja.rules import RuleSet, load_rules
-from kinerja.yamlload import Problem
+from kinerja.rules.yamlload import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,6 @@ class Collected:
 
     values: dict[str, Value] = field(default_factory=dict)
     indicators: list[IndicatorResult] = field(default_factory=list)
-
-
-class UnknownRegion(LookupError):
-    """No installed plugin provides the region asked for."""
 
 
 def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:

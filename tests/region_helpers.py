@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from kinerja import sample
-from kinerja.dataset import build_dataset
-from kinerja.engine import appraise
-from kinerja.io.tables import Tables
+from kinerja.authoring import sample
+from kinerja.input.read import Tables
 from kinerja.manager import make_manager
 from kinerja.model import Result, RunOutput
+from kinerja.pipeline import appraise_tables
 from kinerja.regions import load_region_rules
 from kinerja.rules import RuleSet
 
@@ -92,7 +91,7 @@ def run(
         problems=[],
     )
     rules = rules_for(region)
-    out = appraise(rules, build_dataset(tables, rules.input_spec()), make_manager())
+    out = appraise_tables(rules, tables, make_manager())
     return out, {r.nip: r for r in out.results}
 
 
@@ -136,7 +135,7 @@ def sample_reconciles(region: str) -> None:
         sha256="0" * 64,
         problems=[],
     )
-    out = appraise(rules, build_dataset(tables, rules.input_spec()), make_manager())
+    out = appraise_tables(rules, tables, make_manager())
     employee_rejects = [r for r in out.rejects if r.sheet == "pegawai"]
     assert len(generated["pegawai"]) == 30
     assert len(generated["pegawai"]) == len(out.results) + len(employee_rejects)

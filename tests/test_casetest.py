@@ -1,5 +1,6 @@
 """YAML test cases: loading and validation (every problem, located), building the input,
-running a case and comparing its result (``kinerja.caseload``, ``kinerja.casetest``)."""
+running a case and comparing its result (``kinerja.authoring.caseload``,
+``kinerja.authoring.casetest``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import jsonschema
 import pytest
 
 import kinerja.plugins
-from kinerja.caseload import CasesError, load_case_file
-from kinerja.casetest import build_tables, run_case, run_files
-from kinerja.dataset import check_nip
+from kinerja.authoring.caseload import CasesError, load_case_file
+from kinerja.authoring.casetest import build_tables, run_case, run_files
+from kinerja.input.validate import check_nip
 from kinerja.manager import make_manager
 from kinerja.schemas import load_schema
 

@@ -15,8 +15,8 @@ from cli_helpers import REGIONS, RULES, cli
 from click.testing import CliRunner
 
 from kinerja import __version__
-from kinerja.explain import fmt
-from kinerja.io.tables import KNOWN_SHEETS
+from kinerja.input.read import KNOWN_SHEETS
+from kinerja.output.explain import fmt
 from kinerja.rules import load_rules
 
 BASIS = dict(zip(REGIONS, ("outcome", "mixed", "mixed", "competency", "mixed"), strict=True))

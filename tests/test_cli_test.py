@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from test_casetest import ANI, write
 
 import kinerja.plugins
-from kinerja.caseload import shown
+from kinerja.authoring.caseload import shown
 from kinerja.cli import main
 
 PLUGINS = Path(kinerja.plugins.__file__).parent

@@ -1,4 +1,4 @@
-"""Rule coverage (``kinerja.coverage``) and the opt-in tracing of compiled programs."""
+"""Rule coverage (``kinerja.authoring.coverage``) and the opt-in tracing of compiled programs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from test_casetest import ANI, SMALL_RULES, write
 
 import kinerja.plugins
-from kinerja.caseload import load_case_file
-from kinerja.casetest import run_files
-from kinerja.coverage import RulesCoverage, Tracker, expression_location
+from kinerja.authoring.caseload import load_case_file
+from kinerja.authoring.casetest import run_files
+from kinerja.authoring.coverage import RulesCoverage, Tracker, expression_location
 from kinerja.expr.check import NUMBER, Scope, check_expression
 from kinerja.expr.compile import Step, compile_program
 from kinerja.manager import make_manager

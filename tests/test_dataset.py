@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kinerja.dataset import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset, check_nip
-from kinerja.io.tables import Tables
+from kinerja.input.read import Tables
+from kinerja.input.validate import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset, check_nip
 from kinerja.model import Dataset, Reject
 
 

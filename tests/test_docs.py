@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from kinerja.authoring.docs import render_rules_doc, schema_fields
 from kinerja.cli import main
-from kinerja.docs import render_rules_doc, schema_fields
 from kinerja.functions import FUNCTIONS, REQUIRED
 from kinerja.schemas import load_schema
 

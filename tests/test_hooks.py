@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from kinerja import hookimpl, hookspecs
 from kinerja.cli import main
-from kinerja.dataset import build_dataset
 from kinerja.engine import appraise
-from kinerja.io.tables import Tables
+from kinerja.input.read import Tables
+from kinerja.input.validate import build_dataset
 from kinerja.manager import BUILTIN_PLUGINS, make_manager
 from kinerja.model import AspectResult, GroupScore, StageState
 from kinerja.regions import Collected, list_regions

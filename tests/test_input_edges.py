@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from test_dataset import SPEC, A, B, C, build, cap, emp, obj, only_reject, rate
 
-from kinerja.dataset import build_dataset
-from kinerja.io.tables import Tables, read_tables, write_tables
+from kinerja.input.read import Tables, read_tables, write_tables
+from kinerja.input.validate import build_dataset
 from kinerja.model import Dataset
 
 PEGAWAI = ["nip", "nama", "jabatan", "unit_kerja", "golongan", "atasan_nip"]

@@ -14,10 +14,8 @@ import jsonschema
 import openpyxl
 import pytest
 
-from kinerja.dataset import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset
-from kinerja.io.atomic import atomic_path, atomic_write
-from kinerja.io.tables import InputError, normalise_header, read_tables, write_tables
-from kinerja.io.writers import rejects_path, run_to_dict, write_run
+from kinerja.input.read import InputError, normalise_header, read_tables, write_tables
+from kinerja.input.validate import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset
 from kinerja.model import (
     AspectResult,
     AuditEntry,
@@ -33,6 +31,8 @@ from kinerja.model import (
     RunOutput,
     StageState,
 )
+from kinerja.output.atomic import atomic_path, atomic_write
+from kinerja.output.writers import rejects_path, run_to_dict, write_run
 
 A, B = "198001012005011001", "198502022010012002"
 SPEC = InputSpec(

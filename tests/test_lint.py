@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 import kinerja.plugins
+from kinerja.authoring.lint import Finding, lint_rules, value_range
 from kinerja.cli import main
-from kinerja.lint import Finding, lint_rules, value_range
 from kinerja.rules import load_rules
-from kinerja.yamlload import Location, Problem
+from kinerja.rules.yamlload import Location, Problem
 
 REGIONS = ("asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto")
 PLUGINS = Path(kinerja.plugins.__file__).parent

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from region_helpers import capaian, flag_codes, nilai, nip, pegawai, recs, run
 
-from kinerja.dataset import build_dataset
 from kinerja.engine import appraise
-from kinerja.io.tables import Tables
+from kinerja.input.read import Tables
+from kinerja.input.validate import build_dataset
 from kinerja.manager import make_manager
 from kinerja.rules import load_rules
 

@@ -13,14 +13,14 @@ from cli_helpers import REGIONS, cli
 from click.testing import CliRunner
 from test_io import make_run, read_csv
 
-from kinerja.dataset import build_dataset
-from kinerja.io.tables import Tables, read_tables, write_tables
-from kinerja.io.writers import rejects_path, write_run
+from kinerja.authoring.sample import generate
+from kinerja.input.nip import check_nip
+from kinerja.input.read import Tables, read_tables, write_tables
+from kinerja.input.validate import build_dataset
 from kinerja.manager import make_manager
 from kinerja.model import Reject, RunOutput
-from kinerja.nip import check_nip
+from kinerja.output.writers import rejects_path, write_run
 from kinerja.regions import load_region_rules
-from kinerja.sample import generate
 
 
 def _odd_run(nama: str, reason: str) -> RunOutput:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kinerja.io.tables import write_tables
+from kinerja.authoring.sample import generate
+from kinerja.input.read import write_tables
 from kinerja.manager import make_manager
 from kinerja.regions import list_regions, load_region_rules
-from kinerja.sample import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ("asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kinerja.rules import load_rules
+from kinerja.rules.yamlload import RulesError
 from kinerja.schemas import load_schema
-from kinerja.yamlload import RulesError
 
 MINIMAL = """\
 rules_format: 1

@@ -18,19 +18,19 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from kinerja.cli import main
-from kinerja.manager import make_manager
-from kinerja.regions import list_regions
-from kinerja.rules import load_rules
-from kinerja.scaffold import (
+from kinerja.authoring.scaffold import (
     FILES,
     ScaffoldError,
     check_region_name,
     create_region,
     render_region_files,
 )
+from kinerja.cli import main
+from kinerja.manager import make_manager
+from kinerja.regions import list_regions
+from kinerja.rules import load_rules
+from kinerja.rules.yamlload import load_yaml
 from kinerja.schemas import load_schema
-from kinerja.yamlload import load_yaml
 
 NAME = "contoh"
 PACKAGE = "kinerja_region_contoh"

@@ -9,14 +9,14 @@ from click.testing import CliRunner
 from region_helpers import capaian, nilai, nip, pegawai
 
 from kinerja.cli import main
-from kinerja.dataset import build_dataset
 from kinerja.engine import appraise
-from kinerja.io.tables import Tables
-from kinerja.layering import baselines
+from kinerja.input.read import Tables
+from kinerja.input.validate import build_dataset
 from kinerja.manager import make_manager
 from kinerja.regions import UnknownRegion, load_region_rules, version_problems
 from kinerja.rules import load_rules
-from kinerja.yamlload import RulesError
+from kinerja.rules.layering import baselines
+from kinerja.rules.yamlload import RulesError
 
 BASE = """\
 rules_format: 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kinerja.yamlload import MAX_BYTES, RulesError, load_yaml
+from kinerja.rules.yamlload import MAX_BYTES, RulesError, load_yaml
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
+from kinerja.authoring.lint import lint_rules
 from kinerja.cli.common import fail, manager
-from kinerja.io.atomic import atomic_write
-from kinerja.lint import lint_rules
+from kinerja.output.atomic import atomic_write
 from kinerja.regions import UnknownRegion, find_region, list_regions, version_problems
 from kinerja.rules import RuleSet, load_rules
+from kinerja.rules.yamlload import Problem, RulesError
 from kinerja.schemas import schema_text
-from kinerja.yamlload import Problem, RulesError
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -11,14 +12,13 @@ from typing import Any
 import click
 import pluggy
 
-from kinerja.dataset import build_dataset
-from kinerja.engine import appraise
-from kinerja.io.tables import InputError, read_tables
+from kinerja.errors import InputError
 from kinerja.manager import make_manager
 from kinerja.model import RunOutput
+from kinerja.pipeline import Report, appraise_path
 from kinerja.regions import UnknownRegion, load_region_rules
 from kinerja.rules import RuleSet
-from kinerja.yamlload import RulesError
+from kinerja.rules.yamlload import RulesError
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -72,22 +72,30 @@ def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def appraise_input(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -> RunOutput:
     """Read, validate and appraise an input file, showing progress on a terminal."""
-    terminal = sys.stderr.isatty()
+    if not sys.stderr.isatty():
+        return _appraise(pm, rules, input_path, Report())
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
 
-    def step(message: str) -> None:
-        if terminal:
-            click.echo(message, err=True)
+        def start(total: int) -> None:
+            if total > 0:
+                bar = click.progressbar(length=total, label="Appraising", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
 
-    step(f"Reading {input_path} ...")
+        def advance(n: int) -> None:
+            for bar in bars:
+                bar.update(n)
+
+        return _appraise(pm, rules, input_path, Report(_to_stderr, start, advance))
+
+
+def _to_stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _appraise(pm: pluggy.PluginManager, rules: RuleSet, path: Path, report: Report) -> RunOutput:
     try:
-        tables = read_tables(input_path)
+        return appraise_path(rules, path, pm, report)
     except InputError as exc:
         fail(str(exc))
-    rows = sum(len(sheet) for sheet in tables.tables.values())
-    step(f"Checking {rows:,} rows ...")
-    dataset = build_dataset(tables, rules.input_spec())
-    total = len(dataset.employees)
-    if terminal and total > 0:
-        with click.progressbar(length=total, label="Appraising", file=sys.stderr) as bar:
-            return appraise(rules, dataset, pm, progress=bar.update)
-    return appraise(rules, dataset, pm)
+    raise AssertionError("unreachable")

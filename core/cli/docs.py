@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from kinerja.authoring.docs import DOC_PATH, render_rules_doc
 from kinerja.cli.common import fail
-from kinerja.docs import DOC_PATH, render_rules_doc
-from kinerja.io.atomic import atomic_write
+from kinerja.output.atomic import atomic_write
 
 
 @click.command()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from kinerja.authoring.scaffold import ScaffoldError, create_region
 from kinerja.cli.common import fail, manager
 from kinerja.regions import UnknownRegion, list_regions
-from kinerja.scaffold import ScaffoldError, create_region
 
 
 @click.command(name="new-region")

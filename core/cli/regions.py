@@ -9,7 +9,7 @@ import click
 from kinerja.cli.common import manager
 from kinerja.regions import list_regions
 from kinerja.rules import load_rules
-from kinerja.yamlload import RulesError
+from kinerja.rules.yamlload import RulesError
 
 
 @click.command()

@@ -16,10 +16,10 @@ from kinerja.cli.common import (
     region_rules,
     rules_version_options,
 )
-from kinerja.explain import explain_rejected, explain_result, fmt
 from kinerja.expr.check import suggest
-from kinerja.io.writers import rejects_path, write_run
 from kinerja.model import RunOutput
+from kinerja.output.explain import explain_rejected, explain_result, fmt
+from kinerja.output.writers import rejects_path, write_run
 from kinerja.rules import RuleSet
 
 

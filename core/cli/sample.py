@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from kinerja.authoring.sample import generate
 from kinerja.cli.common import manager, region_rules
-from kinerja.io.tables import write_tables
-from kinerja.sample import generate
+from kinerja.input.read import write_tables
 
 
 @click.command(name="sample-data")

@@ -10,10 +10,10 @@ import click
 import yaml
 
 from kinerja.cli.common import manager, region_rules, rules_version_options
-from kinerja.layering import baselines, provenance
 from kinerja.rules import RuleSet
+from kinerja.rules.layering import baselines, provenance
+from kinerja.rules.yamlload import Location
 from kinerja.schemas import load_schema
-from kinerja.yamlload import Location
 
 
 def _scalar(value: object) -> str:

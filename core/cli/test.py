@@ -15,13 +15,13 @@ from pathlib import Path
 import click
 import pluggy
 
-from kinerja.caseload import RulesCache, find_case_files
-from kinerja.casetest import FileReport, run_files
+from kinerja.authoring.caseload import RulesCache, find_case_files
+from kinerja.authoring.casetest import FileReport, run_files
+from kinerja.authoring.coverage import Coverage, Tracker
 from kinerja.cli.common import fail, manager, rules_version_options
-from kinerja.coverage import Coverage, Tracker
 from kinerja.regions import UnknownRegion, find_region, list_regions
 from kinerja.rules import RuleSet
-from kinerja.yamlload import Location, load_yaml
+from kinerja.rules.yamlload import Location, load_yaml
 
 
 @click.command(name="test")

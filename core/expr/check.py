@@ -24,6 +24,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kinerja.errors import ExprError
 from kinerja.functions import FUNCTIONS, REQUIRED, Function
 
 MAX_LENGTH = 2000
@@ -68,15 +69,6 @@ _REFUSED_WORDS: dict[type, str] = {
     ast.YieldFrom: "yield is not allowed",
     ast.Slice: "slices are not allowed",
 }
-
-
-class ExprError(ValueError):
-    """An expression failed a check. ``offset`` is the 0-based column in the expression."""
-
-    def __init__(self, message: str, offset: int = 0):
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 @dataclass(frozen=True, slots=True)

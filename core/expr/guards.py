@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kinerja.errors import EvaluationError
 from kinerja.expr.check import MAX_EXPONENT, MAX_SHIFT
 from kinerja.functions import DECIMALS
 
 MAX_INT_BITS = 4096
 MAX_TEXT = 10_000
-
-
-class EvaluationError(ArithmeticError):
-    """An expression could not be evaluated for one employee (a guard or a function refused)."""
 
 
 def _pow(base: object, exponent: object) -> object:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from kinerja.errors import FunctionError
+
 __all__ = [
     "DECIMALS",
     "FUNCTIONS",
@@ -59,13 +61,6 @@ class _Required:
 
 REQUIRED = _Required()
 """Sentinel used as :attr:`Param.default` when a parameter has no default."""
-
-
-class FunctionError(ValueError):
-    """Raised by a library function when its inputs cannot give a result.
-
-    The message says, in plain words, what is wrong and how to fix it.
-    """
 
 
 @dataclass(frozen=True)

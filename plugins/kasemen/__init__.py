@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kinerja import hookimpl
-from kinerja.regions import RegionSpec
+from kinerja import RegionSpec, hookimpl
 
 RULES = Path(__file__).with_name("rules.yaml")
 

@@ -12,10 +12,7 @@ from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
 
-from kinerja import hookimpl
-from kinerja.model import Dataset, Recommendation, Result
-from kinerja.regions import RegionSpec
-from kinerja.rules import RuleSet
+from kinerja import Dataset, Recommendation, RegionSpec, Result, RuleSet, hookimpl
 
 RULES = Path(__file__).with_name("rules.yaml")
 ROLE_MODEL_MIN_SCORE = 76.0

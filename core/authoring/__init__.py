@@ -1,0 +1,1 @@
+"""The rule authors' toolkit: lint, test cases, coverage, docs, scaffold, sample data."""

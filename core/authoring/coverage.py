@@ -1,0 +1,300 @@
+"""Rule coverage: which rules, bands and branches the test cases exercised.
+
+For each rule set the cases ran against, the items are:
+
+- every row of every band table an expression uses (hit when a ``band(...)`` call
+  returned that row's label);
+- both sides of every ``x if c else y`` (the condition true, and false);
+- every operand of ``and``/``or`` but the last, both when it stops the evaluation
+  (short-circuits) and when it lets it go on;
+- every feedback and recommendation condition, true and false;
+- every predikat label the rules declare;
+- every indicator kind the rules use (normal, inverse, range with a ``target_maks``);
+- every rated aspect with each of its rater groups (hit when that group's ratings
+  were used for the aspect).
+
+The cases' appraised results are evaluated a second time with a traced
+compilation of the same rules (see ``compile_program``'s ``trace``), so the rule
+evaluation of a normal run carries no tracing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kinerja.expr.compile import Program, Step, TracePoint, compile_program
+from kinerja.model import RunOutput
+from kinerja.rules import RuleSet
+from kinerja.rules.yamlload import Location
+
+Key = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing the cases should exercise, where it is in the rules, and how it is hit."""
+
+    kind: str
+    """``band``, ``branch``, ``condition``, ``predikat``, ``indicator_kind`` or ``aspect_group``."""
+    text: str
+    location: Location
+    key: Key
+
+
+@dataclass(slots=True)
+class Coverage:
+    """The coverage of one rule set: every item and which were hit."""
+
+    region: str
+    rules: str
+    items: list[Item]
+    hit: list[bool]
+
+    @property
+    def covered(self) -> int:
+        """How many items were exercised."""
+        return sum(self.hit)
+
+    @property
+    def percent(self) -> float:
+        """Exercised items as a percentage of all (100 when there are none)."""
+        return 100.0 * self.covered / len(self.items) if self.items else 100.0
+
+    def below(self, threshold: float) -> bool:
+        """True when the coverage is below ``threshold`` percent (compared exactly)."""
+        return self.covered * 100 < threshold * len(self.items)
+
+    def uncovered(self) -> list[Item]:
+        """The items never exercised, in file order."""
+        return [item for item, hit in zip(self.items, self.hit, strict=True) if not hit]
+
+
+def expression_location(rules: RuleSet, path: tuple[str | int, ...], offset: int) -> Location:
+    """The ``file:line:col`` of column ``offset`` of the expression at ``path`` in the rules.
+
+    Expressions are read with their whitespace collapsed, so the position is found by
+    counting the non-blank characters from where the value starts in the file (after a
+    quote, or on the line after a ``>``/``|`` block indicator).
+    """
+    where = rules.where(*path)
+    loaded = rules.loaded
+    text = loaded.text_of(where.file) if hasattr(loaded, "text_of") else loaded.text
+    lines = text.splitlines()
+    line, col = where.line - 1, where.col - 1
+    first = lines[line][col : col + 1] if line < len(lines) else ""
+    if first in (">", "|"):
+        line, col = line + 1, 0
+    elif first in ("'", '"'):
+        col += 1
+    source = _source_at(rules, path)
+    target = sum(1 for c in source[:offset] if not c.isspace())
+    seen = 0
+    while line < len(lines):
+        row = lines[line]
+        while col < len(row):
+            if not row[col].isspace():
+                if seen == target:
+                    return Location(where.file, line + 1, col + 1)
+                seen += 1
+            col += 1
+        line, col = line + 1, 0
+    return where
+
+
+def _source_at(rules: RuleSet, path: tuple[str | int, ...]) -> str:
+    value: object = rules.data
+    for part in path:
+        value = value[part]  # type: ignore[index]
+    return " ".join(str(value).split())
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low:g} to under {high:g}"
+    if low is not None:
+        return f"{low:g} and above"
+    return f"under {high:g}" if high is not None else "any value"
+
+
+@dataclass(slots=True)
+class _Traced:
+    """One traced program and what it stands for in the rule file."""
+
+    program: Program
+    owners: dict[str, tuple[str, tuple[str | int, ...], str]] = field(default_factory=dict)
+    """Step name -> (words for it, path of its expression, its source)."""
+
+
+class RulesCoverage:
+    """Traces the cases' results under one rule set and counts the items they hit."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.events: set[Key] = set()
+        steps = [Step(c.name, c.checked) for c in rules.components]
+        steps += [Step("score", rules.score), Step("predikat", rules.predikat)]
+        self.traced: list[_Traced] = [_Traced(self._compile(0, steps))]
+        score_path = ("score", "weights" if rules.score_weights else "expr")
+        owners = {
+            c.name: (f"component {c.name}", ("components", i, "expr"), c.checked.source)
+            for i, c in enumerate(rules.components)
+        }
+        owners["score"] = ("score", score_path, rules.score.source)
+        owners["predikat"] = ("predikat", ("predikat", "expr"), rules.predikat.source)
+        self.traced[0].owners = owners
+        self.conditions: list[tuple[str, int, str]] = []
+        for section, conditions in (
+            ("feedback", rules.feedback),
+            ("recommendations", rules.recommendations),
+        ):
+            for i, condition in enumerate(conditions):
+                words = (
+                    f"feedback {i + 1}"
+                    if section == "feedback"
+                    else (f"recommendation {condition.code}")
+                )
+                program = self._compile(len(self.traced), [Step("when", condition.checked)])
+                source = condition.checked.source
+                self.traced.append(
+                    _Traced(program, {"when": (words, (section, i, "when"), source)})
+                )
+                self.conditions.append((section, i, words))
+        self.items = self._items()
+
+    def _compile(self, index: int, steps: list[Step]) -> Program:
+        def trace(point: int, value: object) -> None:
+            found: TracePoint = self.traced[index].program.points[point]
+            if found.kind == "band":
+                self.events.add(("band", found.detail, value))
+            else:
+                self.events.add(("point", index, point, bool(value)))
+
+        return compile_program(steps, self.rules.bands, label="coverage", trace=trace)
+
+    def observe(self, output: RunOutput) -> None:
+        """Evaluate every appraised result of a run again, traced, and record what it hit."""
+        rules = self.rules
+        for result in output.results:
+            values = dict(result.values)
+            try:
+                outputs = self.traced[0].program.row(values)
+            except Exception:  # noqa: BLE001 - an appraised result evaluated; be safe anyway
+                outputs = None
+            if outputs is not None:
+                values.update(zip(rules.step_names, outputs, strict=True))
+                self.events.add(("predikat", outputs[-1]))
+            for k, traced in enumerate(self.traced[1:]):
+                try:
+                    holds = bool(traced.program.row(values)[0])
+                except Exception:  # noqa: BLE001 - the feedback hook skips it too
+                    continue
+                self.events.add(("condition", k, holds))
+            for indicator in result.indicators:
+                if indicator.kind != "range" or indicator.target_max is not None:
+                    self.events.add(("indicator_kind", indicator.kind))
+            for aspect in result.aspects:
+                for group in aspect.groups:
+                    if group.status == "used":
+                        self.events.add(("aspect_group", aspect.code, group.group))
+
+    def coverage(self) -> Coverage:
+        """The items and which of them the observed runs hit."""
+        hit = [item.key in self.events for item in self.items]
+        return Coverage(self.rules.region, self.rules.path, self.items, hit)
+
+    def _items(self) -> list[Item]:
+        rules = self.rules
+        items: list[Item] = []
+        used_tables = [p.detail for t in self.traced for p in t.program.points if p.kind == "band"]
+        for table in dict.fromkeys(used_tables):
+            for i, (label, low, high) in enumerate(rules.bands.get(table, ())):
+                items.append(
+                    Item(
+                        "band",
+                        f"band {table}: {label!r} ({_range(low, high)})",
+                        rules.where("bands", table, i),
+                        ("band", table, label),
+                    )
+                )
+        for index, traced in enumerate(self.traced):
+            for point in traced.program.points:
+                if point.kind != "band":
+                    items += self._branch_items(index, traced, point)
+        for k, (section, i, words) in enumerate(self.conditions):
+            source = rules.feedback[i] if section == "feedback" else rules.recommendations[i]
+            for holds in (True, False):
+                items.append(
+                    Item(
+                        "condition",
+                        f"{words} when `{source.checked.source}`: {str(holds).lower()}",
+                        rules.where(section, i, "when"),
+                        ("condition", k, holds),
+                    )
+                )
+        for i, label in enumerate(rules.predikat_labels):
+            where = rules.where("predikat", "labels", i)
+            items.append(Item("predikat", f"predikat {label!r}", where, ("predikat", label)))
+        kinds: dict[str, list[str]] = {}
+        for code, indicator in rules.indicators.items():
+            kinds.setdefault(indicator.kind, []).append(code)
+        for kind, codes in kinds.items():
+            text = f"indicator kind {kind} ({', '.join(codes)})"
+            if kind == "range":
+                text += " with a target_maks"
+            where = rules.where("indicators", codes[0], "kind")
+            items.append(Item("indicator_kind", text, where, ("indicator_kind", kind)))
+        for code, aspect in rules.aspects.items():
+            entry = rules.data.get("aspects", {}).get(code) or {}
+            for j, group in enumerate(aspect.groups):
+                if "groups" in entry:
+                    where = rules.where("aspects", code, "groups", j)
+                elif group in (entry.get("weights") or {}):
+                    where = rules.where("aspects", code, "weights", group)
+                else:
+                    where = rules.where("aspects", code)
+                items.append(
+                    Item(
+                        "aspect_group",
+                        f"aspect {code} rated by {group}",
+                        where,
+                        ("aspect_group", code, group),
+                    )
+                )
+        order = {id(item): n for n, item in enumerate(items)}
+        return sorted(items, key=lambda it: (it.location.line, it.location.col, order[id(it)]))
+
+    def _branch_items(self, index: int, traced: _Traced, point: TracePoint) -> list[Item]:
+        words, path, source = traced.owners[point.step]
+        part = source[point.start : point.end]
+        where = expression_location(self.rules, path, point.start)
+        if point.kind == "if":
+            sides = [(True, "true (then-branch)"), (False, "false (else-branch)")]
+        elif point.kind == "and":
+            sides = [(False, "false (`and` stops here)"), (True, "true (`and` goes on)")]
+        else:
+            sides = [(True, "true (`or` stops here)"), (False, "false (`or` goes on)")]
+        return [
+            Item("branch", f"{words}: `{part}` {side}", where, ("point", index, point.id, value))
+            for value, side in sides
+        ]
+
+
+class Tracker:
+    """Collects coverage across every case run, per rule file."""
+
+    def __init__(self) -> None:
+        self.by_rules: dict[tuple[str, str], RulesCoverage] = {}
+
+    def observe(self, rules: RuleSet, output: RunOutput) -> None:
+        """Record what one case's run exercised (pass this to the case runner)."""
+        key = (rules.path, rules.sha256)
+        if key not in self.by_rules:
+            self.by_rules[key] = RulesCoverage(rules)
+        self.by_rules[key].observe(output)
+
+    def reports(self) -> list[Coverage]:
+        """The coverage of every rule file observed, in the order first seen."""
+        return [tracker.coverage() for tracker in self.by_rules.values()]
+
+
+__all__ = ["Coverage", "Item", "RulesCoverage", "Tracker", "expression_location"]

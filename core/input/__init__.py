@@ -1,0 +1,1 @@
+"""Reading and validating input: readers, cells, NIPs, record rows, the input spec."""

@@ -1,0 +1,157 @@
+"""Rule files that extend a national baseline or another rule file.
+
+A rule file with ``extends: pp-46-2011`` starts from that baseline and overrides
+only what differs. Sections of named entries (inputs, indicators, aspects,
+rater_groups, bands) merge entry by entry, the extending file's entry replacing
+the baseline's of the same name; every other key (score, predikat, components,
+stages, ...) is replaced whole when the extending file gives it. Every value
+keeps the location it came from, so messages and ``kinerja show`` say which file
+each value is from.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from kinerja.expr.check import suggest
+from kinerja.rules.yamlload import LoadedYaml, Location, Path_, Problem, load_yaml
+
+NAMED_SECTIONS = frozenset({"inputs", "indicators", "aspects", "rater_groups", "bands"})
+"""Top-level sections that merge entry by entry; any other key is replaced whole."""
+
+MAX_DEPTH = 5
+"""How many ``extends`` may chain, so a cycle or a runaway chain stops with a message."""
+
+
+def baselines() -> dict[str, Path]:
+    """The national baselines shipped with kinerja, by name."""
+    folder = resources.files("kinerja.rules.baselines")
+    return {
+        entry.name.removesuffix(".yaml"): Path(str(entry))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    }
+
+
+def resolve(reference: str, relative_to: Path) -> Path | None:
+    """The file an ``extends`` value names: a baseline name, or a path beside the rules."""
+    known = baselines()
+    if reference in known:
+        return known[reference]
+    candidate = (relative_to.parent / reference).resolve()
+    return candidate if candidate.is_file() else None
+
+
+def load_layered(path: str | Path, _chain: tuple[Path, ...] = ()) -> LoadedYaml:
+    """Load a rule file and everything it extends, merged, with every value's location.
+
+    Problems (an unknown baseline, a cycle) are added to ``LoadedYaml.problems``
+    at the ``extends`` value's location; YAML problems of every layer are kept.
+    """
+    loaded = load_yaml(path, keep_going=True)
+    data = loaded.data
+    if not isinstance(data, dict) or "extends" not in data:
+        return loaded
+    reference = data["extends"]
+    where = loaded.where(("extends",))
+    if not isinstance(reference, str):
+        loaded.problems.append(Problem(where, "extends must be a baseline name or a file path"))
+        return loaded
+    here = Path(path).resolve()
+    target = resolve(reference, here)
+    if target is None:
+        names = sorted(baselines())
+        hint = suggest(reference, names)
+        loaded.problems.append(
+            Problem(
+                where,
+                f"extends {reference!r}: no such baseline or file{hint}; "
+                f"baselines: {', '.join(names)}",
+            )
+        )
+        return loaded
+    chain = (*_chain, here)
+    if target.resolve() in chain or len(chain) > MAX_DEPTH:
+        loaded.problems.append(
+            Problem(
+                where, f"extends {reference!r} makes a cycle or a chain deeper than {MAX_DEPTH}"
+            )
+        )
+        return loaded
+    base = load_layered(target, chain)
+    return merge(base, loaded)
+
+
+def merge(base: LoadedYaml, over: LoadedYaml) -> LoadedYaml:
+    """``over`` laid on ``base``: mappings merge, other values are replaced."""
+    over_data = dict(over.data) if isinstance(over.data, dict) else {}
+    over_data.pop("extends", None)
+    data = _merge(base.data, over_data)
+    marks: dict[Path_, Location] = {}
+    keys: dict[Path_, Location] = {}
+    replaced = _replaced_paths(base.data, over_data)
+    for source in (base, over):
+        for table, target in ((source.marks, marks), (source.keys, keys)):
+            for path, location in table.items():
+                if source is base and any(path[: len(r)] == r for r in replaced):
+                    continue
+                target[path] = location
+    marks[()] = over.marks.get((), Location(over.file, 1, 1))
+    merged = LoadedYaml(
+        data,
+        marks,
+        over.file,
+        over.text,
+        keys,
+        problems=[*base.problems, *over.problems],
+        aliased=base.aliased | over.aliased,
+        layers=[*base.layers, *over.layers],
+    )
+    return merged
+
+
+def _merges(path: Path_, base: object, over: object) -> bool:
+    """Whether the value at ``path`` merges (the document, a named section) or is replaced."""
+    both = isinstance(base, dict) and isinstance(over, dict)
+    return both and (path == () or (len(path) == 1 and path[0] in NAMED_SECTIONS))
+
+
+def _merge(base: object, over: object, path: Path_ = ()) -> object:
+    if not _merges(path, base, over):
+        return over
+    assert isinstance(base, dict) and isinstance(over, dict)
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _merge(base[key], value, (*path, key)) if key in base else value
+    return merged
+
+
+def _replaced_paths(base: object, over: object, path: Path_ = ()) -> list[Path_]:
+    """Paths where ``over`` replaces (not merges) a value of ``base``."""
+    if not _merges(path, base, over):
+        return [path]
+    assert isinstance(base, dict) and isinstance(over, dict)
+    found: list[Path_] = []
+    for key, value in over.items():
+        if key in base:
+            found += _replaced_paths(base[key], value, (*path, key))
+    return found
+
+
+def provenance(loaded: LoadedYaml) -> list[tuple[Path_, object, Location]]:
+    """Every leaf value of the effective rules with the location it came from."""
+    leaves: list[tuple[Path_, object, Location]] = []
+
+    def walk(value: object, path: Path_) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, (*path, key))
+        elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            for i, child in enumerate(value):
+                walk(child, (*path, i))
+        else:
+            leaves.append((path, value, loaded.where(path)))
+
+    walk(loaded.data, ())
+    return leaves

@@ -1,0 +1,213 @@
+"""The parts of a checked rule set: indicators, aspects, rater groups, components,
+feedback templates, conditions, stages, and the :class:`RuleSet` that holds them.
+
+:func:`kinerja.rules.load_rules` builds these from a rule file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kinerja.expr.check import (
+    NUMBER,
+    Checked,
+    Scope,
+)
+from kinerja.expr.compile import Program, compile_expression
+from kinerja.input.validate import AttributeSpec, InputSpec
+from kinerja.rules.yamlload import LoadedYaml, Location
+
+BUILTIN_NAMES = {
+    "achievement_mean": NUMBER,
+    "indicator_count": NUMBER,
+}
+"""Names every rule set can read: the weighted mean of the employee's indicator
+achievements (weights from the ``bobot`` column) and how many indicators they have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An outcome indicator: achievement against target, by kind."""
+
+    code: str
+    label: str
+    kind: str
+    cap: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """A rated aspect (competency or behaviour) and who rates it."""
+
+    code: str
+    label: str
+    scale: tuple[float, float]
+    groups: tuple[str, ...]
+    required_level: float | None
+    weights: dict[str, float] = field(default_factory=dict)
+    """Group weights for this aspect only, where they differ from ``rater_groups``."""
+
+    def weight(self, group: RaterGroup) -> float:
+        """The weight of ``group`` for this aspect."""
+        return self.weights.get(group.name, group.weight)
+
+
+@dataclass(frozen=True, slots=True)
+class RaterGroup:
+    """A rater group's weight and the number of raters it needs to count."""
+
+    name: str
+    weight: float
+    min_count: int
+    label: str
+    when_missing: str
+    """``renormalise`` or ``incomplete``: what happens when the group is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A named rule: ``name = expr``."""
+
+    name: str
+    label: str
+    checked: Checked
+    description: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Feedback text with ``{name}`` fields, filled from the employee's values."""
+
+    text: str
+    fields: tuple[tuple[str, str, str], ...]
+    """(field as written, name, format spec)."""
+
+    def render(self, values: Mapping[str, object]) -> str:
+        """The text with every field replaced by its value (``-`` when missing)."""
+        out = self.text
+        for written, name, spec in self.fields:
+            value = values.get(name)
+            if value is None:
+                shown = "-"
+            elif spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+                try:
+                    shown = format(value, spec)
+                except (ValueError, OverflowError):
+                    shown = str(value)
+            else:
+                shown = str(value)
+            out = out.replace("{" + written + "}", shown)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A ``when`` expression and what it gives: feedback text or a recommendation."""
+
+    checked: Checked
+    evaluate: Callable[[Mapping[str, object]], object]
+    template: Template
+    code: str
+    """Recommendation code, or the aspect the feedback is about (may be empty)."""
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A review stage and what marks it done."""
+
+    id: str
+    label: str
+    requires: str
+    after: str | None
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """One region's rules, checked and compiled."""
+
+    region: str
+    title: str
+    description: str
+    source_doc: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+    basis: str
+    period: str
+    inputs: dict[str, AttributeSpec]
+    indicators: dict[str, Indicator]
+    aspects: dict[str, Aspect]
+    rater_groups: dict[str, RaterGroup]
+    when_group_missing: str
+    bands: dict[str, tuple[tuple[str, float | None, float | None], ...]]
+    components: tuple[Component, ...]
+    score_weights: dict[str, float] | None
+    score: Checked
+    predikat_labels: tuple[str, ...]
+    predikat: Checked
+    feedback: tuple[Condition, ...]
+    gap_feedback: bool
+    recommendations: tuple[Condition, ...]
+    stages: tuple[Stage, ...]
+    objection_window_days: int | None
+    bias_checks: dict[str, float]
+    peer_comparison: str | None
+    path: str
+    sha256: str
+    data: dict[str, Any] = field(repr=False)
+    loaded: LoadedYaml = field(repr=False)
+    """The file as loaded, with the location of every value (for messages)."""
+    scope: Scope = field(repr=False)
+    program: Program = field(repr=False)
+    step_functions: list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]] = field(
+        default_factory=list, repr=False
+    )
+    """Computes every component, the score and the predikat: per row or per batch."""
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        """Names the compiled program returns, in order: components, ``score``, ``predikat``."""
+        return (*(c.name for c in self.components), "score", "predikat")
+
+    def steps(self) -> list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]]:
+        """Each named step (components, score, predikat) compiled on its own, for diagnosis.
+
+        The compiled program runs all steps at once; when it fails for an employee,
+        these find which step failed and why. Compiled on first use, then kept.
+        """
+        if not self.step_functions:
+            named = [(c.name, c.checked) for c in self.components]
+            named += [("score", self.score), ("predikat", self.predikat)]
+            self.step_functions.extend(
+                (name, checked, compile_expression(checked, self.bands, label=name))
+                for name, checked in named
+            )
+        return self.step_functions
+
+    def where(self, *path: str | int) -> Location:
+        """The location of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
+        return self.loaded.where(tuple(path))
+
+    def input_spec(self) -> InputSpec:
+        """What these rules expect in the input workbook."""
+        return InputSpec(
+            attributes=tuple(self.inputs.values()),
+            indicators=frozenset(self.indicators),
+            aspects={a.code: a.scale for a in self.aspects.values()},
+            groups=frozenset(self.rater_groups),
+            predikat_labels=self.predikat_labels,
+        )
+
+    def all_expressions(self) -> list[tuple[str, Checked]]:
+        """Every expression in the rules with a name for it, in file order."""
+        found = [(f"component {c.name}", c.checked) for c in self.components]
+        found.append(("score", self.score))
+        found.append(("predikat", self.predikat))
+        found += [(f"feedback {i + 1}", c.checked) for i, c in enumerate(self.feedback)]
+        found += [(f"recommendation {c.code}", c.checked) for c in self.recommendations]
+        return found

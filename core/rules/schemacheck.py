@@ -1,0 +1,48 @@
+"""JSON Schema violations of a loaded YAML file, located and in plain words.
+
+Shared by rule files and case files: unknown keys point at the key with a
+"did you mean", other violations at the value, with the path spelled out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jsonschema
+
+from kinerja.expr.check import suggest
+from kinerja.rules.yamlload import LoadedYaml, Path_, Problem
+
+Reword = Callable[[jsonschema.ValidationError, Path_], str | None]
+"""Gives a clearer message for a particular violation, or None to keep the default."""
+
+
+def located_schema_problems(
+    loaded: LoadedYaml, validator: jsonschema.Draft7Validator, reword: Reword | None = None
+) -> list[Problem]:
+    """Every violation of ``validator``'s schema in ``loaded``, each at its ``file:line:col``.
+
+    Values read from a refused alias are skipped: the alias is reported already.
+    """
+    problems = []
+    errors = sorted(validator.iter_errors(loaded.data), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if any(path[: len(a)] == a for a in loaded.aliased):
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in [k for k in error.instance if k not in allowed]:
+                hint = suggest(key, allowed) or (
+                    f" (allowed: {', '.join(allowed)})" if allowed else ""
+                )
+                problems.append(
+                    Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
+                )
+            continue
+        message = (reword(error, path) if reword else None) or error.message
+        if error.validator == "required":
+            message = message.replace("is a required property", "is required here")
+        where = "/".join(str(p) for p in path) or "(top level)"
+        problems.append(Problem(loaded.where(path), f"{where}: {message}"))
+    return problems

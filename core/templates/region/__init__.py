@@ -1,5 +1,0 @@
-"""Templates of a standalone region package, written by ``kinerja new-region``.
-
-Each ``*.tmpl`` file is one generated file; ``{{placeholder}}`` marks what
-:mod:`kinerja.scaffold` fills in. See :data:`kinerja.scaffold.FILES` for where each goes.
-"""
