@@ -20,6 +20,7 @@ hookimpl = pluggy.HookimplMarker("kinerja")
 """Marker for hook implementations: decorate region-plugin functions with ``@hookimpl``."""
 
 # The marker comes first: the modules below (and the plugins they load) import it.
+from kinerja.appraisal import Appraisal  # noqa: E402
 from kinerja.errors import (  # noqa: E402
     CasesError,
     EvaluationError,
@@ -31,14 +32,15 @@ from kinerja.errors import (  # noqa: E402
     ScaffoldError,
     UnknownRegion,
 )
-from kinerja.input.read import Tables, read_tables  # noqa: E402
+from kinerja.frames import Batch, RunOutput  # noqa: E402
+from kinerja.input.read import read_tables  # noqa: E402
+from kinerja.input.tables import Tables  # noqa: E402
 from kinerja.input.validate import InputSpec, build_dataset  # noqa: E402
 from kinerja.manager import make_manager  # noqa: E402
 from kinerja.model import (  # noqa: E402
     AspectResult,
     AuditEntry,
     ComponentValue,
-    Dataset,
     Flag,
     GroupScore,
     IndicatorResult,
@@ -46,13 +48,14 @@ from kinerja.model import (  # noqa: E402
     Reject,
     Result,
     RunInfo,
-    RunOutput,
     StageState,
 )
+from kinerja.output.views import result_of, results_of  # noqa: E402
 from kinerja.pipeline import Report, appraise_path, appraise_tables, run  # noqa: E402
 from kinerja.regions import (  # noqa: E402
     Collected,
     RegionSpec,
+    Weighed,
     find_region,
     list_regions,
     load_region_rules,
@@ -61,12 +64,13 @@ from kinerja.rules import RuleSet, Stage, load_rules  # noqa: E402
 from kinerja.rules.yamlload import load_yaml  # noqa: E402
 
 __all__ = [
+    "Appraisal",
+    "Batch",
     "AspectResult",
     "AuditEntry",
     "CasesError",
     "Collected",
     "ComponentValue",
-    "Dataset",
     "EvaluationError",
     "ExprError",
     "Flag",
@@ -90,6 +94,7 @@ __all__ = [
     "StageState",
     "Tables",
     "UnknownRegion",
+    "Weighed",
     "__version__",
     "appraise_path",
     "appraise_tables",
@@ -102,5 +107,7 @@ __all__ = [
     "load_yaml",
     "make_manager",
     "read_tables",
+    "result_of",
+    "results_of",
     "run",
 ]

@@ -16,6 +16,12 @@ A run calls the hooks in this order (see :func:`kinerja.engine.appraise`):
 
 A region plugin's hooks are called only in runs of the regions it registers;
 plugins that register no region (add-ons) are called in every run.
+
+Hooks work on whole batches, as polars frames: a :class:`~kinerja.frames.Batch` of
+validated input, and an :class:`~kinerja.appraisal.Appraisal` (the results frame,
+one row per employee, and the detail rows hooks add). A hook is written as polars
+expressions over columns, never as a loop over employees. ``docs/plugins.md``
+shows how, with a worked example.
 """
 
 from __future__ import annotations
@@ -25,8 +31,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from kinerja.model import AspectResult, Dataset, Result
-    from kinerja.regions import Collected, RegionSpec
+    import polars as pl
+
+    from kinerja.appraisal import Appraisal
+    from kinerja.frames import Batch
+    from kinerja.regions import Collected, RegionSpec, Weighed
     from kinerja.rules import RuleSet, Stage
 
 hookspec = pluggy.HookspecMarker("kinerja")
@@ -51,7 +60,7 @@ def kinerja_register_regions() -> list[RegionSpec]:
 
 
 @hookspec
-def kinerja_collect_indicators(rules: RuleSet, dataset: Dataset) -> dict[str, Collected] | None:
+def kinerja_collect_indicators(rules: RuleSet, batch: Batch) -> Collected | None:
     """Collect the named values each employee's rules will read.
 
     Every implementation is called. The built-in one reads the employee columns
@@ -61,9 +70,9 @@ def kinerja_collect_indicators(rules: RuleSet, dataset: Dataset) -> dict[str, Co
     region's, since the built-in runs last) wins.
 
     :param rules: the region's checked rule set.
-    :param dataset: the validated input, records grouped by NIP.
-    :return: NIP -> :class:`kinerja.regions.Collected` (values and indicator details),
-        or None to add nothing.
+    :param batch: the validated input frames (``batch.employees``, ``batch.outcomes``...).
+    :return: a :class:`kinerja.regions.Collected`: a ``values`` frame keyed by ``nip``
+        with one column per name, and optionally indicator detail rows; or None.
     """
 
 
@@ -72,7 +81,7 @@ def kinerja_collect_indicators(rules: RuleSet, dataset: Dataset) -> dict[str, Co
 
 
 @hookspec(firstresult=True)
-def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[AspectResult]] | None:
+def kinerja_weigh_ratings(rules: RuleSet, batch: Batch) -> Weighed | None:
     """Combine the raters' scores into one score per rated aspect.
 
     The built-in implementation averages each rater group, applies the group
@@ -82,8 +91,9 @@ def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[As
     Stops at first non-None result.
 
     :param rules: the region's checked rule set.
-    :param dataset: the validated input; ``dataset.ratings`` holds the ratings by NIP.
-    :return: NIP -> the employee's aspects with their group breakdown.
+    :param batch: the validated input; ``batch.ratings`` holds one row per rating.
+    :return: a :class:`kinerja.regions.Weighed`: aspect rows (score, complete), their
+        rater-group rows and the raters' notes, for every employee.
     """
 
 
@@ -92,17 +102,17 @@ def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[As
 
 
 @hookspec(firstresult=True)
-def kinerja_assign_predikat(rules: RuleSet, results: list[Result]) -> list[str | None] | None:
+def kinerja_assign_predikat(rules: RuleSet, results: pl.DataFrame) -> pl.Expr | None:
     """Give each result its predikat (final rating label).
 
-    The built-in implementation evaluates the rules' ``predikat.expr`` (a band
-    lookup or the PermenPANRB 6/2022 matrix) on each result's values.
+    The built-in implementation reads the rules' ``predikat.expr`` (a band lookup or
+    the PermenPANRB 6/2022 matrix), which the compiled rules computed with the score.
 
     Stops at first non-None result.
 
     :param rules: the region's checked rule set.
-    :param results: the batch, with components and score already computed.
-    :return: one predikat per result, in the same order.
+    :param results: the batch, one row per employee, components and score computed.
+    :return: a String expression over ``results`` giving each row's predikat.
     """
 
 
@@ -111,23 +121,23 @@ def kinerja_assign_predikat(rules: RuleSet, results: list[Result]) -> list[str |
 
 
 @hookspec
-def kinerja_give_feedback(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+def kinerja_give_feedback(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Add feedback texts and recommendations to results.
 
-    Every implementation is called and may append to ``result.feedback`` and
-    ``result.recommendations``. The built-in one applies the rules' ``feedback``
-    and ``recommendations`` conditions, the gap to each target, and the raters'
-    written notes per aspect.
+    Every implementation is called and may add ``feedback`` and ``recommendations``
+    rows (:meth:`kinerja.appraisal.Appraisal.add`). The built-in one applies the
+    rules' ``feedback`` and ``recommendations`` conditions, the gap to each target,
+    and the raters' written notes per aspect.
 
     :param rules: the region's checked rule set.
-    :param results: the batch, reviewed: predikat final (after any objection), stages set.
-    :param dataset: the validated input.
+    :param appraisal: the batch, reviewed: predikat final (after any objection), stages set.
+    :param batch: the validated input frames.
     """
 
 
 @hookspec(firstresult=True)
 def kinerja_review_stage(
-    rules: RuleSet, stage: Stage, results: list[Result], dataset: Dataset
+    rules: RuleSet, stage: Stage, appraisal: Appraisal, batch: Batch
 ) -> bool | None:
     """Record where each result stands in one review stage.
 
@@ -139,14 +149,14 @@ def kinerja_review_stage(
 
     :param rules: the region's checked rule set.
     :param stage: the stage to review.
-    :param results: the batch; append a :class:`kinerja.model.StageState` to each.
-    :param dataset: the validated input.
+    :param appraisal: the batch; add one ``stages`` row per employee.
+    :param batch: the validated input frames.
     :return: True when the stage was handled.
     """
 
 
 @hookspec
-def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Review the whole batch once it is rated: evidence, objections, comparisons.
 
     Every implementation is called. The built-in ones flag rater bias, apply
@@ -154,8 +164,9 @@ def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset
     each as the rules configure.
 
     :param rules: the region's checked rule set.
-    :param results: the batch; add flags, audit entries or peer ranks.
-    :param dataset: the validated input.
+    :param appraisal: the batch; add ``flags`` or ``audit`` rows, update ``predikat``
+        or ``peer_rank``.
+    :param batch: the validated input frames.
     """
 
 

@@ -14,13 +14,14 @@ from typing import Literal
 import pluggy
 
 from kinerja.engine import appraise
-from kinerja.input.read import Tables, read_tables
+from kinerja.frames import RunOutput
+from kinerja.input.read import read_tables
+from kinerja.input.tables import Tables
 from kinerja.input.validate import build_dataset
-from kinerja.model import RunOutput
 from kinerja.output.writers import write_run
 from kinerja.rules import RuleSet
 
-Format = Literal["xlsx", "csv", "json"]
+Format = Literal["xlsx", "csv", "json", "parquet"]
 
 
 @dataclass(slots=True)
@@ -52,11 +53,11 @@ def appraise_tables(
     :param report: optional progress callbacks.
     """
     report = report or Report()
-    rows = sum(len(sheet) for sheet in tables.tables.values())
+    rows = sum(frame.height for frame in tables.frames.values())
     report.say(f"Checking {rows:,} rows ...")
     dataset = build_dataset(tables, rules.input_spec())
     if report.start is not None:
-        report.start(len(dataset.employees))
+        report.start(dataset.employees.height)
     return appraise(rules, dataset, pm, progress=report.advance)
 
 

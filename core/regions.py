@@ -8,15 +8,15 @@ are found the same way; the core names none of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pluggy
+import polars as pl
 
 from kinerja.errors import UnknownRegion
 from kinerja.expr.check import suggest
-from kinerja.model import IndicatorResult, Value
 from kinerja.rules import RuleSet, load_rules
 from kinerja.rules.yamlload import Problem
 
@@ -42,10 +42,28 @@ class RegionSpec:
 
 @dataclass(slots=True)
 class Collected:
-    """What an indicator-collection hook gives for one employee."""
+    """What an indicator-collection hook gives: named values and indicator details.
 
-    values: dict[str, Value] = field(default_factory=dict)
-    indicators: list[IndicatorResult] = field(default_factory=list)
+    ``values`` has a ``nip`` column and one column per name it provides (Float64 for
+    numbers, String for text); ``indicators`` (optional) has the columns of
+    :data:`kinerja.frames.INDICATORS`, one row per indicator of an employee.
+    """
+
+    values: pl.DataFrame
+    indicators: pl.DataFrame | None = None
+
+
+@dataclass(slots=True)
+class Weighed:
+    """What a weighting hook gives: each employee's aspects, their rater groups, notes.
+
+    Frames with the columns of :data:`kinerja.frames.ASPECTS`, :data:`~kinerja.frames.GROUPS`
+    and :data:`~kinerja.frames.NOTES`; each employee's rows in the rules' aspect order.
+    """
+
+    aspects: pl.DataFrame
+    groups: pl.DataFrame
+    notes: pl.DataFrame
 
 
 def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
+import polars as pl
+
 from kinerja.authoring import sample
-from kinerja.input.read import Tables
+from kinerja.frames import RunOutput
+from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
-from kinerja.model import Result, RunOutput
+from kinerja.model import Result
+from kinerja.output.views import results_of
 from kinerja.pipeline import appraise_tables
 from kinerja.regions import load_region_rules
 from kinerja.rules import RuleSet
@@ -84,15 +88,13 @@ def run(
         "penilaian": list(penilaian_rows),
         "keberatan": list(keberatan_rows),
     }
-    tables = Tables(
-        tables={name: list(enumerate(rows, start=2)) for name, rows in sheets.items()},
+    tables = Tables.from_rows(
+        {name: list(enumerate(rows, start=2)) for name, rows in sheets.items()},
         source="test",
-        sha256="0" * 64,
-        problems=[],
     )
     rules = rules_for(region)
     out = appraise_tables(rules, tables, make_manager())
-    return out, {r.nip: r for r in out.results}
+    return out, {r.nip: r for r in results_of(out)}
 
 
 def component(result: Result, name: str) -> object:
@@ -129,15 +131,13 @@ def sample_reconciles(region: str) -> None:
     """``sample.generate`` data: employees in pegawai = results + employee rejects."""
     rules = rules_for(region)
     generated = sample.generate(rules, 30, seed=1)
-    tables = Tables(
-        tables={name: list(enumerate(rows, start=2)) for name, rows in generated.items()},
+    tables = Tables.from_rows(
+        {name: list(enumerate(rows, start=2)) for name, rows in generated.items()},
         source="sample",
-        sha256="0" * 64,
-        problems=[],
     )
     out = appraise_tables(rules, tables, make_manager())
-    employee_rejects = [r for r in out.rejects if r.sheet == "pegawai"]
+    employee_rejects = out.rejects.filter(pl.col("sheet") == "pegawai").height
     assert len(generated["pegawai"]) == 30
-    assert len(generated["pegawai"]) == len(out.results) + len(employee_rejects)
+    assert len(generated["pegawai"]) == out.results.height + employee_rejects
     assert out.info.employees_in == out.info.appraised + out.info.rejected_employees
-    assert len(out.results) > 0
+    assert out.results.height > 0

@@ -245,7 +245,7 @@ def test_tables_get_valid_distinct_nips_placeholders_and_row_numbers(here: Path)
     )
     cases = load_case_file(path)
     built = build_tables(cases, cases.cases[0])
-    pegawai = built.tables.tables["pegawai"]
+    pegawai = built.rows["pegawai"]
     assert [number for number, _ in pegawai] == [2, 3]
     assert pegawai[0][1] == {
         "nama": "Ani",
@@ -258,10 +258,10 @@ def test_tables_get_valid_distinct_nips_placeholders_and_row_numbers(here: Path)
     assert pegawai[1][1]["nip"] == "198001012005011003"
     assert pegawai[1][1]["nama"] == "ani colleague 1"
     assert pegawai[1][1]["unit_kerja"] == "Dinas A"
-    raters = [row["penilai_nip"] for _, row in built.tables.tables["penilaian"]]
+    raters = [row["penilai_nip"] for _, row in built.rows["penilaian"]]
     assert raters == ["198001012005011004", given]
     assert all(check_nip(n) == (n, None) for n in built.nips + raters)
-    assert built.tables.tables["capaian"] == [
+    assert built.rows["capaian"] == [
         (2, {"indikator": "layanan", "target": 100, "realisasi": 90, "nip": built.nips[1]})
     ]
     # each row remembers where in the case file it came from
@@ -288,7 +288,7 @@ cases:
     )
     cases = load_case_file(here / "cases.yaml")
     built = build_tables(cases, cases.cases[0])
-    raters = [row.get("penilai_nip") for _, row in built.tables.tables["penilaian"]]
+    raters = [row.get("penilai_nip") for _, row in built.rows["penilaian"]]
     assert raters == [None, "198001012005011002"]
 
 

@@ -1,17 +1,19 @@
-"""Validation of raw tables into a Dataset: NIP checks, every reject rule, the reconciliation."""
+"""Validation of raw tables into a Batch: NIP checks, every reject rule, the reconciliation."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kinerja.input.read import Tables
+from kinerja.frames import Batch
+from kinerja.input.tables import Tables
 from kinerja.input.validate import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset, check_nip
-from kinerja.model import Dataset, Reject
+from kinerja.model import Reject
 
 
 def nip(i: int, birth: str = "19800101", appointed: str = "200501", sex: str = "1") -> str:
@@ -72,24 +74,45 @@ def obj(n: str, **extra: object) -> dict[str, object]:
 
 def make_tables(**sheets: list[dict[str, object]]) -> Tables:
     tables = {name: [(i + 2, dict(r)) for i, r in enumerate(rows)] for name, rows in sheets.items()}
-    return Tables(tables=tables, source="mem.xlsx", sha256="abc", problems=[])
+    return Tables.from_rows(tables, source="mem.xlsx", sha256="abc")
 
 
-def build(spec: InputSpec = SPEC, **sheets: list[dict[str, object]]) -> Dataset:
+def build(spec: InputSpec = SPEC, **sheets: list[dict[str, object]]) -> Batch:
     if "pegawai" not in sheets:
         sheets["pegawai"] = [emp(A), emp(B), emp(C)]
     return build_dataset(make_tables(**sheets), spec)
 
 
-def only_reject(ds: Dataset, sheet: str) -> Reject:
-    found = [r for r in ds.rejects if r.sheet == sheet]
-    assert len(found) == 1, ds.rejects
+def rejects(ds: Batch) -> list[Reject]:
+    """The batch's rejects as the records tests compare (sheet, row, nip, reason, column)."""
+    return [Reject(**r) for r in ds.rejects.rows(named=True)]
+
+
+def only_reject(ds: Batch, sheet: str) -> Reject:
+    found = [r for r in rejects(ds) if r.sheet == sheet]
+    assert len(found) == 1, rejects(ds)
     return found[0]
 
 
-def assert_reconciled(ds: Dataset) -> None:
-    pegawai_rejects = {r.row for r in ds.rejects if r.sheet == "pegawai" and r.row > 0}
-    assert ds.rows_in["pegawai"] == len(ds.employees) + len(pegawai_rejects)
+def nips(ds: Batch) -> list[str]:
+    """The appraisable employees' NIPs, in input order."""
+    return ds.employees["nip"].to_list()
+
+
+def of(frame: pl.DataFrame, n: str) -> list[dict[str, object]]:
+    """One employee's records (outcomes, ratings or objections), in input order."""
+    return frame.filter(pl.col("nip") == n).rows(named=True)
+
+
+def attributes(ds: Batch, spec: InputSpec = SPEC) -> list[dict[str, object]]:
+    """Each employee's declared inputs, by name."""
+    names = [a.name for a in spec.attributes]
+    return ds.employees.select(names).rows(named=True)
+
+
+def assert_reconciled(ds: Batch) -> None:
+    pegawai_rejects = {r.row for r in rejects(ds) if r.sheet == "pegawai" and r.row > 0}
+    assert ds.rows_in["pegawai"] == ds.employees.height + len(pegawai_rejects)
 
 
 # --------------------------------------------------------------------- check_nip
@@ -174,23 +197,25 @@ def test_valid_dataset_groups_records_in_input_order() -> None:
         ],
         keberatan=[obj(A)],
     )
-    assert ds.rejects == []
-    assert [e.nip for e in ds.employees] == [A, B, C]
-    assert [o.indikator for o in ds.outcomes[A]] == ["IKU1", "IKU2"]
-    assert ds.outcomes[A][1].realisasi == 47.5 and ds.outcomes[A][1].bobot == 1.0
-    assert [r.kelompok for r in ds.ratings[A]] == ["supervisor", "self"]
-    assert ds.ratings[A][1].penilai_nip == A  # a self-rating without rater NIP is the employee's
-    assert ds.ratings[B][0].kelompok == "citizen" and ds.ratings[B][0].penilai_nip == ""
-    assert ds.objections[A][0].keputusan == "ubah" and ds.objections[A][0].predikat_baru == "Baik"
-    assert ds.outcomes[C] == [] and ds.ratings[C] == [] and ds.objections[C] == []
+    assert rejects(ds) == []
+    assert nips(ds) == [A, B, C]
+    outcomes, ratings, objections = of(ds.outcomes, A), of(ds.ratings, A), of(ds.objections, A)
+    assert [o["indikator"] for o in outcomes] == ["IKU1", "IKU2"]
+    assert outcomes[1]["realisasi"] == 47.5 and outcomes[1]["bobot"] == 1.0
+    assert [r["kelompok"] for r in ratings] == ["supervisor", "self"]
+    assert ratings[1]["penilai_nip"] == A  # a self-rating without rater NIP is the employee's
+    citizen = of(ds.ratings, B)[0]
+    assert citizen["kelompok"] == "citizen" and citizen["penilai_nip"] == ""
+    assert objections[0]["keputusan"] == "ubah" and objections[0]["predikat_baru"] == "Baik"
+    assert of(ds.outcomes, C) == [] and of(ds.ratings, C) == [] and of(ds.objections, C) == []
     assert ds.rows_in == {"pegawai": 3, "capaian": 3, "penilaian": 3, "keberatan": 1}
     assert (ds.source, ds.sha256) == ("mem.xlsx", "abc")
-    assert ds.outcomes[A][0].source.sheet == "capaian" and ds.outcomes[A][0].source.row == 2
+    assert outcomes[0]["_row"] == 2  # capaian row 2
 
 
 def test_duplicate_nip_keeps_first() -> None:
     ds = build(pegawai=[emp(A), emp(B), emp(A, nama="Other")])
-    assert [e.nama for e in ds.employees] == ["Pegawai 001", "Pegawai 002"]
+    assert ds.employees["nama"].to_list() == ["Pegawai 001", "Pegawai 002"]
     r = only_reject(ds, "pegawai")
     assert (r.row, r.nip, r.column) == (4, A, "nip")
     assert r.reason.startswith("duplicate NIP, first seen at pegawai row 2")
@@ -207,14 +232,14 @@ def test_pegawai_field_rejects() -> None:
             emp(nip(5), atasan_nip="19800101 200501 1 001"),
         ]
     )
-    by_row = {r.row: r for r in ds.rejects}
+    by_row = {r.row: r for r in rejects(ds)}
     assert by_row[2].reason == "nama is empty; fill in the employee's name"
     assert by_row[2].column == "nama"
     assert by_row[3].reason == NUMBER_NIP and by_row[3].column == "nip"
     assert by_row[4].reason == "atasan_nip: NIP has 3 digits, expected 18"
     assert "own NIP" in by_row[5].reason
-    assert [e.nip for e in ds.employees] == [nip(5)]
-    assert ds.employees[0].atasan_nip == A
+    assert nips(ds) == [nip(5)]
+    assert ds.employees["atasan_nip"].to_list() == [A]
     assert_reconciled(ds)
 
 
@@ -228,10 +253,10 @@ def test_attributes_parsed_by_type() -> None:
             emp(nip(5), tmt="01/02/2010"),
         ]
     )
-    a, b = ds.employees[0].attributes, ds.employees[1].attributes
+    a, b = attributes(ds)
     assert a == {"masa_kerja": 12.5, "tmt": "2010-03-01", "pendidikan": "S1"}
-    assert b == {"masa_kerja": 7, "tmt": "2011-04-02", "pendidikan": None}
-    by_row = {r.row: r for r in ds.rejects}
+    assert b == {"masa_kerja": 7, "tmt": "2011-04-02", "pendidikan": None}  # 7.0 in the frame
+    by_row = {r.row: r for r in rejects(ds)}
     assert by_row[4].reason == "masa_kerja is 1234.5, above the maximum 40"
     assert by_row[4].column == "masa_kerja"
     assert by_row[5].reason == "masa_kerja must be a number, found 'abc'"
@@ -242,21 +267,21 @@ def test_attributes_parsed_by_type() -> None:
 def test_required_attribute_and_several_problems() -> None:
     spec = InputSpec(attributes=(AttributeSpec("jpm", "number", required=True, minimum=0),))
     ds = build(spec, pegawai=[emp(A, jpm=None), emp(B, jpm=-1, nama=None), emp(C, jpm="80")])
-    by_row = {r.row: r for r in ds.rejects}
+    by_row = {r.row: r for r in rejects(ds)}
     assert by_row[2].reason == "jpm is empty but the region's rules require it"
     assert (
         by_row[3].reason
         == "(1) nama is empty; fill in the employee's name; (2) jpm is -1, below the minimum 0"
     )
     assert by_row[3].column == "nama, jpm"
-    assert ds.employees[0].attributes == {"jpm": 80}
+    assert attributes(ds, spec) == [{"jpm": 80}]
 
 
 def test_missing_required_column_rejects_whole_sheet() -> None:
     rows = [{"nip": A, "nama": "X", "jabatan": "J", "unit_kerja": "U", "atasan_nip": None}]
     ds = build_dataset(make_tables(pegawai=rows, capaian=[cap(A)]), SPEC)
-    assert ds.employees == []
-    r = ds.rejects[0]
+    assert ds.employees.is_empty()
+    r = rejects(ds)[0]
     assert (r.sheet, r.row, r.nip, r.column) == ("pegawai", 2, A, "golongan")
     assert "missing the column golongan" in r.reason
     assert "columns found: nip, nama, jabatan, unit_kerja, atasan_nip" in r.reason
@@ -271,9 +296,9 @@ def test_missing_column_in_record_sheet_rejects_each_row_and_employee() -> None:
         {"nip": B, "indikator": "IKU1", "target": 1},
     ]
     ds = build(capaian=rows)
-    caps = [r for r in ds.rejects if r.sheet == "capaian"]
+    caps = [r for r in rejects(ds) if r.sheet == "capaian"]
     assert len(caps) == 2 and all("missing the column realisasi" in r.reason for r in caps)
-    assert [e.nip for e in ds.employees] == [C]
+    assert nips(ds) == [C]
     assert_reconciled(ds)
 
 
@@ -376,10 +401,9 @@ def test_penilaian_groups_and_citizens() -> None:
         rate(A, kelompok="supervisor", aspek="KERJASAMA", nilai="4,5"),
     ]
     ds = build(penilaian=rows)
-    assert ds.rejects == []
-    got = [
-        (r.kelompok, r.penilai_nip, r.aspek, r.nilai, r.tanggal, r.catatan) for r in ds.ratings[A]
-    ]
+    assert rejects(ds) == []
+    fields = ("kelompok", "penilai_nip", "aspek", "nilai", "tanggal", "catatan")
+    got = [tuple(r[f] for f in fields) for r in of(ds.ratings, A)]
     assert got == [
         ("peer", C, "integritas", 4.0, None, ""),
         ("citizen", "warga-17", "integritas", 4.0, None, ""),
@@ -394,8 +418,8 @@ def test_unrestricted_spec_accepts_any_code() -> None:
         capaian=[cap(A, indikator="X9")],
         penilaian=[rate(A, aspek="apa", nilai=99, kelompok="bawahan")],
     )
-    assert ds.rejects == []
-    assert ds.ratings[A][0].kelompok == "subordinate"
+    assert rejects(ds) == []
+    assert of(ds.ratings, A)[0]["kelompok"] == "subordinate"
 
 
 @pytest.mark.parametrize(
@@ -441,9 +465,10 @@ def test_keberatan_rejects(row: dict[str, object], column: str, reason: str) -> 
 def test_keberatan_tetap_and_label_case() -> None:
     rows = [obj(A, keputusan="Tetap", predikat_baru=None), obj(B, predikat_baru="sangat baik")]
     ds = build(keberatan=rows)
-    assert ds.rejects == []
-    assert ds.objections[A][0].keputusan == "tetap" and ds.objections[A][0].predikat_baru is None
-    assert ds.objections[B][0].predikat_baru == "Sangat Baik"
+    assert rejects(ds) == []
+    kept, changed = of(ds.objections, A)[0], of(ds.objections, B)[0]
+    assert kept["keputusan"] == "tetap" and kept["predikat_baru"] is None
+    assert changed["predikat_baru"] == "Sangat Baik"
 
 
 # --------------------------------------------------------------------- cascade
@@ -456,7 +481,7 @@ def test_orphan_rows_are_rejected() -> None:
         r = only_reject(ds, sheet)
         assert r.nip == stranger and r.column == "nip"
         assert r.reason.startswith("NIP not found in pegawai sheet")
-    assert len(ds.employees) == 3
+    assert ds.employees.height == 3
     assert_reconciled(ds)
 
 
@@ -466,9 +491,9 @@ def test_employee_with_rejected_rows_is_not_appraised() -> None:
         penilaian=[rate(A, nilai=9), rate(A)],
         keberatan=[obj(A)],
     )
-    assert [e.nip for e in ds.employees] == [B, C]
-    assert A not in ds.outcomes and A not in ds.ratings and A not in ds.objections
-    emp_reject = [r for r in ds.rejects if r.sheet == "pegawai"]
+    assert nips(ds) == [B, C]
+    assert of(ds.outcomes, A) == [] and of(ds.ratings, A) == [] and of(ds.objections, A) == []
+    emp_reject = [r for r in rejects(ds) if r.sheet == "pegawai"]
     assert emp_reject == [
         Reject(
             "pegawai",
@@ -478,14 +503,14 @@ def test_employee_with_rejected_rows_is_not_appraised() -> None:
         )
     ]
     assert_reconciled(ds)
-    assert ds.rows_in["pegawai"] == len(ds.employees) + len(emp_reject)
+    assert ds.rows_in["pegawai"] == ds.employees.height + len(emp_reject)
 
 
 def test_single_bad_row_wording_and_invalid_nip_rows() -> None:
     ds = build(capaian=[cap(A, bobot="x"), cap("123")])
     emp_reject = only_reject(ds, "pegawai")
     assert emp_reject.reason == "not appraised: 1 of their rows was rejected (capaian row 2)"
-    bad = [r for r in ds.rejects if r.sheet == "capaian" and r.row == 3][0]
+    bad = [r for r in rejects(ds) if r.sheet == "capaian" and r.row == 3][0]
     assert bad.nip == "123" and bad.reason == "NIP has 3 digits, expected 18"
 
 
@@ -493,8 +518,8 @@ def test_rejects_sorted_and_problems_carried() -> None:
     tables = make_tables(capaian=[cap(A)])
     tables.problems.append(Reject("pegawai", 0, None, "no pegawai sheet"))
     ds = build_dataset(tables, SPEC)
-    assert ds.rejects[0].reason == "no pegawai sheet"
-    assert "(the input has no pegawai sheet)" in ds.rejects[1].reason
+    assert rejects(ds)[0].reason == "no pegawai sheet"
+    assert "(the input has no pegawai sheet)" in rejects(ds)[1].reason
     assert ds.rows_in == {"pegawai": 0, "capaian": 1, "penilaian": 0, "keberatan": 0}
 
 
@@ -503,7 +528,7 @@ def test_reconciliation_on_mixed_input() -> None:
     capaian = [cap(nip(i), target=(0 if i % 7 == 0 else 10)) for i in range(1, 45)]
     ds = build(pegawai=pegawai, capaian=capaian)
     assert_reconciled(ds)
-    assert len(ds.employees) == 39 - 5
+    assert ds.employees.height == 39 - 5
 
 
 def test_fast_enough_for_large_batches() -> None:
@@ -516,4 +541,4 @@ def test_fast_enough_for_large_batches() -> None:
     start = time.perf_counter()
     ds = build_dataset(tables, SPEC)
     assert time.perf_counter() - start < 10
-    assert len(ds.employees) == n and ds.rejects == []
+    assert ds.employees.height == n and rejects(ds) == []

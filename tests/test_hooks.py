@@ -9,17 +9,18 @@ import textwrap
 from pathlib import Path
 
 import pluggy
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
 from kinerja import hookimpl, hookspecs
 from kinerja.cli import main
 from kinerja.engine import appraise
-from kinerja.input.read import Tables
+from kinerja.input.tables import Tables
 from kinerja.input.validate import build_dataset
 from kinerja.manager import BUILTIN_PLUGINS, make_manager
-from kinerja.model import AspectResult, GroupScore, StageState
-from kinerja.regions import Collected, list_regions
+from kinerja.output.views import results_of
+from kinerja.regions import Collected, Weighed, list_regions
 from kinerja.rules import load_rules
 
 HOOKS = sorted(name for name in dir(hookspecs) if name.startswith("kinerja_"))
@@ -68,8 +69,7 @@ def install_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str = 
         textwrap.dedent(
             """
             from pathlib import Path
-            from kinerja import hookimpl
-            from kinerja.regions import RegionSpec
+            from kinerja import RegionSpec, hookimpl
 
             @hookimpl
             def kinerja_register_regions():
@@ -89,7 +89,7 @@ def install_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str = 
 
 def dataset_for(rules_path: Path, score: int = 4):
     rules = load_rules(rules_path)
-    tables = Tables(
+    tables = Tables.from_rows(
         {
             "pegawai": [
                 (
@@ -192,7 +192,7 @@ def test_misspelt_hook_fails_loudly(tmp_path, monkeypatch) -> None:
         monkeypatch,
         """
         @hookimpl
-        def kinerja_colect_indicators(rules, dataset):
+        def kinerja_colect_indicators(rules, batch):
             return None
         """,
     )
@@ -225,37 +225,53 @@ class RegionExtension:
     """A region plugin that overrides or extends every hook the engine calls."""
 
     @hookimpl
-    def kinerja_collect_indicators(self, rules, dataset):
+    def kinerja_collect_indicators(self, rules, batch):
         # adds a value and overrides the built-in achievement_mean
-        return {e.nip: Collected({"achievement_mean": 100.0}) for e in dataset.employees}
+        values = batch.employees.select("nip", pl.lit(100.0).alias("achievement_mean"))
+        return Collected(values)
 
     @hookimpl
-    def kinerja_weigh_ratings(self, rules, dataset):
-        group = GroupScore("supervisor", 1, 5.0, 1.0, 1.0, "used")
-        return {
-            e.nip: [AspectResult("kerja_sama", "Kerja sama", 5.0, [group])]
-            for e in dataset.employees
-        }
+    def kinerja_weigh_ratings(self, rules, batch):
+        nips = batch.employees.select("nip")
+        aspects = nips.with_columns(
+            code=pl.lit("kerja_sama"), label=pl.lit("Kerja sama"), score=5.0, complete=True
+        )
+        groups = nips.with_columns(
+            aspect=pl.lit("kerja_sama"),
+            group=pl.lit("supervisor"),
+            count=pl.lit(1, pl.Int64),
+            mean=5.0,
+            weight=1.0,
+            effective_weight=1.0,
+            status=pl.lit("used"),
+        )
+        notes = pl.DataFrame(schema={"nip": pl.String, "aspect": pl.String, "text": pl.String})
+        return Weighed(aspects, groups, notes)
 
     @hookimpl
     def kinerja_assign_predikat(self, rules, results):
-        return ["Istimewa" for _ in results]
+        return pl.lit("Istimewa")
 
     @hookimpl
-    def kinerja_give_feedback(self, rules, results, dataset):
-        for result in results:
-            result.feedback.append("from the region plugin")
+    def kinerja_give_feedback(self, rules, appraisal, batch):
+        feedback = appraisal.results.select("nip", text=pl.lit("from the region plugin"))
+        appraisal.add("feedback", feedback)
 
     @hookimpl
-    def kinerja_review_stage(self, rules, stage, results, dataset):
-        for result in results:
-            result.stages.append(StageState(stage.id, stage.label, "pending", "by plugin"))
+    def kinerja_review_stage(self, rules, stage, appraisal, batch):
+        states = appraisal.results.select(
+            "nip",
+            id=pl.lit(stage.id),
+            label=pl.lit(stage.label),
+            status=pl.lit("pending"),
+            detail=pl.lit("by plugin"),
+        )
+        appraisal.add("stages", states)
         return True
 
     @hookimpl
-    def kinerja_review_batch(self, rules, results, dataset):
-        for result in results:
-            result.peer_rank = "only one"
+    def kinerja_review_batch(self, rules, appraisal, batch):
+        appraisal.update(appraisal.results.select("nip", peer_rank=pl.lit("only one")))
 
 
 def test_region_plugin_overrides_every_default(tmp_path, monkeypatch) -> None:
@@ -263,7 +279,7 @@ def test_region_plugin_overrides_every_default(tmp_path, monkeypatch) -> None:
     pm = make_manager()
     rules, dataset = dataset_for(tmp_path / "acme_region" / "rules.yaml", score=2)
     pm.register(RegionExtension())
-    (result,) = appraise(rules, dataset, pm).results
+    (result,) = results_of(appraise(rules, dataset, pm))
     # collection: achievement_mean forced to 100 (the built-in would give 90)
     # weighting: kerja_sama forced to 5 (the rating says 2) -> perilaku 5 * 20 = 100
     # score: 0.5 * 100 + 0.5 * 100 = 100
@@ -281,7 +297,7 @@ def test_region_plugin_overrides_every_default(tmp_path, monkeypatch) -> None:
 def test_defaults_without_overrides(tmp_path, monkeypatch) -> None:
     install_region(tmp_path, monkeypatch)
     rules, dataset = dataset_for(tmp_path / "acme_region" / "rules.yaml", score=4)
-    (result,) = appraise(rules, dataset, make_manager()).results
+    (result,) = results_of(appraise(rules, dataset, make_manager()))
     # hasil: 90 / 100 * 100 = 90; perilaku: 4 * 20 = 80; score 0.5*90 + 0.5*80 = 85 -> Baik
     assert (result.values["hasil"], result.values["perilaku"], result.score) == (90.0, 80.0, 85.0)
     assert result.predikat == "Baik"
@@ -296,18 +312,20 @@ def test_a_region_plugin_acts_only_in_its_own_region(tmp_path, monkeypatch) -> N
         """
         @hookimpl
         def kinerja_assign_predikat(rules, results):
-            return ["Istimewa" for _ in results]
+            import polars
+
+            return polars.lit("Istimewa")
         """,
     )
     pm = make_manager()
     rules, dataset = dataset_for(tmp_path / "acme_region" / "rules.yaml", score=4)
-    (own,) = appraise(rules, dataset, pm).results
+    (own,) = results_of(appraise(rules, dataset, pm))
     assert own.predikat == "Istimewa"  # acme's own run: its hook applies
     other_rules = load_rules(Path(importlib.import_module("kinerja.plugins.asemrowo").RULES))
     other = appraise(
         other_rules,
         build_dataset(
-            Tables(
+            Tables.from_rows(
                 {
                     "pegawai": [
                         (
@@ -343,4 +361,4 @@ def test_a_region_plugin_acts_only_in_its_own_region(tmp_path, monkeypatch) -> N
         pm,
     )
     # asemrowo's run: 95 / 100 * 100 = 95 -> Baik (90 <= 95 < 110); acme's hook stays out
-    assert other.results[0].predikat == "Baik"
+    assert results_of(other)[0].predikat == "Baik"

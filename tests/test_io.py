@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -12,25 +11,14 @@ from pathlib import Path
 
 import jsonschema
 import openpyxl
+import polars as pl
 import pytest
+from test_write import run_of
 
+from kinerja.frames import Batch, RunOutput, StepInfo
 from kinerja.input.read import InputError, normalise_header, read_tables, write_tables
 from kinerja.input.validate import NUMBER_NIP, AttributeSpec, InputSpec, build_dataset
-from kinerja.model import (
-    AspectResult,
-    AuditEntry,
-    ComponentValue,
-    Dataset,
-    Flag,
-    GroupScore,
-    IndicatorResult,
-    Recommendation,
-    Reject,
-    Result,
-    RunInfo,
-    RunOutput,
-    StageState,
-)
+from kinerja.model import Reject, RunInfo
 from kinerja.output.atomic import atomic_path, atomic_write
 from kinerja.output.writers import rejects_path, run_to_dict, write_run
 
@@ -102,18 +90,15 @@ SAMPLE: dict[str, list[dict[str, object]]] = {
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "input.schema.json"
 
 
-def _plain(records: list) -> list[dict]:
-    return [{k: v for k, v in dataclasses.asdict(r).items() if k != "source"} for r in records]
-
-
-def summary(ds: Dataset) -> tuple:
+def summary(ds: Batch) -> tuple:
     """The dataset's content without row numbers (which differ between formats)."""
-    return (
-        [(e.nip, e.nama, e.atasan_nip, e.attributes) for e in ds.employees],
-        {k: _plain(v) for k, v in ds.outcomes.items()},
-        {k: _plain(v) for k, v in ds.ratings.items()},
-        {k: _plain(v) for k, v in ds.objections.items()},
-    )
+    frames = (ds.employees, ds.outcomes, ds.ratings, ds.objections)
+    return tuple(frame.drop("_row").rows() for frame in frames)
+
+
+def _rejects(ds) -> list[Reject]:
+    """A dataset's rejects as records, to compare with expected ones."""
+    return [Reject(**row) for row in ds.rejects.iter_rows(named=True)]
 
 
 # --------------------------------------------------------------------- round trips
@@ -126,17 +111,20 @@ def test_round_trip(tmp_path: Path, name: str) -> None:
     tables = read_tables(path)
     assert tables.source == str(path) and len(tables.sha256) == 64 and tables.problems == []
     ds = build_dataset(tables, SPEC)
-    assert ds.rejects == []
+    assert _rejects(ds) == []
     assert ds.rows_in == {"pegawai": 2, "capaian": 2, "penilaian": 2, "keberatan": 1}
     first_row = 1 if name.endswith(".json") else 2
-    assert ds.employees[0].source.row == first_row
-    assert ds.employees[1].nama == "=Budi"
-    assert ds.employees[0].attributes == {"masa_kerja": 12, "tmt": "2010-01-01"}
-    assert ds.employees[1].attributes == {"masa_kerja": 20.5, "tmt": None}
-    assert ds.outcomes[A][0].bobot == 2 and ds.outcomes[B][0].target_maks == 15
-    assert [r.kelompok for r in ds.ratings[A]] == ["supervisor", "citizen"]
-    assert ds.ratings[A][0].catatan == "teliti, tepat waktu"
-    assert ds.objections[A][0].predikat_baru == "Sangat Baik"
+    assert ds.employees["_row"][0] == first_row
+    employees = ds.employees.rows(named=True)
+    assert employees[1]["nama"] == "=Budi"
+    assert (employees[0]["masa_kerja"], employees[0]["tmt"]) == (12, "2010-01-01")
+    assert (employees[1]["masa_kerja"], employees[1]["tmt"]) == (20.5, None)
+    outcomes = {r["nip"]: r for r in ds.outcomes.rows(named=True)}
+    assert outcomes[A]["bobot"] == 2 and outcomes[B]["target_maks"] == 15
+    ratings = ds.ratings.filter(pl.col("nip") == A).rows(named=True)
+    assert [r["kelompok"] for r in ratings] == ["supervisor", "citizen"]
+    assert ratings[0]["catatan"] == "teliti, tepat waktu"
+    assert ds.objections.filter(pl.col("nip") == A)["predikat_baru"][0] == "Sangat Baik"
     reference = build_dataset(read_tables(_write(tmp_path / "ref.json")), SPEC)
     assert summary(ds) == summary(reference)
 
@@ -180,7 +168,7 @@ def test_header_normalisation_and_blank_rows_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "h.xlsx"
     wb.save(path)
     tables = read_tables(path)
-    assert list(tables.tables) == ["pegawai"]
+    assert list(tables.frames) == ["pegawai"]
     assert tables.columns["pegawai"][:7] == [
         "nip",
         "nama",
@@ -190,10 +178,10 @@ def test_header_normalisation_and_blank_rows_xlsx(tmp_path: Path) -> None:
         "atasan_nip",
         "masa_kerja",
     ]
-    assert [n for n, _ in tables.tables["pegawai"]] == [2, 4]
+    assert tables.frames["pegawai"]["_row"].to_list() == [2, 4]
     assert tables.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     ds = build_dataset(tables, SPEC)
-    assert [e.source.row for e in ds.employees] == [2, 4]
+    assert ds.employees["_row"].to_list() == [2, 4]
     assert ds.rows_in["pegawai"] == 2
 
 
@@ -211,9 +199,10 @@ def test_xlsx_numeric_nip_cell_gets_specific_reason(tmp_path: Path) -> None:
     path = tmp_path / "n.xlsx"
     wb.save(path)
     ds = build_dataset(read_tables(path), InputSpec())
-    assert ds.employees == []
-    assert ds.rejects[0].reason == NUMBER_NIP
-    assert (ds.rejects[0].sheet, ds.rejects[0].row, ds.rejects[0].column) == ("pegawai", 2, "nip")
+    assert ds.employees.is_empty()
+    first = _rejects(ds)[0]
+    assert first.reason == NUMBER_NIP
+    assert (first.sheet, first.row, first.column) == ("pegawai", 2, "nip")
 
 
 def test_csv_semicolon_bom_and_case(tmp_path: Path) -> None:
@@ -222,18 +211,16 @@ def test_csv_semicolon_bom_and_case(tmp_path: Path) -> None:
     text = f"NIP;Nama;Jabatan;Unit Kerja;Golongan;Atasan NIP\n{A};Ani;J;U;III/a;\n;;;;;\n"
     (folder / "Pegawai.csv").write_bytes(text.encode("utf-8-sig"))
     tables = read_tables(folder)
-    assert tables.tables["pegawai"] == [
-        (
-            2,
-            {
-                "nip": A,
-                "nama": "Ani",
-                "jabatan": "J",
-                "unit_kerja": "U",
-                "golongan": "III/a",
-                "atasan_nip": None,
-            },
-        )
+    assert tables.frames["pegawai"].rows(named=True) == [
+        {
+            "_row": 2,
+            "nip": A,
+            "nama": "Ani",
+            "jabatan": "J",
+            "unit_kerja": "U",
+            "golongan": "III/a",
+            "atasan_nip": None,
+        }
     ]
 
 
@@ -256,8 +243,8 @@ def test_missing_pegawai_is_a_problem(tmp_path: Path, kind: str) -> None:
     assert (problem.sheet, problem.row, problem.nip) == ("pegawai", 0, None)
     assert "no pegawai" in problem.reason and "capaian" in problem.reason
     ds = build_dataset(tables, SPEC)
-    assert ds.rejects[0] == problem and ds.employees == []
-    assert all("NIP not found in pegawai sheet" in r.reason for r in ds.rejects[1:])
+    assert _rejects(ds)[0] == problem and ds.employees.is_empty()
+    assert all("NIP not found in pegawai sheet" in r.reason for r in _rejects(ds)[1:])
 
 
 def test_json_bad_rows_and_tables(tmp_path: Path) -> None:
@@ -307,57 +294,36 @@ def test_missing_path_and_bad_csv_encoding(tmp_path: Path) -> None:
 # --------------------------------------------------------------------- results
 
 
-def make_run(rejects: list[Reject] | None = None) -> RunOutput:
-    group = GroupScore("supervisor", 1, 4.0, 0.6, 0.6, "used")
-    result = Result(
-        nip=A,
-        nama='=HYPERLINK("http://x")',
-        jabatan="Analis",
-        unit_kerja="Umum",
-        values={"skp": 95.5},
-        indicators=[IndicatorResult("IKU1", "Layanan", "normal", 100, 95.5, None, 95.5, -4.5, 1)],
-        aspects=[AspectResult("integritas", "Integritas", 4.0, [group], ["@teliti"], True)],
-        components=[ComponentValue("skp", "Nilai SKP", 1 / 3, "mean(x)", {"x": 1.0})],
-        score=-1.23456789,
-        predikat="Baik",
-        feedback=["+ tingkatkan", "bagus"],
-        recommendations=[Recommendation("latih", "-ikut pelatihan")],
-        stages=[StageState("atasan", "Penilaian atasan", "done")],
-        flags=[Flag("bias", "rater too lenient", "info")],
+def make_run(rejects: list[tuple] | None = None) -> RunOutput:
+    """Two results: Ani with every part and risky text, Budi with a true component only."""
+    ani = {
+        "nip": A, "nama": '=HYPERLINK("http://x")', "jabatan": "Analis", "unit_kerja": "Umum",
+        "x": 1.0, "IKU1": 95.5, "integritas": 4.0, "skp": 1 / 3, "extra": True,
+        "score": -1.23456789, "predikat": "Baik", "peer_rank": "1 of 2", "status": "final",
+    }  # fmt: skip
+    budi = {"nip": B, "nama": "Budi", "jabatan": "Kepala", "unit_kerja": "Umum", "extra": True}
+    steps = (StepInfo("skp", "Nilai SKP", "mean(x)", ("x",)), StepInfo("extra", "Extra", "1", ()))
+    default = [("pegawai", 4, "-123", "NIP has 3 digits, expected 18", "nip")]
+    return run_of(
+        [ani, {**budi, "status": "final"}],
+        components=steps,
+        info=RunInfo(
+            "kasemen", "2024.1", "ab" * 32, "in.xlsx", "cd" * 32, "0.1.0",
+            {"pegawai": 3, "capaian": 2}, 3, 2, 1, 1,
+        ),
+        rejects=default if rejects is None else rejects,
+        indicators=[(A, "IKU1", "Layanan", "normal", 100.0, 95.5, None, 95.5, -4.5, 1.0)],
+        aspects=[(A, "integritas", "Integritas", 4.0, True)],
+        groups=[(A, "integritas", "supervisor", 1, 4.0, 0.6, 0.6, "used")],
+        notes=[(A, "integritas", "@teliti")],
+        stages=[(A, "atasan", "Penilaian atasan", "done", "")],
+        flags=[(A, "bias", "rater too lenient", "info")],
+        feedback=[(A, "+ tingkatkan"), (A, "bagus")],
+        recommendations=[(A, "latih", "-ikut pelatihan")],
         audit=[
-            AuditEntry(
-                "keberatan", "Baik", "Sangat Baik", B, "2024-03-10", "bukti", "keberatan row 2"
-            )
+            (A, "keberatan", "Baik", "Sangat Baik", B, "2024-03-10", "bukti", "keberatan row 2"),
         ],
-        peer_rank="1 of 2",
-    )
-    other = Result(
-        nip=B,
-        nama="Budi",
-        jabatan="Kepala",
-        unit_kerja="Umum",
-        values={},
-        components=[ComponentValue("extra", "Extra", True, "1", {})],
-    )
-    info = RunInfo(
-        "kasemen",
-        "2024.1",
-        "ab" * 32,
-        "in.xlsx",
-        "cd" * 32,
-        "0.1.0",
-        {"pegawai": 3, "capaian": 2},
-        3,
-        2,
-        1,
-        1,
-    )
-    rejects = (
-        rejects
-        if rejects is not None
-        else [Reject("pegawai", 4, "-123", "NIP has 3 digits, expected 18", "nip")]
-    )
-    return RunOutput(info, [result, other], rejects)
+    )  # fmt: skip
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -394,9 +360,9 @@ def test_run_csv_wide_table_and_escaping(tmp_path: Path) -> None:
         "status",
         "peer_rank",
         "skp",
+        "extra",  # every result has every component: they come before capaian and aspek
         "capaian.IKU1",
         "aspek.integritas",
-        "extra",
         "feedback",
         "recommendations",
         "flags",
@@ -438,15 +404,15 @@ def test_run_xlsx_sheets(tmp_path: Path) -> None:
         assert z.namelist()[0] == "[Content_Types].xml"
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "parquet"])
 def test_rejects_file_always_written(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"out.{fmt}"
     files = write_run(make_run(rejects=[]), path, fmt)  # type: ignore[arg-type]
-    assert files == [path, rejects_path(path)] and rejects_path(path).name == "out-rejects.csv"
+    assert files[:2] == [path, rejects_path(path)] and rejects_path(path).name == "out-rejects.csv"
     assert read_csv(rejects_path(path)) == [["sheet", "row", "nip", "column", "reason"]]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "parquet"])
 def test_run_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
     one = write_run(make_run(), tmp_path / "a" / f"r.{fmt}", fmt)  # type: ignore[arg-type]
     two = write_run(make_run(), tmp_path / "b" / f"r.{fmt}", fmt)  # type: ignore[arg-type]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from region_helpers import capaian, flag_codes, nilai, nip, pegawai, recs, run
 
-from kinerja.engine import appraise
-from kinerja.input.read import Tables
-from kinerja.input.validate import build_dataset
+from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
+from kinerja.output.views import rejects_of, result_of
+from kinerja.pipeline import appraise_tables
 from kinerja.rules import load_rules
 
 SUP, P1, P2 = nip(90), nip(91), nip(92)
@@ -37,7 +37,7 @@ def test_a_missing_weighted_component_rejects_with_the_reason() -> None:
     # no capaian rows: hasil_kerja has no value; Kasemen's score is 0.6 kompetensi +
     # 0.4 hasil_kerja, so dropping hasil_kerja would give 80 where the rules mean less
     assert a not in results
-    [reason] = [r.reason for r in out.rejects if r.nip == a]
+    [reason] = [r.reason for r in rejects_of(out) if r.nip == a]
     assert reason == (
         "not appraised: the score weighs every component, but hasil_kerja (Capaian hasil "
         "kerja) has no value for this employee; add the missing data (capaian rows or ratings)"
@@ -100,7 +100,7 @@ def test_recommendations_follow_the_predikat_after_an_objection(tmp_path: Path) 
     path.write_text(RULES)
     rules = load_rules(path)
     c, boss, top = nip(3), nip(93), nip(94)
-    tables = Tables(
+    tables = Tables.from_rows(
         {
             "pegawai": [
                 (2, pegawai(c, "Citra", atasan=boss)),
@@ -127,8 +127,8 @@ def test_recommendations_follow_the_predikat_after_an_objection(tmp_path: Path) 
         "0" * 64,
         [],
     )
-    output = appraise(rules, build_dataset(tables, rules.input_spec()), make_manager())
-    result = next(r for r in output.results if r.nip == c)
+    output = appraise_tables(rules, tables, make_manager())
+    result = result_of(output, c)
     # 90 / 100 * 100 = 90 -> Baik; the objection, decided by the supervisor's own
     # supervisor within 14 days, changes it to Sangat Baik, and the recommendation
     # for Sangat Baik follows the final predikat

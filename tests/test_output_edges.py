@@ -1,5 +1,8 @@
 """Output that used to crash or mislead: control characters and lone surrogates in text,
-an unwritable rejects file, formula-looking text in xlsx, and self-rated sample data."""
+an unwritable rejects file, formula-looking text in xlsx, and self-rated sample data.
+
+A frame cannot hold a lone surrogate (polars refuses it): the input readers turn one
+into a reject, and only the run's metadata (a file name) can still carry one."""
 
 from __future__ import annotations
 
@@ -8,24 +11,29 @@ import json
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from cli_helpers import REGIONS, cli
 from click.testing import CliRunner
 from test_io import make_run, read_csv
 
 from kinerja.authoring.sample import generate
+from kinerja.frames import RunOutput
 from kinerja.input.nip import check_nip
 from kinerja.input.read import Tables, read_tables, write_tables
 from kinerja.input.validate import build_dataset
 from kinerja.manager import make_manager
-from kinerja.model import Reject, RunOutput
 from kinerja.output.writers import rejects_path, write_run
 from kinerja.regions import load_region_rules
 
 
 def _odd_run(nama: str, reason: str) -> RunOutput:
-    run = make_run(rejects=[Reject("penilaian", 7, "19800101", reason, "catatan")])
-    run.results[0] = dataclasses.replace(run.results[0], nama=nama, feedback=[nama])
+    run = make_run(rejects=[("penilaian", 7, "19800101", reason, "catatan")])
+    first = pl.int_range(pl.len()) == 0
+    run.results = run.results.with_columns(
+        pl.when(first).then(pl.lit(nama)).otherwise(pl.col("nama")).alias("nama")
+    )
+    run.feedback = pl.DataFrame({"nip": [run.results["nip"][0]], "text": [nama]})
     return run
 
 
@@ -49,23 +57,29 @@ def test_control_characters_in_input_format_xlsx(tmp_path: Path) -> None:
     assert ws["C2"].data_type == "s"
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "parquet"])
 def test_lone_surrogates_do_not_break_writers(tmp_path: Path, fmt: str) -> None:
+    with pytest.raises(UnicodeEncodeError):
+        _odd_run("Ani \ud800", "catatan 'x\udfff' is odd")  # no frame holds one
+    run = _odd_run("Ani", "catatan is odd")
+    run.info = dataclasses.replace(run.info, input="in \udcff.xlsx")  # a file name can
     path = tmp_path / f"hasil.{fmt}"
-    write_run(_odd_run("Ani \ud800", "catatan 'x\udfff' is odd"), path, fmt)  # type: ignore[arg-type]
-    text = path.read_bytes().decode("utf-8") if fmt != "xlsx" else ""
+    write_run(run, path, fmt)  # type: ignore[arg-type]
     if fmt == "xlsx":
-        assert openpyxl.load_workbook(path)["hasil"]["B2"].value == "Ani \ufffd"
-    else:
-        assert "Ani ?" in text
-    assert read_csv(rejects_path(path))[1][4] == "catatan 'x?' is odd"
+        info = dict(openpyxl.load_workbook(path)["info"].iter_rows(values_only=True))
+        assert info["input"] == "in \ufffd.xlsx"
+    elif fmt == "json":
+        assert json.loads(path.read_bytes())["run"]["input"] == "in ?.xlsx"
+    elif fmt == "parquet":
+        assert json.loads(pl.read_parquet_metadata(path)["kinerja.run"])["input"] == "in ?.xlsx"
+    assert read_csv(rejects_path(path))[1][4] == "catatan is odd"
 
 
 @pytest.mark.parametrize("name", ["t.json", "t_csv"])
 def test_lone_surrogates_in_input_format_text(tmp_path: Path, name: str) -> None:
     write_tables({"pegawai": [{"nip": "1", "nama": "Ani \ud800"}]}, tmp_path / name)
     tables = read_tables(tmp_path / name)
-    assert tables.tables["pegawai"][0][1]["nama"] == "Ani ?"
+    assert tables.frames["pegawai"]["nama"][0] == "Ani ?"
 
 
 def test_run_with_odd_text_in_json_input(tmp_path: Path) -> None:
@@ -153,5 +167,5 @@ def test_sample_data_has_no_self_rated_supervisors(region: str) -> None:
     else:
         assert outside == set()
     data = {n: list(enumerate(rows, start=2)) for n, rows in tables.items()}
-    ds = build_dataset(Tables(data, "sample", "0", []), rules.input_spec())
-    assert [r for r in ds.rejects if r.sheet in ("penilaian", "keberatan")] == []
+    ds = build_dataset(Tables.from_rows(data, "sample", "0", []), rules.input_spec())
+    assert ds.rejects.filter(pl.col("sheet").is_in(["penilaian", "keberatan"])).is_empty()

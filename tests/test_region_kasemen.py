@@ -17,6 +17,8 @@ from region_helpers import (
     stages,
 )
 
+from kinerja.output.views import rejects_of
+
 REGION = "kasemen"
 SUP = nip(90)
 PEER1, PEER2 = nip(91), nip(92)
@@ -112,7 +114,7 @@ def test_sample_employee_ani_hand_computed() -> None:
     ]
     assert stages(r) == ALL_STAGES_DONE
     assert r.flags == [] and r.status == "final"
-    assert out.rejects == []
+    assert rejects_of(out) == []
 
 
 def test_citizens_below_minimum_are_left_out_and_weights_rescaled() -> None:

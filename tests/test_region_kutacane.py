@@ -17,6 +17,8 @@ from region_helpers import (
     stages,
 )
 
+from kinerja.output.views import rejects_of
+
 REGION = "kutacane"
 SUP, HEAD = nip(90), nip(91)  # the supervisor, and the supervisor's own supervisor
 PUSKESMAS, DISHUB = "Puskesmas Kota", "Dinas Perhubungan"
@@ -70,7 +72,7 @@ def test_sample_employee_ani_and_the_unit_role_model() -> None:
         + rated(cici, (3, 3, 3))
         + rated(dodi, (2, 2, 2)),
     )
-    assert out.rejects == []
+    assert rejects_of(out) == []
     r = res[ani]
     # output_layanan: 900/1000 = 90; kehadiran: 240/250 = 96
     # kualitas: mean(4, 2, 4) * 20 = 10/3 * 20 = 66.667
@@ -213,7 +215,7 @@ def _objection_run(
     ratings = rated(budi, (3, 3, 3)) + nilai(SUP, HEAD, "atasan", dict.fromkeys(ASPECTS, 4))
     ratings += nilai(HEAD, nip(99), "atasan", dict.fromkeys(ASPECTS, 4))
     out, res = run(REGION, people, outcomes, ratings, [objection])
-    assert out.rejects == []
+    assert rejects_of(out) == []
     return res[budi]
 
 
@@ -267,8 +269,8 @@ def test_employee_not_yet_rated_is_rejected_with_a_readable_reason() -> None:
     )
     # no supervisor ratings: kualitas = mean(...) * 20 cannot be computed
     assert res == {}
-    assert [(r.sheet, r.row, r.nip) for r in out.rejects] == [("pegawai", 2, j)]
-    reason = out.rejects[0].reason
+    assert [(r.sheet, r.row, r.nip) for r in rejects_of(out)] == [("pegawai", 2, j)]
+    reason = rejects_of(out)[0].reason
     assert reason.startswith("not appraised: rule 'kualitas' failed: ")
     assert reason.endswith(
         "kualitas_layanan (no ratings), komunikasi (no ratings), tanggung_jawab (no ratings) "

@@ -19,6 +19,8 @@ from region_helpers import (
     stages,
 )
 
+from kinerja.output.views import rejects_of
+
 REGION = "sawahlunto"
 BERAKHLAK = (
     "berorientasi_pelayanan",
@@ -60,7 +62,7 @@ def test_sample_employees_matrix_baik_and_sangat_kurang() -> None:
         + same(z, PEER1, "rekan", 2)
         + same(z, PEER2, "rekan", 2),
     )
-    assert out.rejects == []
+    assert rejects_of(out) == []
     r = res[a]
     # hasil: proyek 12/10 = 120; anggaran 90 inside the range 85-95 = 100;
     #   waktu_layanan (inverse) (2 - 9/10)*100 = 110

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from region_helpers import capaian, nilai, nip, pegawai
 
 from kinerja.cli import main
-from kinerja.engine import appraise
-from kinerja.input.read import Tables
-from kinerja.input.validate import build_dataset
+from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
+from kinerja.output.views import results_of
+from kinerja.pipeline import appraise_tables
 from kinerja.regions import UnknownRegion, load_region_rules, version_problems
 from kinerja.rules import load_rules
 from kinerja.rules.layering import baselines
@@ -152,7 +152,7 @@ def test_the_same_employee_under_2025_and_2026_rules() -> None:
         "2026-12-01",
     )
     pm = make_manager()
-    tables = Tables(
+    tables = Tables.from_rows(
         {
             "pegawai": list(enumerate(people, 2)),
             "capaian": list(enumerate(outcomes, 2)),
@@ -164,9 +164,7 @@ def test_the_same_employee_under_2025_and_2026_rules() -> None:
     )
 
     def appraised(rules):
-        return {
-            r.nip: r for r in appraise(rules, build_dataset(tables, rules.input_spec()), pm).results
-        }
+        return {r.nip: r for r in results_of(appraise_tables(rules, tables, pm))}
 
     res_2025 = appraised(load_region_rules(pm, "kutacane", period="2025"))
     res_2026 = appraised(load_region_rules(pm, "kutacane"))

@@ -28,10 +28,13 @@ from kinerja.authoring.caseload import (
     load_case_file,
     shown,
 )
-from kinerja.expr.compile import explain_failure
-from kinerja.input.read import Tables, normalise_header
+from kinerja.expr.evaluate import evaluate_one
+from kinerja.frames import RunOutput
+from kinerja.input.read import normalise_header
+from kinerja.input.tables import Tables
 from kinerja.input.validate import GROUP_ALIASES
-from kinerja.model import Result, RunOutput
+from kinerja.model import Result
+from kinerja.output.views import result_of
 from kinerja.pipeline import appraise_tables
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import Location, Problem
@@ -134,6 +137,8 @@ class Built:
     """Each person's NIP, the case's employee first."""
     origin: dict[tuple[str, int], tuple[int, Location]]
     """(sheet, row) -> (person index, location in the case file)."""
+    rows: dict[str, list[tuple[int, dict[str, object]]]] = field(default_factory=dict)
+    """The rows as built from the case, before they became frames: sheet -> [(row, cells)]."""
 
 
 def build_tables(cases: CaseFile, case: Case) -> Built:
@@ -172,8 +177,8 @@ def build_tables(cases: CaseFile, case: Case) -> Built:
     columns = {s: list(c) for s, c in COLUMNS.items()}
     columns["pegawai"] += [normalise_header(n) for n in cases.rules.inputs]
     digest = hashlib.sha256(json.dumps(sheets, sort_keys=True, default=str).encode()).hexdigest()
-    tables = Tables(sheets, f"{cases.path}#{case.name}", digest, [], columns)
-    return Built(tables, person_nips, origin)
+    tables = Tables.from_rows(sheets, f"{cases.path}#{case.name}", digest, [], columns)
+    return Built(tables, person_nips, origin, sheets)
 
 
 class _NipMaker:
@@ -218,11 +223,13 @@ def run_case(
     failures: list[Failure] = []
     main_rejects, other_rejects = [], []
     # the rows' own reasons first, then "not appraised: ..." that follows from them
-    for reject in sorted(output.rejects, key=lambda r: r.reason.startswith("not appraised")):
-        person, at = built.origin.get((reject.sheet, reject.row), (None, None))
-        where = f"{at.file}:{at.line}" if at else reject.sheet
-        text = f"{reject.sheet} row {reject.row} ({where}): {reject.reason}"
-        (main_rejects if person == 0 else other_rejects).append((text, reject.reason))
+    rejects = output.rejects.rows(named=True)
+    for reject in sorted(rejects, key=lambda r: r["reason"].startswith("not appraised")):
+        sheet, row, reason = reject["sheet"], reject["row"], reject["reason"]
+        person, at = built.origin.get((sheet, row), (None, None))
+        where = f"{at.file}:{at.line}" if at else sheet
+        text = f"{sheet} row {row} ({where}): {reason}"
+        (main_rejects if person == 0 else other_rejects).append((text, reason))
     shown_rejects = [t for t, _ in main_rejects + other_rejects]
     expect = case.expect
     key_at = _KeyAt(cases, case)
@@ -235,7 +242,7 @@ def run_case(
                 + "; ".join(t for t, _ in other_rejects),
             )
         )
-    result = next((r for r in output.results if r.nip == built.nips[0]), None)
+    result = result_of(output, built.nips[0])
     if "rejected" in expect:
         wanted = expect["rejected"]
         if result is not None:
@@ -393,12 +400,11 @@ class _Compare:
         conditions = self.rules.feedback if section == "feedback" else self.rules.recommendations
         lines = []
         for i, condition in enumerate(conditions):
-            try:
-                holds = "true here" if condition.evaluate(self.result.values) else "false here"
-            except Exception as exc:  # noqa: BLE001 - shown, as the feedback hook does
-                holds = "not evaluated: " + explain_failure(
-                    exc, condition.checked, self.result.values
-                )
+            value, error = evaluate_one(condition.checked, self.rules.bands, self.result.values)
+            if error is not None:
+                holds = "not evaluated: " + error
+            else:
+                holds = "true here" if value else "false here"
             what = (
                 f"feedback {i + 1}" if section == "feedback" else f"recommendation {condition.code}"
             )

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kinerja.expr.compile import Program, Step, TracePoint, compile_program
-from kinerja.model import RunOutput
+from kinerja.frames import RunOutput
+from kinerja.output.views import results_of
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import Location
 
@@ -174,7 +175,7 @@ class RulesCoverage:
     def observe(self, output: RunOutput) -> None:
         """Evaluate every appraised result of a run again, traced, and record what it hit."""
         rules = self.rules
-        for result in output.results:
+        for result in results_of(output):
             values = dict(result.values)
             try:
                 outputs = self.traced[0].program.row(values)

@@ -1,123 +1,158 @@
 """Default rater-bias evidence: leniency, supervisor-peer disagreement, self-inflation,
-identical ratings. Each finding is a flag on the results it touches, naming the rater."""
+identical ratings. Each finding is a flag on the results it touches, naming the rater.
+
+Ratings are compared on a 0-1 scale of their aspect (so aspects with different
+scales compare) and thresholds are in points of the widest scale (a 1-5 scale has 4).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from statistics import fmean
+import polars as pl
 
 from kinerja import hookimpl
-from kinerja.model import Dataset, Flag, Rating, Result
+from kinerja.appraisal import Appraisal
+from kinerja.frames import Batch
+from kinerja.numbers import fixed
 from kinerja.rules import RuleSet
 
 
-def _scaled(rules: RuleSet, rating: Rating) -> float:
-    """A rating on a 0-1 scale of its aspect, so aspects with different scales compare."""
-    low, high = rules.aspects[rating.aspek].scale
-    return (rating.nilai - low) / (high - low)
+def scaled_ratings(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> pl.DataFrame:
+    """The appraised employees' ratings with ``scaled`` (0-1 on the aspect's scale).
+
+    In results order, each employee's ratings in input order; ``_seq`` numbers them so.
+    """
+    scales = pl.DataFrame(
+        {
+            "aspek": list(rules.aspects),
+            "_low": [a.scale[0] for a in rules.aspects.values()],
+            "_high": [a.scale[1] for a in rules.aspects.values()],
+        },
+        schema={"aspek": pl.String, "_low": pl.Float64, "_high": pl.Float64},
+    )
+    order = appraisal.results.select("nip", pl.int_range(pl.len()).alias("_i"))
+    ratings = batch.ratings.join(order, on="nip", how="inner", maintain_order="left")
+    ratings = ratings.sort("_i", maintain_order=True)
+    ratings = ratings.join(scales, on="aspek", how="left", maintain_order="left")
+    scaled = (pl.col("nilai") - pl.col("_low")) / (pl.col("_high") - pl.col("_low"))
+    return ratings.with_columns(scaled.alias("scaled"), pl.int_range(pl.len()).alias("_seq"))
 
 
-def rater_means(rules: RuleSet, ratings: list[Rating]) -> dict[tuple[str, str], float]:
-    """(group, rater) -> the rater's mean scaled rating."""
-    by_rater: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for rating in ratings:
-        if rating.penilai_nip:
-            by_rater[(rating.kelompok, rating.penilai_nip)].append(_scaled(rules, rating))
-    return {key: fmean(values) for key, values in by_rater.items()}
+def _flags(frame: pl.DataFrame, code: str, message: pl.Expr) -> pl.DataFrame:
+    return frame.select(
+        "nip",
+        pl.lit(code).alias("code"),
+        message.alias("message"),
+        pl.lit("warning").alias("severity"),
+    )
+
+
+def _plus(value: pl.Expr) -> pl.Expr:
+    """``format(value, "+.2f")``."""
+    shown = fixed(value, 2)
+    return (
+        pl.when(shown.str.starts_with("-")).then(shown).otherwise(pl.concat_str(pl.lit("+"), shown))
+    )
+
+
+def leniency(ratings: pl.DataFrame, threshold: float, span: float) -> pl.DataFrame:
+    """Raters (outside ``self``) rating more than ``threshold`` points above their group."""
+    rated = ratings.filter((pl.col("penilai_nip") != "") & (pl.col("kelompok") != "self"))
+    means = rated.group_by(["kelompok", "penilai_nip"]).agg(pl.col("scaled").mean().alias("_mean"))
+    group = means.group_by("kelompok").agg(
+        pl.col("_mean").mean().alias("_group"), pl.len().alias("_raters")
+    )
+    above = means.join(group, on="kelompok").with_columns(
+        (pl.col("_mean") - pl.col("_group")).alias("_above")
+    )
+    lenient = above.filter((pl.col("_raters") > 1) & (pl.col("_above") > threshold / span))
+    hits = rated.join(lenient, on=["kelompok", "penilai_nip"], how="inner").sort("_seq")
+    hits = hits.unique(["nip", "kelompok", "penilai_nip"], keep="first", maintain_order=True)
+    message = pl.format(
+        "{} rater {} rates {} points above other {} raters on average",
+        "kelompok",
+        "penilai_nip",
+        fixed(pl.col("_above") * span, 2),
+        "kelompok",
+    )
+    return _flags(hits, "bias_leniency", message)
+
+
+def identical(ratings: pl.DataFrame, minimum: float) -> pl.DataFrame:
+    """Raters who gave the very same scores to every one of (at least ``minimum``) employees."""
+    rated = ratings.filter((pl.col("penilai_nip") != "") & (pl.col("kelompok") != "self"))
+    key = ["kelompok", "penilai_nip"]
+    pattern = pl.concat_str(pl.col("aspek"), pl.lit("="), pl.col("nilai").cast(pl.String))
+    per_employee = rated.group_by([*key, "nip"], maintain_order=True).agg(
+        pattern.sort().str.join("|").alias("_pattern"), pl.col("_seq").min()
+    )
+    raters = per_employee.group_by(key).agg(
+        pl.col("_pattern").n_unique().alias("_patterns"),
+        pl.len().alias("_employees"),
+        pl.col("_seq").min().alias("_first"),
+    )
+    same = raters.filter((pl.col("_employees") >= minimum) & (pl.col("_patterns") == 1))
+    hits = per_employee.join(same, on=key).sort(["_first", "_seq"])
+    message = pl.format(
+        "{} rater {} gave the same scores to all {} employees they rated",
+        "kelompok",
+        "penilai_nip",
+        "_employees",
+    )
+    return _flags(hits, "bias_identical", message)
+
+
+def per_result(ratings: pl.DataFrame, checks: dict[str, float], span: float) -> list[pl.DataFrame]:
+    """The checks that compare one employee's rater groups: disagreement, gap, inflation."""
+    means = ratings.group_by(["nip", "kelompok"]).agg(pl.col("scaled").mean())
+    wide = means.pivot(on="kelompok", index="nip", values="scaled")
+    others = (
+        ratings.filter(pl.col("kelompok") != "self")
+        .group_by("nip")
+        .agg(pl.col("scaled").mean().alias("_others"))
+    )
+    wide = wide.join(others, on="nip", how="left")
+    for group in ("supervisor", "peer", "self"):
+        if group not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(group))
+    found = []
+    if "disagreement" in checks:
+        diff = (pl.col("supervisor") - pl.col("peer")) * span
+        hit = wide.filter(diff.abs() > checks["disagreement"])
+        message = pl.format("supervisor's ratings differ from the peers' by {} points", _plus(diff))
+        found.append(_flags(hit, "bias_disagreement", message))
+    if "supervisor_self_gap" in checks:
+        diff = (pl.col("supervisor") - pl.col("self")) * span
+        hit = wide.filter(diff.abs() > checks["supervisor_self_gap"])
+        side = pl.when(diff < 0).then(pl.lit("below")).otherwise(pl.lit("above"))
+        message = pl.format(
+            "supervisor rates {} points {} the self-assessment; "
+            "discuss the evidence for each aspect in the feedback session",
+            fixed(diff.abs(), 2),
+            side,
+        )
+        found.append(_flags(hit, "bias_supervisor_self_gap", message))
+    if "self_inflation" in checks:
+        diff = (pl.col("self") - pl.col("_others")) * span
+        hit = wide.filter(diff > checks["self_inflation"])
+        message = pl.format("self-rating is {} points above others'", fixed(diff, 2))
+        found.append(_flags(hit, "bias_self_inflation", message))
+    return found
 
 
 @hookimpl(trylast=True)
-def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
-    """Flag where one rater or group departs from the others, as the rules' thresholds say.
-
-    Thresholds are in points of the aspects' scales (a 1-5 scale has 4 points).
-    """
+def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
+    """Flag where one rater or group departs from the others, as the rules' thresholds say."""
     checks = rules.bias_checks
     if not checks or not rules.aspects:
         return
     span = max(high - low for low, high in (a.scale for a in rules.aspects.values()))
-    by_nip = {r.nip: r for r in results}
-    all_ratings = [r for nip in by_nip for r in dataset.ratings.get(nip, ())]
-    means = rater_means(rules, all_ratings)
-
+    ratings = scaled_ratings(rules, appraisal, batch)
+    found = []
     if "leniency" in checks:
-        # Self-raters each rate only themselves, so comparing them measures the employees,
-        # not the raters; self-ratings are checked by ``self_inflation`` instead.
-        group_means: dict[str, list[float]] = defaultdict(list)
-        for (group, _), value in means.items():
-            if group != "self":
-                group_means[group].append(value)
-        limit = checks["leniency"] / span
-        lenient = {
-            key: value - fmean(group_means[key[0]])
-            for key, value in means.items()
-            if key[0] != "self"
-            and len(group_means[key[0]]) > 1
-            and value - fmean(group_means[key[0]]) > limit
-        }
-        for rating in all_ratings:
-            key = (rating.kelompok, rating.penilai_nip)
-            if key in lenient:
-                _flag_once(
-                    by_nip[rating.nip],
-                    "bias_leniency",
-                    f"{rating.kelompok} rater {rating.penilai_nip} rates "
-                    f"{lenient[key] * span:.2f} points above other {rating.kelompok} raters "
-                    "on average",
-                )
-
+        found.append(leniency(ratings, checks["leniency"], span))
     if "identical_min" in checks:
-        given: dict[tuple[str, str], dict[str, tuple]] = defaultdict(dict)
-        for rating in all_ratings:
-            if rating.penilai_nip and rating.kelompok != "self":
-                key = (rating.kelompok, rating.penilai_nip)
-                given[key].setdefault(rating.nip, ())
-                given[key][rating.nip] += ((rating.aspek, rating.nilai),)
-        for (group, rater), per_employee in given.items():
-            patterns = {tuple(sorted(p)) for p in per_employee.values()}
-            if len(per_employee) >= checks["identical_min"] and len(patterns) == 1:
-                for nip in per_employee:
-                    _flag_once(
-                        by_nip[nip],
-                        "bias_identical",
-                        f"{group} rater {rater} gave the same scores to all "
-                        f"{len(per_employee)} employees they rated",
-                    )
-
-    for result in results:
-        group_mean: dict[str, list[float]] = defaultdict(list)
-        for rating in dataset.ratings.get(result.nip, ()):
-            group_mean[rating.kelompok].append(_scaled(rules, rating))
-        mean = {g: fmean(v) for g, v in group_mean.items()}
-        if "disagreement" in checks and "supervisor" in mean and "peer" in mean:
-            diff = (mean["supervisor"] - mean["peer"]) * span
-            if abs(diff) > checks["disagreement"]:
-                result.flags.append(
-                    Flag(
-                        "bias_disagreement",
-                        f"supervisor's ratings differ from the peers' by {diff:+.2f} points",
-                    )
-                )
-        if "supervisor_self_gap" in checks and "supervisor" in mean and "self" in mean:
-            diff = (mean["supervisor"] - mean["self"]) * span
-            if abs(diff) > checks["supervisor_self_gap"]:
-                side = "below" if diff < 0 else "above"
-                result.flags.append(
-                    Flag(
-                        "bias_supervisor_self_gap",
-                        f"supervisor rates {abs(diff):.2f} points {side} the self-assessment; "
-                        "discuss the evidence for each aspect in the feedback session",
-                    )
-                )
-        others = [v for g, values in group_mean.items() if g != "self" for v in values]
-        if "self_inflation" in checks and "self" in mean and others:
-            diff = (mean["self"] - fmean(others)) * span
-            if diff > checks["self_inflation"]:
-                result.flags.append(
-                    Flag("bias_self_inflation", f"self-rating is {diff:.2f} points above others'")
-                )
-
-
-def _flag_once(result: Result, code: str, message: str) -> None:
-    if not any(f.code == code and f.message == message for f in result.flags):
-        result.flags.append(Flag(code, message))
+        found.append(identical(ratings, checks["identical_min"]))
+    found += per_result(ratings, checks, span)
+    flags = pl.concat(found) if found else None
+    if flags is not None:
+        appraisal.add("flags", flags.unique(keep="first", maintain_order=True))

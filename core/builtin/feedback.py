@@ -1,51 +1,141 @@
-"""Default feedback: the rules' conditions, the gap to each target, the raters' notes."""
+"""Default feedback: the rules' conditions, the gap to each target, the raters' notes.
+
+Conditions are compiled to column expressions once per rule set; a condition that
+cannot be evaluated for an employee is not applied, and the result carries an info
+flag ``rule_skipped`` saying why.
+"""
 
 from __future__ import annotations
 
+import re
+
+import polars as pl
+
 from kinerja import hookimpl
-from kinerja.expr.compile import explain_failure
-from kinerja.model import Dataset, Flag, Recommendation, Result
-from kinerja.rules import Condition, RuleSet
+from kinerja.appraisal import Appraisal
+from kinerja.expr.columnar import compile_column
+from kinerja.frames import Batch
+from kinerja.numbers import fixed, general, percent, shown
+from kinerja.rules import Condition, RuleSet, Template
+
+_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
-def _holds(condition: Condition, result: Result, what: str) -> bool:
-    try:
-        return bool(condition.evaluate(result.values))
-    except Exception as exc:  # noqa: BLE001 - any failure becomes a visible flag
-        reason = explain_failure(exc, condition.checked, result.values)
-        result.flags.append(Flag("rule_skipped", f"{what} not applied: {reason}", "info"))
-        return False
+def _field(value: pl.Expr, spec: str, dtype: pl.DataType) -> pl.Expr:
+    """One template field as text: ``-`` when missing, numbers by ``spec`` (``.1f``, ``.0%``)."""
+    if dtype.is_numeric():
+        if spec.endswith("f"):
+            text = fixed(value, int(spec[1:-1]))
+        elif spec.endswith("%"):
+            text = percent(value, int(spec[1:-1]))
+        else:
+            text = shown(value)
+    elif dtype == pl.Boolean:
+        text = pl.when(value).then(pl.lit("True")).otherwise(pl.lit("False"))
+    else:
+        text = value.cast(pl.String)
+    return text.fill_null("-")
 
 
-def gap_text(result: Result) -> list[str]:
+def render(template: Template, schema: pl.Schema) -> pl.Expr:
+    """The template's text for every row, its ``{name}`` fields filled from the columns."""
+    fields = {written: (name, spec) for written, name, spec in template.fields}
+    parts: list[pl.Expr] = []
+    position = 0
+    for match in _FIELD.finditer(template.text):
+        if match.group(1) not in fields:
+            continue
+        parts.append(pl.lit(template.text[position : match.start()]))
+        name, spec = fields[match.group(1)]
+        parts.append(_field(pl.col(name), spec, schema[name]))
+        position = match.end()
+    parts.append(pl.lit(template.text[position:]))
+    return pl.concat_str(parts)
+
+
+def _truthy(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Python's ``bool(value)`` for a column: false for missing, zero and empty text."""
+    if dtype == pl.Boolean:
+        test = value
+    elif dtype.is_numeric():
+        test = value != 0
+    else:
+        test = value.cast(pl.String).str.len_chars() > 0
+    return test.fill_null(False)
+
+
+def _applied(
+    rules: RuleSet, condition: Condition, results: pl.DataFrame, what: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows where ``condition`` holds (with ``text``), and the rule_skipped flags."""
+    column = compile_column(condition.checked, rules.bands)
+    evaluated = results.with_columns(column.value.alias("_value"), column.error.alias("_error"))
+    dtype = evaluated.schema["_value"]
+    holds = pl.col("_error").is_null() & _truthy(pl.col("_value"), dtype)
+    hits = evaluated.filter(holds).select(
+        "nip", render(condition.template, results.schema).alias("text")
+    )
+    skipped = evaluated.filter(pl.col("_error").is_not_null()).select(
+        "nip",
+        pl.lit("rule_skipped").alias("code"),
+        pl.format("{} not applied: {}", pl.lit(what), "_error").alias("message"),
+        pl.lit("info").alias("severity"),
+    )
+    return hits, skipped
+
+
+def gap_lines(indicators: pl.DataFrame) -> pl.DataFrame:
     """One line per indicator: target, realisation, gap and achievement."""
-    lines = []
-    for ind in result.indicators:
-        target = (
-            f"{ind.target:g}-{ind.target_max:g}"
-            if ind.target_max is not None
-            else f"{ind.target:g}"
-        )
-        direction = "lower is better" if ind.kind == "inverse" else ""
-        lines.append(
-            f"{ind.label}: target {target}, realised {ind.realised:g}, gap {ind.gap:+g}"
-            f"{' (' + direction + ')' if direction else ''}; achievement {ind.achievement:.1f}%"
-        )
-    return lines
+    target = (
+        pl.when(pl.col("target_max").is_not_null())
+        .then(pl.concat_str(general(pl.col("target")), pl.lit("-"), general(pl.col("target_max"))))
+        .otherwise(general(pl.col("target")))
+    )
+    direction = pl.when(pl.col("kind") == "inverse").then(pl.lit(" (lower is better)"))
+    text = pl.concat_str(
+        pl.col("label"),
+        pl.lit(": target "),
+        target,
+        pl.lit(", realised "),
+        general(pl.col("realised")),
+        pl.lit(", gap "),
+        general(pl.col("gap"), plus=True),
+        direction.otherwise(pl.lit("")),
+        pl.lit("; achievement "),
+        fixed(pl.col("achievement"), 1),
+        pl.lit("%"),
+    )
+    return indicators.select("nip", text.alias("text"))
+
+
+def note_lines(rules: RuleSet, appraisal: Appraisal) -> pl.DataFrame:
+    """The raters' notes, ``Aspect label: group rater: note``, in the rules' aspect order."""
+    labels = pl.DataFrame(
+        {
+            "aspect": list(rules.aspects),
+            "_label": [a.label for a in rules.aspects.values()],
+            "_order": list(range(len(rules.aspects))),
+        },
+        schema={"aspect": pl.String, "_label": pl.String, "_order": pl.Int64},
+    )
+    notes = appraisal.detail("notes").with_columns(pl.int_range(pl.len()).alias("_seq"))
+    notes = notes.join(labels, on="aspect", how="inner").sort(["_order", "_seq"])
+    return notes.select("nip", pl.concat_str("_label", pl.lit(": "), "text").alias("text"))
 
 
 @hookimpl(trylast=True)
-def kinerja_give_feedback(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+def kinerja_give_feedback(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Apply the rules' feedback and recommendations; add target gaps and rater notes."""
-    for result in results:
-        for i, condition in enumerate(rules.feedback):
-            if _holds(condition, result, f"feedback rule {i + 1}"):
-                result.feedback.append(condition.template.render(result.values))
-        if rules.gap_feedback:
-            result.feedback.extend(gap_text(result))
-        for aspect in result.aspects:
-            result.feedback.extend(f"{aspect.label}: {note}" for note in aspect.notes)
-        for condition in rules.recommendations:
-            if _holds(condition, result, f"recommendation {condition.code}"):
-                text = condition.template.render(result.values)
-                result.recommendations.append(Recommendation(condition.code, text))
+    results = appraisal.results
+    for i, condition in enumerate(rules.feedback):
+        hits, skipped = _applied(rules, condition, results, f"feedback rule {i + 1}")
+        appraisal.add("feedback", hits)
+        appraisal.add("flags", skipped)
+    if rules.gap_feedback:
+        appraisal.add("feedback", gap_lines(appraisal.detail("indicators")))
+    appraisal.add("feedback", note_lines(rules, appraisal))
+    for condition in rules.recommendations:
+        what = f"recommendation {condition.code}"
+        hits, skipped = _applied(rules, condition, results, what)
+        appraisal.add("recommendations", hits.with_columns(pl.lit(condition.code).alias("code")))
+        appraisal.add("flags", skipped)

@@ -2,70 +2,109 @@
 
 from __future__ import annotations
 
-from datetime import date
+import polars as pl
 
 from kinerja import hookimpl
-from kinerja.model import AuditEntry, Dataset, Flag, Result
+from kinerja.appraisal import Appraisal
+from kinerja.frames import Batch
 from kinerja.rules import RuleSet
 
 
+def _deciders(batch: Batch) -> pl.DataFrame:
+    """Each employee's expected decider: their supervisor's own supervisor (if known)."""
+    supervisors = batch.employees.select("nip", "atasan_nip")
+    above = supervisors.rename({"nip": "atasan_nip", "atasan_nip": "_expected"})
+    return supervisors.join(above, on="atasan_nip", how="left").select("nip", "_expected")
+
+
+def _sequence(objections: pl.DataFrame, window: int) -> pl.DataFrame:
+    """Objections in order with the predikat before and after each one (late ones change
+    nothing; a later decision starts from the earlier one's result)."""
+    days = (
+        pl.col("tanggal_ajuan").str.to_date() - pl.col("tanggal_terima").str.to_date()
+    ).dt.total_days()
+    framed = objections.with_columns(days.alias("_days"))
+    late = (pl.col("_days") > window) | (pl.col("_days") < 0)
+    changed = pl.when(~late & (pl.col("keputusan") == "ubah")).then(pl.col("predikat_baru"))
+    after = changed.forward_fill().over("nip").fill_null(pl.col("predikat"))
+    framed = framed.with_columns(late.alias("_late"), after.alias("after"))
+    before = pl.col("after").shift(1).over("nip").fill_null(pl.col("predikat"))
+    return framed.with_columns(
+        before.alias("before"),
+        pl.format("keberatan row {}", "_row").alias("source"),
+    )
+
+
 @hookimpl(trylast=True)
-def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
+def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Apply each objection's decision, keeping the original predikat and the reason.
 
     An objection filed more than the rules' ``window_days`` after the result was
     received is recorded but not applied. A decision by someone other than the
     supervisor's own supervisor (when both are in the input) is flagged.
     """
-    if rules.objection_window_days is None:
+    window = rules.objection_window_days
+    if window is None or batch.objections.height == 0:
         return
-    supervisor_of = {e.nip: e.atasan_nip for e in dataset.employees}
-    for result in results:
-        for objection in dataset.objections.get(result.nip, ()):
-            days = (
-                date.fromisoformat(objection.tanggal_ajuan)
-                - date.fromisoformat(objection.tanggal_terima)
-            ).days
-            source = str(objection.source)
-            if days > rules.objection_window_days or days < 0:
-                result.audit.append(
-                    AuditEntry(
-                        "objection_refused",
-                        result.predikat,
-                        result.predikat,
-                        objection.pemutus_nip,
-                        objection.tanggal_ajuan,
-                        f"filed {days} days after the result was received; the limit is "
-                        f"{rules.objection_window_days}",
-                        source,
-                    )
-                )
-                result.flags.append(
-                    Flag("objection_late", f"objection at {source} filed after {days} days")
-                )
-                continue
-            supervisor = supervisor_of.get(result.nip)
-            expected = supervisor_of.get(supervisor) if supervisor else None
-            if expected and objection.pemutus_nip != expected:
-                result.flags.append(
-                    Flag(
-                        "objection_decider",
-                        f"objection at {source} was decided by {objection.pemutus_nip}, "
-                        f"not the supervisor's supervisor {expected}",
-                    )
-                )
-            before = result.predikat
-            after = objection.predikat_baru if objection.keputusan == "ubah" else before
-            result.audit.append(
-                AuditEntry(
-                    "objection_changed" if after != before else "objection_upheld_result",
-                    before,
-                    after,
-                    objection.pemutus_nip,
-                    objection.tanggal_ajuan,
-                    objection.alasan,
-                    source,
-                )
+    current = appraisal.results.select("nip", "predikat")
+    objections = batch.objections.join(current, on="nip", how="inner", maintain_order="left")
+    seq = _sequence(objections, window).join(
+        _deciders(batch), on="nip", how="left", maintain_order="left"
+    )
+    late = pl.col("_late")
+    wrong = (
+        ~late & pl.col("_expected").is_not_null() & (pl.col("pemutus_nip") != pl.col("_expected"))
+    )
+    flags = seq.filter(late | wrong).select(
+        "nip",
+        pl.when(late)
+        .then(pl.lit("objection_late"))
+        .otherwise(pl.lit("objection_decider"))
+        .alias("code"),
+        pl.when(late)
+        .then(pl.format("objection at {} filed after {} days", "source", "_days"))
+        .otherwise(
+            pl.format(
+                "objection at {} was decided by {}, not the supervisor's supervisor {}",
+                "source",
+                "pemutus_nip",
+                "_expected",
             )
-            result.predikat = after
-            result.values["predikat"] = after
+        )
+        .alias("message"),
+        pl.lit("warning").alias("severity"),
+    )
+    action = (
+        pl.when(late)
+        .then(pl.lit("objection_refused"))
+        .when(pl.col("after") != pl.col("before"))
+        .then(pl.lit("objection_changed"))
+        .otherwise(pl.lit("objection_upheld_result"))
+    )
+    reason = (
+        pl.when(late)
+        .then(
+            pl.format(
+                "filed {} days after the result was received; the limit is {}",
+                "_days",
+                pl.lit(window),
+            )
+        )
+        .otherwise("alasan")
+    )
+    appraisal.add(
+        "audit",
+        seq.select(
+            "nip",
+            action.alias("action"),
+            "before",
+            "after",
+            pl.col("pemutus_nip").alias("by"),
+            pl.col("tanggal_ajuan").alias("date"),
+            reason.alias("reason"),
+            "source",
+        ),
+    )
+    appraisal.add("flags", flags)
+    final = seq.group_by("nip", maintain_order=True).agg(pl.col("after").last().alias("predikat"))
+    appraisal.update(final)

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import polars as pl
 
 from kinerja import hookimpl
-from kinerja.model import Dataset, Result
+from kinerja.appraisal import Appraisal
+from kinerja.frames import Batch
 from kinerja.rules import RuleSet
 
 
+def peer_rank(score: pl.Expr, by: str) -> pl.Expr:
+    """``"3 of 12"``: the score's rank in its group (1 = highest; ties share the best rank)
+    and the number of scored members; null where there is no score."""
+    rank = score.rank("min", descending=True).over(by).cast(pl.Int64)
+    members = score.count().over(by)
+    return pl.when(score.is_not_null()).then(pl.format("{} of {}", rank, members))
+
+
 @hookimpl(trylast=True)
-def kinerja_review_batch(rules: RuleSet, results: list[Result], dataset: Dataset) -> None:
-    """Rank scores within each peer group (1 = highest; ties share a rank)."""
+def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
+    """Rank scores within each peer group, as the rules' ``peer_comparison`` says."""
     if rules.peer_comparison is None:
         return
-    groups: dict[str, list[Result]] = defaultdict(list)
-    for result in results:
-        if result.score is not None:
-            groups[getattr(result, rules.peer_comparison)].append(result)
-    for members in groups.values():
-        rank_of: dict[float, int] = {}
-        ordered = sorted((r.score for r in members), reverse=True)  # type: ignore[misc]
-        for position, score in enumerate(ordered, start=1):
-            rank_of.setdefault(score, position)
-        for result in members:
-            result.peer_rank = f"{rank_of[result.score]} of {len(members)}"
+    ranked = appraisal.results.select(
+        "nip", peer_rank(pl.col("score"), rules.peer_comparison).alias("peer_rank")
+    )
+    appraisal.update(ranked)

@@ -2,73 +2,96 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from kinerja import hookimpl
-from kinerja.model import Dataset, Result, StageState
+from kinerja.appraisal import Appraisal
+from kinerja.frames import Batch
 from kinerja.rules import RuleSet, Stage
 
 
-def stage_dates(stage: Stage, result: Result, dataset: Dataset) -> list[str]:
-    """The dates of the records that complete ``stage`` for one employee."""
-    kind, _, what = stage.requires.partition(":")
-    if kind == "ratings":
-        return sorted(
-            r.tanggal
-            for r in dataset.ratings.get(result.nip, ())
-            if r.kelompok == what and r.tanggal
+def stage_done(rules: RuleSet, stage: Stage, appraisal: Appraisal) -> pl.DataFrame:
+    """Per employee: whether the stage's records exist (``done``), and what is missing."""
+    results = appraisal.results.select("nip", *([stage.subject] if stage.kind == "input" else []))
+    if stage.kind == "outcomes":
+        having = appraisal.detail("indicators").select("nip").unique()
+        done = pl.col("nip").is_in(having["nip"].implode())
+        missing = "no outcome rows (capaian) yet"
+    elif stage.kind == "ratings":
+        minimum = rules.rater_groups[stage.subject].min_count
+        groups = appraisal.detail("groups").filter(pl.col("group") == stage.subject)
+        enough = groups.group_by("nip").agg(pl.col("count").max() >= minimum)
+        having = enough.filter(pl.col("count"))
+        done = pl.col("nip").is_in(having["nip"].implode())
+        missing = f"needs ratings from {minimum} {stage.subject} rater(s)"
+    else:
+        value = pl.col(stage.subject)
+        done = value.is_not_null() & (value.cast(pl.String) != "")
+        missing = f"column {stage.subject!r} is empty"
+    return results.select("nip", done.alias("done"), pl.lit(missing).alias("missing"))
+
+
+def stage_dates(stage: Stage, appraisal: Appraisal, batch: Batch) -> pl.DataFrame:
+    """Per employee who has them: the first and last date of the records of ``stage``."""
+    if stage.kind == "ratings":
+        dated = batch.ratings.filter(
+            (pl.col("kelompok") == stage.subject) & pl.col("tanggal").is_not_null()
+        ).select("nip", pl.col("tanggal").alias("date"))
+    elif stage.kind == "input":
+        value = pl.col(stage.subject).cast(pl.String)
+        dated = appraisal.results.select("nip", value.alias("date")).filter(
+            pl.col("date").str.len_chars() == 10
         )
-    if kind == "input":
-        value = result.values.get(what)
-        return [value] if isinstance(value, str) and len(value) == 10 else []
-    return []
+    else:
+        dated = pl.DataFrame(schema={"nip": pl.String, "date": pl.String})
+    return dated.group_by("nip").agg(
+        pl.col("date").min().alias("first"), pl.col("date").max().alias("last")
+    )
 
 
-def stage_done(rules: RuleSet, stage: Stage, result: Result) -> tuple[bool, str]:
-    """Whether the stage's required records exist, and what is missing if not."""
-    kind, _, what = stage.requires.partition(":")
-    if kind == "outcomes":
-        return (bool(result.indicators), "no outcome rows (capaian) yet")
-    if kind == "ratings":
-        minimum = rules.rater_groups[what].min_count
-        counts = [g.count for a in result.aspects for g in a.groups if g.group == what]
-        done = bool(counts) and max(counts) >= minimum
-        return (done, f"needs ratings from {minimum} {what} rater(s)")
-    return (result.values.get(what) not in (None, ""), f"column {what!r} is empty")
+def _order_check(
+    rules: RuleSet, stage: Stage, appraisal: Appraisal, batch: Batch, states: pl.DataFrame
+) -> pl.DataFrame:
+    """Mark done stages out of order when the stage they follow is not done, or later."""
+    earlier = next(s for s in rules.stages if s.id == stage.after)
+    before = appraisal.detail("stages").filter(pl.col("id") == earlier.id)
+    before = before.select("nip", (pl.col("status") == "done").alias("_before_done"))
+    prior = stage_dates(earlier, appraisal, batch).select("nip", pl.col("last").alias("_prior"))
+    mine = stage_dates(stage, appraisal, batch).select("nip", pl.col("first").alias("_mine"))
+    joined = (
+        states.join(before, on="nip", how="left", maintain_order="left")
+        .join(prior, on="nip", how="left", maintain_order="left")
+        .join(mine, on="nip", how="left", maintain_order="left")
+    )
+    done = pl.col("status") == "done"
+    not_after = done & ~pl.col("_before_done").fill_null(False)
+    too_early = done & (pl.col("_mine") < pl.col("_prior")).fill_null(False)
+    return joined.with_columns(
+        pl.when(not_after | too_early)
+        .then(pl.lit("out_of_order"))
+        .otherwise("status")
+        .alias("status"),
+        pl.when(not_after)
+        .then(pl.lit(f"done before '{earlier.label}', which must come first"))
+        .when(too_early)
+        .then(pl.format("dated {}, before '{}' ({})", "_mine", pl.lit(earlier.label), "_prior"))
+        .otherwise("detail")
+        .alias("detail"),
+    )
 
 
 @hookimpl(trylast=True)
-def kinerja_review_stage(
-    rules: RuleSet, stage: Stage, results: list[Result], dataset: Dataset
-) -> bool:
+def kinerja_review_stage(rules: RuleSet, stage: Stage, appraisal: Appraisal, batch: Batch) -> bool:
     """Mark the stage done, pending, or out of order (records dated before the stage it follows)."""
-    for result in results:
-        done, missing = stage_done(rules, stage, result)
-        if not done:
-            result.stages.append(StageState(stage.id, stage.label, "pending", missing))
-            continue
-        if stage.after is not None:
-            before = next((s for s in result.stages if s.id == stage.after), None)
-            earlier = next(s for s in rules.stages if s.id == stage.after)
-            if before is None or before.status != "done":
-                result.stages.append(
-                    StageState(
-                        stage.id,
-                        stage.label,
-                        "out_of_order",
-                        f"done before '{earlier.label}', which must come first",
-                    )
-                )
-                continue
-            prior = stage_dates(earlier, result, dataset)
-            mine = stage_dates(stage, result, dataset)
-            if prior and mine and min(mine) < max(prior):
-                result.stages.append(
-                    StageState(
-                        stage.id,
-                        stage.label,
-                        "out_of_order",
-                        f"dated {min(mine)}, before '{earlier.label}' ({max(prior)})",
-                    )
-                )
-                continue
-        result.stages.append(StageState(stage.id, stage.label, "done"))
+    found = stage_done(rules, stage, appraisal)
+    states = found.select(
+        "nip",
+        pl.lit(stage.id).alias("id"),
+        pl.lit(stage.label).alias("label"),
+        pl.when("done").then(pl.lit("done")).otherwise(pl.lit("pending")).alias("status"),
+        pl.when("done").then(pl.lit("")).otherwise("missing").alias("detail"),
+    )
+    if stage.after is not None:
+        states = _order_check(rules, stage, appraisal, batch, states)
+    appraisal.add("stages", states)
     return True

@@ -1,89 +1,144 @@
-"""Default weighting: rater-group means combined with the rules' group weights."""
+"""Default weighting: rater-group means combined with the rules' group weights.
+
+For each employee, aspect and rater group of that aspect: the group's mean rating
+(its ratings added in input order), its distinct raters against ``min_count``, and
+its weight. The groups that count share the aspect's score in proportion to their
+weights (rescaled to sum to 1, added in the rules' group order); a group that is
+missing and whose ``when_missing`` is ``incomplete`` marks the aspect incomplete, as
+does an aspect no one has rated.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import polars as pl
 
 from kinerja import hookimpl
-from kinerja.functions import DECIMALS
-from kinerja.model import AspectResult, Dataset, GroupScore, Rating
-from kinerja.rules import Aspect, RuleSet
+from kinerja.frames import ASPECTS, GROUPS, NOTES, Batch
+from kinerja.numbers import tidy
+from kinerja.regions import Weighed
+from kinerja.rules import RuleSet
 
-Tallies = dict[tuple[str, str], list]
-"""(aspect, group) -> [sum of scores, number of ratings, set of raters]."""
-
-
-def tally(ratings: Iterable[Rating]) -> tuple[Tallies, dict[str, list[str]]]:
-    """One pass over an employee's ratings: sums, counts and raters per aspect and group,
-    and the raters' written notes per aspect."""
-    tallies: Tallies = {}
-    notes: dict[str, list[str]] = {}
-    for rating in ratings:
-        key = (rating.aspek, rating.kelompok)
-        entry = tallies.get(key)
-        if entry is None:
-            entry = tallies[key] = [0.0, 0, set()]
-        entry[0] += rating.nilai
-        entry[1] += 1
-        entry[2].add(rating.penilai_nip or f"#{rating.source.row}")
-        if rating.catatan:
-            text = f"{rating.kelompok} {rating.penilai_nip}: {rating.catatan}".strip()
-            notes.setdefault(rating.aspek, []).append(text)
-    return tallies, notes
+_SPEC_SCHEMA = {
+    "aspect": pl.String,
+    "label": pl.String,
+    "_aspect_order": pl.Int64,
+    "group": pl.String,
+    "_position": pl.Int64,
+    "weight": pl.Float64,
+    "_min_count": pl.Int64,
+    "_strict": pl.Boolean,
+}
 
 
-def combine(rules: RuleSet, aspect: Aspect, tallies: Tallies, notes: list[str]) -> AspectResult:
-    """One aspect's score: mean per group, then the weighted mean of the groups that count.
+def group_specs(rules: RuleSet) -> pl.DataFrame:
+    """One row per aspect × rater group that rates it, in the rules' order."""
+    rows = [
+        (
+            aspect.code,
+            aspect.label,
+            order,
+            name,
+            position,
+            float(aspect.weight(rules.rater_groups[name])),
+            rules.rater_groups[name].min_count,
+            rules.rater_groups[name].when_missing == "incomplete",
+        )
+        for order, aspect in enumerate(rules.aspects.values())
+        for position, name in enumerate(aspect.groups)
+    ]
+    return pl.DataFrame(rows, schema=_SPEC_SCHEMA, orient="row")
 
-    A group with fewer distinct raters than its ``min_count`` counts as missing.
-    The remaining groups' weights are rescaled to sum to 1; when a missing group's
-    ``when_missing`` is ``incomplete`` the aspect is also marked incomplete.
+
+def tallies(batch: Batch) -> pl.DataFrame:
+    """Sum (in input order), count and distinct raters per employee, aspect and group.
+
+    A rating without a rater id (a citizen who gave none) counts as its own rater.
     """
-    groups: list[GroupScore] = []
-    total_weight = 0.0
-    complete = True
-    for name in aspect.groups:
-        spec = rules.rater_groups[name]
-        weight = aspect.weight(spec)
-        entry = tallies.get((aspect.code, name))
-        if entry is None:
-            groups.append(GroupScore(name, 0, None, weight, 0.0, "absent"))
-        else:
-            raters = len(entry[2])
-            status = "used" if raters >= spec.min_count else "below_minimum"
-            groups.append(GroupScore(name, raters, entry[0] / entry[1], weight, 0.0, status))
-        if groups[-1].status == "used" and weight > 0:
-            total_weight += weight
-        elif weight > 0 and spec.when_missing == "incomplete":
-            complete = False
-    if all(g.status == "absent" for g in groups):
-        complete = False  # no one has rated this aspect yet: the result cannot be final
-    score = None
-    if total_weight > 0:
-        total = 0.0
-        for g in groups:
-            if g.status == "used" and g.weight > 0:
-                g.effective_weight = g.weight / total_weight
-                total += g.effective_weight * g.mean  # type: ignore[operator]
-        # tidied like every computed number, so 0.7 * 3 + 0.3 * 3 is 3, not 2.9999999999999996
-        score = round(total, DECIMALS)
-    return AspectResult(aspect.code, aspect.label, score, groups, notes, complete)
+    rater = (
+        pl.when(pl.col("penilai_nip") != "")
+        .then(pl.col("penilai_nip"))
+        .otherwise(pl.format("#{}", pl.col("_row")))
+    )
+    return batch.ratings.group_by(["nip", "aspek", "kelompok"]).agg(
+        pl.col("nilai").cum_sum().last().alias("_sum"),
+        pl.len().alias("_n"),
+        rater.n_unique().cast(pl.Int64).alias("count"),
+    )
 
 
-def weigh_aspect(rules: RuleSet, aspect: Aspect, ratings: list[Rating]) -> AspectResult:
-    """Combine one aspect's ratings (see :func:`combine`)."""
-    tallies, notes = tally(r for r in ratings if r.aspek == aspect.code)
-    return combine(rules, aspect, tallies, notes.get(aspect.code, []))
+def group_frame(rules: RuleSet, batch: Batch) -> pl.DataFrame:
+    """Every employee × aspect × group: count, mean, weight, effective weight, status.
+
+    Sorted by employee, then the rules' aspect and group order. Keeps the working
+    columns ``label``, ``_i`` (employee order), ``_aspect_order``, ``_strict``.
+    """
+    employees = batch.employees.select("nip", pl.int_range(pl.len()).alias("_i"))
+    cells = employees.join(group_specs(rules), how="cross")
+    joined = cells.join(
+        tallies(batch),
+        left_on=["nip", "aspect", "group"],
+        right_on=["nip", "aspek", "kelompok"],
+        how="left",
+    ).sort(["_i", "_aspect_order", "_position"])
+    status = (
+        pl.when(pl.col("_n").is_null())
+        .then(pl.lit("absent"))
+        .when(pl.col("count") >= pl.col("_min_count"))
+        .then(pl.lit("used"))
+        .otherwise(pl.lit("below_minimum"))
+    )
+    framed = joined.with_columns(
+        pl.col("count").fill_null(0),
+        (pl.col("_sum") / pl.col("_n")).alias("mean"),
+        status.alias("status"),
+    )
+    counted = (pl.col("status") == "used") & (pl.col("weight") > 0)
+    key = ["_i", "_aspect_order"]
+    # the counted weights, added in the rules' group order, as a person adds them
+    running = pl.when(counted).then(pl.col("weight")).otherwise(0.0).cum_sum().over(key)
+    framed = framed.with_columns(counted.alias("_counted"), running.alias("_running"))
+    total = pl.col("_running").last().over(key)
+    return framed.with_columns(
+        pl.when("_counted").then(pl.col("weight") / total).otherwise(0.0).alias("effective_weight")
+    )
+
+
+def aspect_frame(groups: pl.DataFrame) -> pl.DataFrame:
+    """Each employee's aspects: the tidied weighted score and whether it is complete."""
+    counted = pl.col("_counted")
+    term = pl.when(counted).then(pl.col("effective_weight") * pl.col("mean")).otherwise(0.0)
+    missing = ~counted & (pl.col("weight") > 0) & pl.col("_strict")
+    aspects = groups.group_by(["_i", "_aspect_order"], maintain_order=True).agg(
+        pl.col("nip").first(),
+        pl.col("aspect").first().alias("code"),
+        pl.col("label").first(),
+        term.cum_sum().last().alias("_total"),
+        counted.any().alias("_any"),
+        missing.any().alias("_missing"),
+        (pl.col("status") == "absent").all().alias("_unrated"),
+    )
+    return aspects.with_columns(
+        pl.when(pl.col("_any")).then(tidy(pl.col("_total"))).alias("score"),
+        (~pl.col("_missing") & ~pl.col("_unrated")).alias("complete"),
+    )
+
+
+def note_frame(batch: Batch) -> pl.DataFrame:
+    """The raters' written notes per aspect, in input order: ``group rater: note``."""
+    text = pl.concat_str(
+        [pl.col("kelompok"), pl.lit(" "), pl.col("penilai_nip"), pl.lit(": "), pl.col("catatan")]
+    ).str.strip_chars()
+    notes = batch.ratings.filter(pl.col("catatan") != "")
+    return notes.select("nip", pl.col("aspek").alias("aspect"), text.alias("text"))
 
 
 @hookimpl(trylast=True)
-def kinerja_weigh_ratings(rules: RuleSet, dataset: Dataset) -> dict[str, list[AspectResult]]:
+def kinerja_weigh_ratings(rules: RuleSet, batch: Batch) -> Weighed:
     """Each employee's rated aspects, combined from the rater groups the rules declare."""
-    weighed: dict[str, list[AspectResult]] = {}
-    aspects = list(rules.aspects.values())
-    for employee in dataset.employees:
-        tallies, notes = tally(dataset.ratings.get(employee.nip, ()))
-        weighed[employee.nip] = [
-            combine(rules, aspect, tallies, notes.get(aspect.code, [])) for aspect in aspects
-        ]
-    return weighed
+    groups = group_frame(rules, batch)
+    aspects = aspect_frame(groups)
+    return Weighed(
+        aspects=aspects.select(list(ASPECTS)),
+        groups=groups.select(list(GROUPS)),
+        notes=note_frame(batch).select(list(NOTES)),
+    )

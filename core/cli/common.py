@@ -13,14 +13,14 @@ import click
 import pluggy
 
 from kinerja.errors import InputError
+from kinerja.frames import RunOutput
 from kinerja.manager import make_manager
-from kinerja.model import RunOutput
 from kinerja.pipeline import Report, appraise_path
 from kinerja.regions import UnknownRegion, load_region_rules
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import RulesError
 
-FORMATS = ("xlsx", "csv", "json")
+FORMATS = ("xlsx", "csv", "json", "parquet")
 
 
 def manager() -> pluggy.PluginManager:

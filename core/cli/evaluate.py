@@ -16,7 +16,8 @@ from kinerja.cli.common import (
     rules_version_options,
 )
 from kinerja.expr.check import ExprError, check_expression
-from kinerja.expr.compile import compile_expression, explain_failure
+from kinerja.expr.evaluate import evaluate_one
+from kinerja.output.views import result_of
 
 
 @click.command(name="eval")
@@ -47,7 +48,7 @@ def eval_(
         fail("--input and --nip go together")
     if input_path is not None and nip is not None:
         output = appraise_input(pm, rules, input_path)
-        match = next((r for r in output.results if r.nip == nip.replace(" ", "")), None)
+        match = result_of(output, nip.replace(" ", ""))
         if match is None:
             fail(f"NIP {nip} has no result in {input_path}", 1)
         values = dict(match.values)  # type: ignore[union-attr]
@@ -55,7 +56,19 @@ def eval_(
     if missing:
         fail(f"{', '.join(missing)} need(s) an employee's values: add --input PATH --nip NIP", 1)
     try:
-        value = compile_expression(checked, rules.bands)(values)
-    except Exception as exc:  # noqa: BLE001 - shown to the author, never a traceback
-        fail(explain_failure(exc, checked, values), 1)
-    click.echo(json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value)
+        value, error = evaluate_one(checked, rules.bands, values, rules.scope.names)
+    except ExprError as exc:  # a value the engine cannot hold in a column, e.g. a list
+        fail(f"Refused: {exc.message}", 1)
+        return
+    if error is not None:
+        fail(error, 1)
+    click.echo(_shown(value))
+
+
+def _shown(value: object) -> str:
+    """Text as it is; a whole number without ``.0``; anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**64:
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
+import polars as pl
 
 from kinerja.cli.common import (
     FORMATS,
@@ -17,8 +17,9 @@ from kinerja.cli.common import (
     rules_version_options,
 )
 from kinerja.expr.check import suggest
-from kinerja.model import RunOutput
+from kinerja.frames import RunOutput
 from kinerja.output.explain import explain_rejected, explain_result, fmt
+from kinerja.output.views import result_of
 from kinerja.output.writers import rejects_path, write_run
 from kinerja.rules import RuleSet
 
@@ -84,24 +85,25 @@ def _write_error(exc: OSError, output: Path) -> str:
 
 def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None:
     info = run_output.info
+    results = run_output.results
     click.echo(f"Region {info.region} — rules {info.rules_version} ({rules.title})")
     click.echo(f"Input  {info.input} (sha256 {info.input_sha256[:12]}…)")
     click.echo(
         f"Employees: {info.employees_in} in = {info.appraised} appraised "
         f"+ {info.rejected_employees} rejected"
     )
-    counts = Counter(r.predikat for r in run_output.results)
+    counts = dict(results.group_by("predikat").len().iter_rows())
     click.echo("Predikat:")
     for label in rules.predikat_labels:
         click.echo(f"  {label:<22} {counts.get(label, 0):>7}")
     for label, n in counts.items():
         if label not in rules.predikat_labels:
             click.echo(f"  {fmt(label):<22} {n:>7}")
-    status = Counter(r.status for r in run_output.results)
+    status = dict(results.group_by("status").len().iter_rows())
     click.echo(
         f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional"
     )
-    flagged = sum(1 for r in run_output.results if r.flags)
+    flagged = run_output.flags["nip"].n_unique()
     if flagged:
         click.echo(f"Flags: {flagged} result(s) carry flags for the reviewer")
     other_rows = info.rejected_rows - info.rejected_employees
@@ -126,13 +128,14 @@ def explain(region: str, input_path: Path, nip: str, as_of: str | None, period: 
     pm = manager()
     rules = region_rules(pm, region, as_of, None if period is None else str(period))
     nip = nip.replace(" ", "")
-    result = appraise_input(pm, rules, input_path)
-    for r in result.results:
-        if r.nip == nip:
-            click.echo("\n".join(explain_result(rules, r, result.info)))
-            return
-    if any(r.nip == nip for r in result.rejects):
-        click.echo("\n".join(explain_rejected(nip, result.rejects)))
+    output = appraise_input(pm, rules, input_path)
+    found = result_of(output, nip)
+    if found is not None:
+        click.echo("\n".join(explain_result(rules, found, output.info)))
+        return
+    rejects = output.rejects.filter(pl.col("nip") == nip)
+    if rejects.height:
+        click.echo("\n".join(explain_rejected(nip, rejects)))
         sys.exit(1)
-    known = [r.nip for r in result.results]
+    known = output.results["nip"].to_list()
     fail(f"NIP {nip} is not in {input_path}{suggest(nip, known)}", 1)

@@ -6,6 +6,13 @@ that a row reports all its problems at once. Numbers take ``.`` or ``,`` as the
 decimal separator and must be finite and within :data:`MAX_NUMBER`; a text like
 ``1.500`` (which is 1.5 or 1500 depending on the locale) is refused as ambiguous.
 Dates are ``YYYY-MM-DD`` text or date cells. Parsing of repeated texts is cached.
+
+These are today's rules for one Python value. Validation reads whole columns with
+the expressions of :mod:`kinerja.input.texts`, :mod:`kinerja.input.numbers` and
+:mod:`kinerja.input.dates`, which give the same values and words (a property test
+holds them to these functions); it calls these for the few words it builds once per
+distinct value (a "did you mean" hint, a number as ``{x:g}``). :func:`text_of` reads
+a cell as a reader stores it (text and kind, see :mod:`kinerja.input.tables`).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import NamedTuple
 from kinerja.input.nip import check_nip
 from kinerja.input.spec import AttributeSpec
 
-__all__ = ["MAX_NUMBER", "Problems"]
+__all__ = ["MAX_NUMBER", "Problems", "text_of"]
 
 MAX_NUMBER = 1e15
 """Largest magnitude a number cell may have; anything larger is a typing or export error."""
@@ -227,15 +234,20 @@ class _Codes:
     def get(self, raw: object, p: Problems) -> str | None:
         if type(raw) is str and raw in self.exact:
             return raw  # type: ignore[return-value]
-        code = _text(raw)
+        code, reason = self.find(_text(raw))
+        if reason is not None:
+            p.append(_Bad(self.column, reason))
+        return code
+
+    def find(self, code: str) -> tuple[str | None, str | None]:
+        """A cell's text (``_text``) as ``(code, None)``, or ``(None, reason)``."""
         if not code:
-            p.append(_Bad(self.column, f"{self.column} is empty; give the {self.what} code"))
-            return None
+            return None, f"{self.column} is empty; give the {self.what} code"
         if not self.known:
-            return code
+            return code, None
         found = self.known.get(code.lower())
         if found is not None:
-            return found
+            return found, None
         if code not in self.cache:
             names = sorted(self.known.values())
             close = difflib.get_close_matches(code, names, n=1, cutoff=0.6)
@@ -245,5 +257,17 @@ class _Codes:
                 f"unknown {self.what} {code!r} in column {self.column}; {hint}"
                 f"the region's rules know: {listed}"
             )
-        p.append(_Bad(self.column, self.cache[code]))
-        return None
+        return None, self.cache[code]
+
+
+def text_of(text: str | None, kind: str | None) -> str:
+    """``_text`` of the cell a reader stored as ``(text, kind)`` (see ``tables.cell_text``)."""
+    if kind is None:
+        return "" if text is None else text.strip()
+    if kind == "int":
+        return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"  # type: ignore[arg-type]
+    if kind == "float":
+        return _text(float(text))  # type: ignore[arg-type]
+    if kind == "datetime":
+        return _text(dt.datetime.fromisoformat(text))  # type: ignore[arg-type]
+    return text  # type: ignore[return-value]

@@ -1,35 +1,49 @@
-"""Reading the raw input tables (xlsx workbook, folder of CSV files, or JSON) and writing them.
+"""Reading the raw input tables into polars frames: an xlsx workbook, a folder of CSV or
+Parquet files, or a JSON object.
 
-Reading does no validation beyond the file itself: it returns every non-blank row of
-the known sheets with normalised headers and the cell values as the file gives them.
-:func:`kinerja.input.validate.build_dataset` turns those rows into a validated dataset.
+Reading does no validation beyond the file itself: each known sheet becomes one frame
+of its non-blank rows (see :mod:`kinerja.input.tables` for the columns), with
+normalised headers and every cell as the file gives it. Validation
+(:mod:`kinerja.input.validate`) reads only these frames.
 
-Nothing the reader finds is dropped silently. Two sheets (CSV files, JSON keys) that
-read as the same table, and repeated column headers, are whole-file problems
+Nothing the reader finds is dropped silently. Two sheets (files, JSON keys) that read
+as the same table, and repeated column headers, are whole-file problems
 (:attr:`Tables.problems`). A cell with no usable value (a formula that was never
 calculated, text with a lone surrogate) is a cell problem (:attr:`Tables.cell_problems`)
 that rejects its row.
+
+Workbooks are read by :mod:`kinerja.input.xlsx_read`; CSV and Parquet files by polars'
+own readers (all CSV cells as text, no type inference); JSON with the standard library.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
 import re
-import warnings
-import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+import polars as pl
+
 from kinerja.errors import InputError
+from kinerja.input.tables import (
+    KIND_SUFFIX,
+    CellProblems,
+    Tables,
+    cell_text,
+    frame_from_rows,
+    kind_column,
+)
 from kinerja.model import Reject
 from kinerja.output.tables import is_nip_column, write_tables
-from kinerja.output.xlsx import FIXED_XLSX_TIME, unsaved_formulas, workbook_bytes, xlsx_text
+from kinerja.output.xlsx import FIXED_XLSX_TIME, workbook_bytes, xlsx_text
 
 __all__ = [
     "FIXED_XLSX_TIME",
@@ -44,7 +58,7 @@ __all__ = [
 ]
 
 KNOWN_SHEETS = ("pegawai", "capaian", "penilaian", "keberatan")
-"""Sheets (or CSV files, or JSON keys) the engine reads; ``pegawai`` is required."""
+"""Sheets (or CSV/Parquet files, or JSON keys) the engine reads; ``pegawai`` is required."""
 
 ACCEPTED_FORMATS = (
     "an Excel workbook (.xlsx) with sheets pegawai, capaian, penilaian, keberatan; "
@@ -52,35 +66,33 @@ ACCEPTED_FORMATS = (
     'or a .json file like {"pegawai": [{"nip": "...", ...}], "capaian": [...]}'
 )
 
+FOLDER_SUFFIXES = (".csv", ".parquet")
+"""The files a folder input may hold, one per sheet."""
+
 _HEADER_SEP = re.compile(r"[\s\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _MAX_INT_DIGITS = 4000
 """Longer JSON integers are read as infinite (Python refuses to convert them to int)."""
+_BLANK_TEXT = r"^[\s\x1c-\x1f]*$"
+"""Text Python's ``str.strip`` leaves empty: whitespace and the ASCII separators."""
+_CSV_PREFIX = 1 << 20
+"""Bytes of a CSV file read with Python's csv module to find its header and delimiter."""
+_HASH_CHUNK = 1 << 24
 
 Row = dict[str, object]
-CellProblems = dict[int, list[tuple[str, str]]]
-"""Row number -> [(column, reason)] for cells that have no usable value."""
 
 
-@dataclass(slots=True)
-class Tables:
-    """The raw rows of the known sheets, as read from one input file or folder."""
+class Sheet(NamedTuple):
+    """One worksheet, CSV or Parquet file as read: its frame and what its header said."""
 
-    tables: dict[str, list[tuple[int, Row]]]
-    """Sheet name -> [(row number, {normalised header: cell value})], blank rows skipped."""
-    source: str
-    """The input path as given."""
-    sha256: str
-    """SHA-256 of the file bytes (for a CSV folder: of the known files, see read_tables)."""
-    problems: list[Reject]
-    """Whole-file problems that are not about one row, e.g. a missing pegawai sheet."""
-    columns: dict[str, list[str]] = field(default_factory=dict)
-    """Sheet name -> normalised headers found, in file order (for error messages)."""
-    cell_problems: dict[str, CellProblems] = field(default_factory=dict)
-    """Sheet name -> row number -> [(column, reason)]: cells the reader found unusable.
-
-    Validation rejects such a row with these reasons when it reads the column."""
+    columns: list[str]
+    """Normalised headers, first of each name, in file order."""
+    frame: pl.DataFrame
+    """``_row``, one String column per header, kind companions (see kinerja.input.tables)."""
+    repeated: dict[str, list[str]]
+    """Normalised name -> every header that reads as it (two or more), as written."""
+    cell_problems: CellProblems
 
 
 @lru_cache(maxsize=4096)
@@ -89,49 +101,12 @@ def normalise_header(name: object) -> str:
     return _HEADER_SEP.sub("_", str(name).strip().lower())
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None, or text that is only whitespace."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-# --------------------------------------------------------------------- reading
-
-
-def read_tables(path: str | Path) -> Tables:
-    """Read the input tables from an ``.xlsx`` workbook, a folder of CSV files or a ``.json`` file.
-
-    Raises :class:`InputError` with a readable message when the path does not exist,
-    has an unsupported type, or cannot be parsed.
-    """
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"Input not found: {path}. Give {ACCEPTED_FORMATS}.")
-    if p.is_dir():
-        return _read_csv_dir(p, str(path))
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(p, str(path))
-    if suffix == ".json":
-        return _read_json(p, str(path))
-    hint = ""
-    if suffix == ".xls":
-        hint = " The old .xls format is not supported: open it in Excel and Save As .xlsx."
-    elif suffix == ".csv":
-        hint = " For CSV input give the folder that holds the CSV files, not one file."
-    raise InputError(f"Cannot read {path}: unsupported file type.{hint} Give {ACCEPTED_FORMATS}.")
-
-
-class _Grid(NamedTuple):
-    """One sheet read from a grid of cells."""
-
-    columns: list[str]
-    """Normalised headers, first of each name, in file order."""
-    rows: list[tuple[int, Row]]
-    repeated: dict[str, list[str]]
-    """Normalised name -> every header that reads as it (two or more), as written."""
-    cell_problems: CellProblems
-
-
-def _letter(index: int) -> str:
+def letter(index: int) -> str:
     """0 -> ``A``, 26 -> ``AA``: the spreadsheet column of a 0-based index."""
     letters = ""
     index += 1
@@ -141,55 +116,68 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _unsaved_formula(column: str) -> str:
-    return (
-        f"the {column} cell holds a formula with no saved value; open the workbook in Excel "
-        "and save it, or type the value"
-    )
+# --------------------------------------------------------------------- dispatch
 
 
-def _rows_from_matrix(
-    rows: Iterable[Iterable[object]], formulas: set[tuple[int, int]] | None = None
-) -> _Grid:
-    """Turn a grid (first non-blank row = header) into numbered row dicts.
+def read_tables(path: str | Path) -> Tables:
+    """Read the input tables from an ``.xlsx``/``.xlsm`` workbook, a folder of CSV or
+    Parquet files (``pegawai.csv``, ``capaian.parquet``, ...) or a ``.json`` file.
 
-    ``formulas`` holds the 1-based (row, column) of formula cells without a saved
-    value: their row is kept (even when it looks blank) with a cell problem each.
+    Returns one polars frame per known sheet found (see :mod:`kinerja.input.tables`).
+    Raises :class:`InputError` with a readable message when the path does not exist,
+    has an unsupported type, or cannot be parsed.
     """
-    positions: list[tuple[int, str]] | None = None
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"Input not found: {path}. Give {ACCEPTED_FORMATS}.")
+    if p.is_dir():
+        return _read_folder(p, str(path))
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from kinerja.input.xlsx_read import read_workbook  # it imports this module
+
+        return read_workbook(p, str(path))
+    if suffix == ".json":
+        return _read_json(p, str(path))
+    hint = ""
+    if suffix == ".xls":
+        hint = " The old .xls format is not supported: open it in Excel and Save As .xlsx."
+    elif suffix == ".csv":
+        hint = " For CSV input give the folder that holds the CSV files, not one file."
+    elif suffix == ".parquet":
+        hint = " For Parquet input give the folder that holds the Parquet files, not one file."
+    raise InputError(f"Cannot read {path}: unsupported file type.{hint} Give {ACCEPTED_FORMATS}.")
+
+
+# --------------------------------------------------------------------- shared words
+
+
+def header_positions(
+    cells: Sequence[object], first_column: int = 0, show_letters: bool = True
+) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
+    """``[(index, normalised name)]`` of a header's non-blank cells, first of each name
+    (the first column wins), and the repeated names with every header that reads as
+    them, as written (``'NIP' (column G)``; without the column for Parquet).
+    """
     first: dict[str, str] = {}
     repeated: dict[str, list[str]] = {}
-    out: list[tuple[int, Row]] = []
-    problems: CellProblems = {}
-    for number, cells in enumerate(rows, start=1):
-        cells = tuple(cells)
-        if positions is None:
-            if all(_is_blank(c) for c in cells):
-                continue
-            positions = []
-            for i, c in enumerate(cells):
-                if _is_blank(c):
-                    continue
-                name = normalise_header(c)
-                shown = f"{str(c).strip()!r} (column {_letter(i)})"
-                if name in first:  # a repeated header: the first column wins, and is reported
-                    repeated.setdefault(name, [first[name]]).append(shown)
-                    continue
-                first[name] = shown
-                positions.append((i, name))
+    positions: list[tuple[int, str]] = []
+    for i, cell in enumerate(cells):
+        if is_blank(cell):
             continue
-        width = len(cells)
-        row = {name: (cells[i] if i < width else None) for i, name in positions}
-        if formulas and any((number, i + 1) in formulas for i, _ in positions):
-            unsaved = [name for i, name in positions if (number, i + 1) in formulas]
-            problems[number] = [(name, _unsaved_formula(name)) for name in unsaved]
-        elif all(_is_blank(v) for v in row.values()):
+        name = normalise_header(cell)
+        shown = repr(str(cell).strip())
+        if show_letters:
+            shown += f" (column {letter(first_column + i)})"
+        if name in first:
+            repeated.setdefault(name, [first[name]]).append(shown)
             continue
-        out.append((number, row))
-    return _Grid([name for _, name in positions or []], out, repeated, problems)
+        first[name] = shown
+        positions.append((i, name))
+    return positions, repeated
 
 
-def _repeated_columns(
+def repeated_columns(
     sheet: str, where: str, repeated: dict[str, list[str]], what: str = "columns"
 ) -> Reject | None:
     """The whole-sheet problem for headers (or JSON keys) that read as one column, if any."""
@@ -209,7 +197,7 @@ def _repeated_columns(
     )
 
 
-def _same_table(name: str, what: str, first: str, other: str, rows: int | None) -> Reject:
+def same_table(name: str, what: str, first: str, other: str, rows: int | None) -> Reject:
     """The whole-file problem for a second sheet (file, key) that reads as ``name``."""
     count = "its rows were" if rows is None else f"its {rows} row(s) were"
     return Reject(
@@ -222,7 +210,8 @@ def _same_table(name: str, what: str, first: str, other: str, rows: int | None) 
     )
 
 
-def _missing_pegawai(found: Iterable[str], what: str) -> Reject:
+def missing_pegawai(found: Iterable[str], what: str) -> Reject:
+    """The whole-file problem when the input has no pegawai sheet (file, key)."""
     names = ", ".join(found) or "none"
     return Reject(
         sheet="pegawai",
@@ -236,65 +225,129 @@ def _missing_pegawai(found: Iterable[str], what: str) -> Reject:
     )
 
 
-def _formulas(archive: zipfile.ZipFile, ws: object) -> set[tuple[int, int]]:
-    """Formula cells without a saved value in ``ws``; none when the sheet cannot be scanned."""
-    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet knows its part
-    if not path:
-        return set()
-    try:
-        return unsaved_formulas(archive, path)
-    except Exception:  # openpyxl reads the sheet itself and reports damage
-        return set()
+def sheet_problems(name: str, where: str, sheet: Sheet) -> list[Reject]:
+    """The whole-sheet problems of one sheet read: its repeated headers, if any."""
+    problem = repeated_columns(name, where, sheet.repeated)
+    return [problem] if problem else []
 
 
-def _read_xlsx(p: Path, source: str) -> Tables:
-    import openpyxl
+# --------------------------------------------------------------------- frames
 
-    data = p.read_bytes()
-    tables: dict[str, list[tuple[int, Row]]] = {}
+
+def frame_columns(positions: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The header positions that become frame columns: all but ``_row`` and names with
+    ``#kind``, which would clash with the frame's own columns (no rule reads them)."""
+    return [(i, n) for i, n in positions if n != "_row" and KIND_SUFFIX not in n]
+
+
+def empty_frame() -> pl.DataFrame:
+    """The frame of a sheet with no header: no columns but ``_row``, no rows."""
+    return pl.DataFrame(schema={"_row": pl.Int64})
+
+
+def _blank_cell(name: str) -> pl.Expr:
+    column = pl.col(name)
+    return column.is_null() | column.str.contains(_BLANK_TEXT)
+
+
+def drop_blank_rows(
+    frame: pl.DataFrame, names: Sequence[str], keep: Iterable[int] = ()
+) -> pl.DataFrame:
+    """``frame`` without its blank rows (every cell of ``names`` null or whitespace),
+    except the rows numbered in ``keep``; kind columns left all null are dropped.
+
+    Cheap on large frames: only the rows whose first cell is null, or starts with a
+    space, a control or a non-ASCII character (text that sorts below ``"!"`` or from
+    U+0080 on: a comparison of the bytes a string view holds inline), are looked at
+    cell by cell.
+    """
+    kept = pl.Series(list(keep), dtype=pl.Int64)
+    if not names:
+        frame = frame.filter(pl.col("_row").is_in(kept))
+    elif frame.height:
+        first = pl.col(names[0])
+        maybe = first.is_null() | (first < "!") | (first >= "\x80")
+        blank = frame.filter(maybe).filter(pl.all_horizontal([_blank_cell(n) for n in names]))
+        rows = blank.get_column("_row")
+        rows = rows.filter(~rows.is_in(kept))
+        if rows.len():
+            frame = frame.filter(~pl.col("_row").is_in(rows))
+    empty_kinds = [
+        c
+        for c in frame.columns
+        if c.endswith(KIND_SUFFIX) and frame.get_column(c).null_count() == frame.height
+    ]
+    return frame.drop(empty_kinds)
+
+
+# --------------------------------------------------------------------- folders
+
+
+def _file_word(files: Iterable[Path]) -> str:
+    """``CSV file``, ``Parquet file``, or ``file`` when a folder mixes the two."""
+    suffixes = {f.suffix.lower() for f in files}
+    if suffixes == {".parquet"}:
+        return "Parquet file"
+    return "CSV file" if suffixes <= {".csv"} else "file"
+
+
+def _hash_files(digest: hashlib._Hash, files: Iterable[tuple[str, Path]]) -> None:
+    """Add each ``(canonical name, file)`` to ``digest``: the name, the size, the bytes."""
+    for canonical, f in files:
+        name = canonical.encode()
+        digest.update(b"%d:%s%d:" % (len(name), name, f.stat().st_size))
+        with f.open("rb") as fh:
+            while chunk := fh.read(_HASH_CHUNK):
+                digest.update(chunk)
+
+
+def _read_folder(p: Path, source: str) -> Tables:
+    """A folder with one CSV or Parquet file per sheet (see :func:`read_tables`).
+
+    The digest covers the first file of each known sheet, in sheet-name order, each
+    as its canonical name (``pegawai.csv``), its size and its bytes; a thread computes
+    it while polars reads.
+    """
+    found: dict[str, list[Path]] = {}
+    for f in sorted(p.iterdir()):
+        if f.suffix.lower() in FOLDER_SUFFIXES and f.is_file():
+            found.setdefault(normalise_header(f.stem), []).append(f)
+    chosen = [(name, found[name]) for name in sorted(KNOWN_SHEETS) if name in found]
+    digest = hashlib.sha256()
+    frames: dict[str, pl.DataFrame] = {}
     columns: dict[str, list[str]] = {}
-    cells: dict[str, CellProblems] = {}
     problems: list[Reject] = []
-    titles: dict[str, str] = {}
+    with ThreadPoolExecutor(1) as pool:
+        hashed = pool.submit(
+            _hash_files, digest, [(n + fs[0].suffix.lower(), fs[0]) for n, fs in chosen]
+        )
+        for name, (f, *others) in chosen:
+            sheet = _read_file(f)
+            frames[name], columns[name] = sheet.frame, sheet.columns
+            problems += sheet_problems(name, f"{_file_word([f])} {f.name!r}", sheet)
+            problems += [_other_file(name, f, other, _file_word([f, *others])) for other in others]
+        hashed.result()
+    if "pegawai" not in frames:
+        everything = [f for files in found.values() for f in files]
+        problems.insert(0, missing_pegawai(sorted(found), _file_word(everything)))
+    return Tables(frames, source, digest.hexdigest(), problems, columns)
+
+
+def _other_file(name: str, first: Path, other: Path, word: str) -> Reject:
+    """The problem of a second file that reads as ``name``, with its row count."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # unsupported Excel extensions are irrelevant here
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            try:
-                names = list(wb.sheetnames)
-                for title in names:
-                    name = normalise_header(title)
-                    if name not in KNOWN_SHEETS:
-                        continue
-                    ws = wb[title]
-                    if not hasattr(ws, "iter_rows"):  # a chart sheet
-                        continue
-                    ws.reset_dimensions()  # some writers store wrong dimensions
-                    if name in titles:
-                        n = len(_rows_from_matrix(ws.iter_rows(values_only=True)).rows)
-                        problems.append(_same_table(name, "sheet", titles[name], title, n))
-                        continue
-                    titles[name] = title
-                    grid = _rows_from_matrix(ws.iter_rows(values_only=True), _formulas(archive, ws))
-                    columns[name], tables[name] = grid.columns, grid.rows
-                    if grid.cell_problems:
-                        cells[name] = grid.cell_problems
-                    repeated = _repeated_columns(name, f"sheet {title!r}", grid.repeated)
-                    problems += [repeated] if repeated else []
-            finally:
-                wb.close()
-                archive.close()
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise InputError(
-            f"Cannot read {source} as an Excel workbook ({type(exc).__name__}: {exc}). "
-            "Check that it is a .xlsx file saved by Excel or LibreOffice, not a renamed "
-            "CSV or .xls file, and that it is not damaged or password-protected."
-        ) from None
-    if "pegawai" not in tables:
-        problems.insert(0, _missing_pegawai(names, "sheet"))
-    digest = hashlib.sha256(data).hexdigest()
-    return Tables(tables, source, digest, problems, columns, cells)
+        n: int | None = _read_file(other).frame.height
+    except (InputError, OSError):
+        n = None
+    return same_table(name, word, first.name, other.name, n)
+
+
+def _read_file(f: Path) -> Sheet:
+    """One sheet's CSV or Parquet file."""
+    return _read_parquet(f) if f.suffix.lower() == ".parquet" else _read_csv(f)
+
+
+# --------------------------------------------------------------------- CSV
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -304,52 +357,199 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_grid(f: Path, data: bytes) -> _Grid:
+def _not_utf8(f: Path, data: bytes) -> InputError:
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
+        return InputError(
             f"Cannot read {f}: it is not UTF-8 text (byte {exc.start}). In Excel use "
             "Save As > 'CSV UTF-8 (Comma delimited)'."
-        ) from None
+        )
+    raise AssertionError("valid UTF-8")  # pragma: no cover - callers saw a decoding error
+
+
+class _CsvHeader(NamedTuple):
+    """Where a CSV file's header is, found by Python's csv module on the file's start."""
+
+    delimiter: str
+    number: int
+    """The header's record number (1-based); 0 when the file has no non-blank record."""
+    cells: list[str]
+
+
+def _csv_header(prefix: bytes, whole: bool) -> _CsvHeader | None:
+    """The delimiter and the header of a CSV file from its first bytes; None when they
+    cannot be told from them, or when only Python's csv module reads the file as today
+    (a carriage return alone ends a line there). Raises UnicodeDecodeError."""
+    text = codecs.getincrementaldecoder("utf-8-sig")().decode(prefix, final=whole)
+    if re.search("\r(?!\n)", text[:-1] if not whole else text):
+        return None
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(records, start=1):
+            if all(is_blank(c) for c in cells):
+                continue
+            complete = whole or next(records, None) is not None
+            return _CsvHeader(delimiter, number, cells) if complete else None
+    except csv.Error:
+        return None
+    return _CsvHeader(delimiter, 0, []) if whole else None
+
+
+def _read_csv(f: Path) -> Sheet:
+    """One CSV file: polars reads every cell as text; Python's csv module reads the
+    files polars cannot read the same way (then its errors are the ones reported)."""
+    with f.open("rb") as fh:
+        prefix = fh.read(_CSV_PREFIX + 1)
+    whole = len(prefix) <= _CSV_PREFIX
+    try:
+        header = _csv_header(prefix[:_CSV_PREFIX], whole)
+    except UnicodeDecodeError:
+        raise _not_utf8(f, f.read_bytes()) from None
+    if header is None:
+        return _csv_python(f)
+    if header.number == 0:
+        return Sheet([], empty_frame(), {}, {})
+    try:
+        return _csv_polars(f, header)
+    except pl.exceptions.PolarsError:  # not UTF-8, or not as Excel writes CSV
+        return _csv_python(f)
+
+
+def _csv_polars(f: Path, header: _CsvHeader) -> Sheet:
+    """A CSV file read by polars, all cells as text, given where its header is."""
+    positions, repeated = header_positions(header.cells)
+    readable = frame_columns(positions)
+    frame = pl.read_csv(
+        f,
+        has_header=False,
+        separator=header.delimiter,
+        schema={f"c{i}": pl.String for i in range(len(header.cells))},
+        columns=[i for i, _ in readable] or [0],
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        raise_if_empty=False,
+        row_index_name="_row",
+        row_index_offset=1,
+    )
+    frame = frame.slice(header.number).select(
+        pl.col("_row").cast(pl.Int64), *[pl.col(f"c{i}").alias(n) for i, n in readable]
+    )
+    names = [n for _, n in readable]
+    return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
+
+
+def _csv_python(f: Path) -> Sheet:
+    """A CSV file read with Python's csv module, as the reader always did."""
+    from kinerja.input.xlsx_read import grid_sheet  # it imports this module
+
+    data = f.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _not_utf8(f, data) from None
     first = text.split("\n", 1)[0]
     try:
         grid = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
-        return _rows_from_matrix([c if c != "" else None for c in r] for r in grid)
+        rows = [[c if c != "" else None for c in r] for r in grid]
     except csv.Error as exc:
         raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
+    width = max(map(len, rows), default=0)
+    return grid_sheet([r + [None] * (width - len(r)) for r in rows])
 
 
-def _read_csv_dir(p: Path, source: str) -> Tables:
-    found: dict[str, list[Path]] = {}
-    for f in sorted(p.iterdir()):
-        if f.suffix.lower() == ".csv" and f.is_file():
-            found.setdefault(normalise_header(f.stem), []).append(f)
-    digest = hashlib.sha256()
-    tables: dict[str, list[tuple[int, Row]]] = {}
-    columns: dict[str, list[str]] = {}
-    problems: list[Reject] = []
-    for name in sorted(KNOWN_SHEETS):
-        if name not in found:
-            continue
-        f, *others = found[name]
-        data = f.read_bytes()
-        canonical = f"{name}.csv".encode()
-        digest.update(b"%d:%s%d:" % (len(canonical), canonical, len(data)))
-        digest.update(data)
-        grid = _csv_grid(f, data)
-        columns[name], tables[name] = grid.columns, grid.rows
-        repeated = _repeated_columns(name, f"CSV file {f.name!r}", grid.repeated)
-        problems += [repeated] if repeated else []
-        for other in others:
-            try:
-                n: int | None = len(_csv_grid(other, other.read_bytes()).rows)
-            except (InputError, OSError):
-                n = None
-            problems.append(_same_table(name, "CSV file", f.name, other.name, n))
-    if "pegawai" not in tables:
-        problems.insert(0, _missing_pegawai(sorted(found), "CSV file"))
-    return Tables(tables, source, digest.hexdigest(), problems, columns)
+# --------------------------------------------------------------------- Parquet
+
+_TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
+_ZERO_FRACTION = r"\.0+$"
+
+
+def _fraction_text(column: pl.Expr, fmt: str, nanoseconds: bool) -> pl.Expr:
+    """Formatted time with a fraction as Python shows it: none when zero, else 6 digits
+    (9 when the nanoseconds are not zero)."""
+    fraction = "%.9f" if nanoseconds else "%.6f"
+    text = column.dt.to_string(fmt + fraction).str.replace(_ZERO_FRACTION, "")
+    return text.str.replace(r"(\.\d{6})000$", "${1}") if nanoseconds else text
+
+
+def _float_text(column: pl.Expr) -> pl.Expr:
+    """Floats as Python's ``repr`` shows them. polars writes the same shortest digits,
+    but ``1e-7`` for ``1e-07``, ``0.00001`` for ``1e-05`` and ``NaN`` for ``nan``."""
+    text = column.cast(pl.String).str.replace(r"e([+-])(\d)$", "e${1}0${2}")
+    text = text.str.replace(r"^(-?)0\.0000([1-9])$", "${1}${2}e-05")
+    text = text.str.replace(r"^(-?)0\.0000([1-9])(\d+)$", "${1}${2}.${3}e-05")
+    return pl.when(column.is_nan()).then(pl.lit("nan")).otherwise(text)
+
+
+def _parquet_text(column: pl.Series) -> tuple[pl.Series, str | None]:
+    """A Parquet column as text and the kind of its cells (None for text)."""
+    dtype = column.dtype
+    c = pl.col(column.name)
+    if isinstance(dtype, _TEXT_TYPES):
+        text = column.cast(pl.String)
+        empty = text.eq("").any()  # an empty text is an empty cell, as in CSV
+        if empty:
+            text = text.to_frame().select(pl.when(c != "").then(c)).to_series()
+        return text, None
+    if dtype == pl.Boolean:
+        text, kind = pl.when(c).then(pl.lit("True")).when(c.not_()).then(pl.lit("False")), "bool"
+    elif dtype.is_integer():
+        text, kind = c.cast(pl.String), "int"
+    elif dtype.is_float():
+        text, kind = _float_text(c), "float"
+    elif dtype == pl.Date:
+        text, kind = c.cast(pl.String), "date"
+    elif isinstance(dtype, pl.Datetime):
+        text = _fraction_text(c, "%Y-%m-%dT%H:%M:%S", dtype.time_unit == "ns")
+        if dtype.time_zone:
+            text = pl.concat_str([text, c.dt.to_string("%:z")])
+        kind = "datetime"
+    elif dtype == pl.Time:
+        text, kind = _fraction_text(c, "%H:%M:%S", True), "other"
+    elif dtype == pl.Null:
+        text, kind = c.cast(pl.String), None
+    elif isinstance(dtype, pl.Decimal):
+        text, kind = c.cast(pl.String), "other"
+    else:  # lists, structs, durations, binary: rare; Python shows them
+        values = [cell_text(v)[0] for v in column.to_list()]
+        return pl.Series(column.name, values, dtype=pl.String), "other"
+    return column.to_frame().select(text.alias(column.name)).to_series(), kind
+
+
+def _read_parquet(f: Path) -> Sheet:
+    """One Parquet file, columns of any type; the first record is row 2, as in CSV.
+
+    Each column is turned into text as soon as it is read, so that memory holds the
+    file's columns or their text, not both.
+    """
+    try:
+        raw = pl.read_parquet(f)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InputError(f"Cannot read {f} as Parquet ({type(exc).__name__}: {exc}).") from None
+    sources = list(raw.columns)
+    positions, repeated = header_positions(sources, show_letters=False)
+    readable = frame_columns(positions)
+    data = {"_row": pl.int_range(2, raw.height + 2, dtype=pl.Int64, eager=True)}
+    kinds: dict[str, str] = {}
+    for i, name in readable:
+        column = raw.get_column(sources[i])
+        raw = raw.drop(sources[i])
+        text, kind = _parquet_text(column)
+        del column
+        data[name] = text.alias(name)
+        if kind is not None:
+            kinds[name] = kind
+    del raw
+    frame = pl.DataFrame(data).with_columns(
+        pl.when(pl.col(name).is_not_null()).then(pl.lit(kind)).alias(kind_column(name))
+        for name, kind in kinds.items()
+    )
+    names = [n for _, n in readable]
+    return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
+
+
+# --------------------------------------------------------------------- JSON
 
 
 class _Pairs(dict):
@@ -409,10 +609,85 @@ def _load_json(data: bytes, source: str) -> tuple[dict, bool]:
     return doc, bool(_SURROGATE_ESCAPE.search(text))
 
 
+class _JsonTable(NamedTuple):
+    """One JSON table read: its frame, the keys found, the cell and item problems."""
+
+    columns: list[str]
+    frame: pl.DataFrame
+    cell_problems: CellProblems
+    problems: list[Reject]
+
+
+def _json_row(
+    item: dict, check_text: bool, repeats: dict[str, list[str]]
+) -> tuple[Row, list[tuple[str, str]], bool]:
+    """One JSON item as a row (the first of each normalised key wins; the others go to
+    ``repeats``), its cells that are not valid Unicode, and whether a key repeated."""
+    row: Row = {}
+    written: dict[str, str] = {}
+    bad: list[tuple[str, str]] = []
+    repeat = False
+    for k, v in _items(item):
+        column = normalise_header(k)
+        if column in row:
+            repeats.setdefault(column, [repr(written[column])]).append(repr(k))
+            repeat = True
+            continue
+        if check_text and type(v) is str and _SURROGATE.search(v):
+            bad.append((column, _bad_text(column)))
+            v = xlsx_text(v)
+        written[column] = k
+        row[column] = v
+    return row, bad, repeat
+
+
+def _json_table(key: str, name: str, items: list, check_text: bool) -> _JsonTable:
+    """The items of one JSON table: the non-blank objects, numbered from 1."""
+    rows: list[tuple[int, Row]] = []
+    seen: dict[str, None] = {}
+    repeated: dict[str, list[str]] = {}
+    first_repeat = 0
+    bad: CellProblems = {}
+    problems: list[Reject] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            reason = f"{key} item {number} is not an object of column: value pairs; it was skipped"
+            problems.append(Reject(name, number, None, reason))
+            continue
+        row, unreadable, repeat = _json_row(item, check_text, repeated)
+        if repeat and not first_repeat:
+            first_repeat = number
+        if unreadable:
+            bad[number] = unreadable
+        elif all(is_blank(v) for v in row.values()):
+            continue
+        seen.update(dict.fromkeys(row))
+        rows.append((number, row))
+    repeated = {c: list(dict.fromkeys(shown)) for c, shown in repeated.items()}
+    where = f"table {key!r} (first in item {first_repeat})"
+    problem = repeated_columns(name, where, repeated, "keys")
+    readable = [n for _, n in frame_columns(enumerate(seen))]
+    if len(readable) < len(seen):  # a key the frame has for itself: not a column
+        rows = [(n, {k: r[k] for k in readable if k in r}) for n, r in rows]
+    frame = frame_from_rows(rows, readable)
+    return _JsonTable(list(seen), frame, bad, problems + ([problem] if problem else []))
+
+
+def _not_a_list(name: str, key: str, items: object) -> Reject:
+    return Reject(
+        name,
+        0,
+        None,
+        f"{key} must be a list of row objects, found a {type(items).__name__}; none of its "
+        "rows were read",
+    )
+
+
 def _read_json(p: Path, source: str) -> Tables:
+    """A JSON object whose keys are the tables, each a list of row objects."""
     data = p.read_bytes()
     doc, check_text = _load_json(data, source)
-    tables: dict[str, list[tuple[int, Row]]] = {}
+    frames: dict[str, pl.DataFrame] = {}
     columns: dict[str, list[str]] = {}
     cells: dict[str, CellProblems] = {}
     problems: list[Reject] = []
@@ -423,62 +698,18 @@ def _read_json(p: Path, source: str) -> Tables:
             continue
         if name in keys:
             n = len(items) if isinstance(items, list) else None
-            problems.append(_same_table(name, "key", keys[name], key, n))
+            problems.append(same_table(name, "key", keys[name], key, n))
             continue
         keys[name] = key
         if not isinstance(items, list):
-            problems.append(
-                Reject(
-                    name,
-                    0,
-                    None,
-                    f"{key} must be a list of row objects, found a "
-                    f"{type(items).__name__}; none of its rows were read",
-                )
-            )
+            problems.append(_not_a_list(name, key, items))
             continue
-        rows: list[tuple[int, Row]] = []
-        seen: dict[str, None] = {}
-        repeated: dict[str, list[str]] = {}
-        first_repeat = 0
-        bad: CellProblems = {}
-        for number, item in enumerate(items, start=1):
-            if not isinstance(item, dict):
-                problems.append(
-                    Reject(
-                        name,
-                        number,
-                        None,
-                        f"{key} item {number} is not an object "
-                        "of column: value pairs; it was skipped",
-                    )
-                )
-                continue
-            row: Row = {}
-            written: dict[str, str] = {}
-            for k, v in _items(item):
-                column = normalise_header(k)
-                if column in row:
-                    first_repeat = first_repeat or number
-                    repeated.setdefault(column, [repr(written[column])]).append(repr(k))
-                    continue
-                if check_text and type(v) is str and _SURROGATE.search(v):
-                    bad.setdefault(number, []).append((column, _bad_text(column)))
-                    v = xlsx_text(v)
-                written[column] = k
-                row[column] = v
-            if number not in bad and all(_is_blank(v) for v in row.values()):
-                continue
-            seen.update(dict.fromkeys(row))
-            rows.append((number, row))
-        tables[name], columns[name] = rows, list(seen)
-        if bad:
-            cells[name] = bad
-        repeated = {c: list(dict.fromkeys(shown)) for c, shown in repeated.items()}
-        where = f"table {key!r} (first in item {first_repeat})"
-        problem = _repeated_columns(name, where, repeated, "keys")
-        problems += [problem] if problem else []
-    if "pegawai" not in tables and not any(r.sheet == "pegawai" for r in problems):
-        problems.insert(0, _missing_pegawai(doc.keys(), "key"))
+        table = _json_table(key, name, items, check_text)
+        frames[name], columns[name] = table.frame, table.columns
+        if table.cell_problems:
+            cells[name] = table.cell_problems
+        problems += table.problems
+    if "pegawai" not in frames and not any(r.sheet == "pegawai" for r in problems):
+        problems.insert(0, missing_pegawai(doc.keys(), "key"))
     digest = hashlib.sha256(data).hexdigest()
-    return Tables(tables, source, digest, problems, columns, cells)
+    return Tables(frames, source, digest, problems, columns, cells)

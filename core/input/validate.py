@@ -1,4 +1,4 @@
-"""Validating raw input tables into a :class:`~kinerja.model.Dataset`.
+"""Validating raw input tables into a :class:`~kinerja.frames.Batch`, as column expressions.
 
 Every row is either used or rejected with a reason a person can act on (what is
 wrong, where, how to fix it). A bad row never stops the batch. An employee with any
@@ -6,225 +6,270 @@ rejected row in ``capaian``, ``penilaian`` or ``keberatan`` is not appraised at 
 (their result would come from partial data): they are rejected too, so that
 employees read = employees appraised + employees rejected.
 
-This module holds the whole-batch work: the ``pegawai`` sheet, the record sheets'
-owners and missing columns, the cells the reader found unusable
-(:attr:`~kinerja.input.read.Tables.cell_problems`, e.g. a formula with no saved value),
-and the cascade. Reading a cell is
-:mod:`kinerja.input.cells`, a NIP :mod:`kinerja.input.nip`, a record row
-:mod:`kinerja.input.records`;
-what the rules expect is :mod:`kinerja.input.spec`. The names this module always
-offered (:class:`InputSpec`, :func:`check_nip`, ...) are re-exported here.
+This module holds the whole-batch work: the employees' NIPs and duplicates, the
+record sheets' owners and missing columns, and putting the batch together. A sheet's
+own checks are :mod:`kinerja.input.pegawai`, :mod:`kinerja.input.records` (capaian),
+:mod:`kinerja.input.ratings` and :mod:`kinerja.input.objections`, run a chunk of rows
+at a time by :mod:`kinerja.input.sheet` (words numbered by
+:mod:`kinerja.input.problems`); the cascade and the rejects frame are
+:mod:`kinerja.input.cascade`. A cell is read by :mod:`kinerja.input.texts`,
+:mod:`kinerja.input.numbers`, :mod:`kinerja.input.dates`, :mod:`kinerja.input.codes`
+and :mod:`kinerja.input.nips`; the few words polars cannot build come from today's
+Python (:mod:`kinerja.input.cells`, :mod:`kinerja.input.nip`) once per distinct
+value (:mod:`kinerja.input.distinct`). The names this module always offered
+(:class:`InputSpec`, :func:`check_nip`, ...) are re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kinerja.input.cells import Problems, _attribute, _Bad, _blank, _other_nip, _raw_nip, _text
+import polars as pl
+
+from kinerja.frames import EMPLOYEES, OBJECTIONS, OUTCOMES, RATINGS, Batch, Schema
+from kinerja.input.cascade import cascade, problems_frame, sorted_rejects, without
 from kinerja.input.nip import NUMBER_NIP as NUMBER_NIP  # re-exported, as before the split
 from kinerja.input.nip import check_nip
-from kinerja.input.read import KNOWN_SHEETS, Tables, normalise_header
-from kinerja.input.records import Maker, Row, record_makers
-from kinerja.input.spec import (
-    GROUP_ALIASES,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    AttributeSpec,
-    InputSpec,
+from kinerja.input.nips import nip_columns, nip_reason
+from kinerja.input.objections import objection_plan
+from kinerja.input.pegawai import DUPLICATE, EMPLOYEE, FIRST, pegawai_plan
+from kinerja.input.problems import BAD, INDEX, Check, Found, reader_problems
+from kinerja.input.ratings import duplicate_ratings, rating_plan
+from kinerja.input.read import KNOWN_SHEETS
+from kinerja.input.records import OWNER, outcome_plan
+from kinerja.input.repeats import repeated_keys
+from kinerja.input.sheet import (
+    SheetPlan,
+    absent,
+    missing_columns,
+    read_columns,
+    run_chunks,
+    working_frame,
 )
-from kinerja.model import Dataset, Employee, Reject
-from kinerja.model import Source as Src
+from kinerja.input.spec import GROUP_ALIASES, AttributeSpec, InputSpec
+from kinerja.input.tables import Tables, kind_column
+from kinerja.input.texts import Cell, raw_nip
 
 __all__ = ["AttributeSpec", "GROUP_ALIASES", "InputSpec", "build_dataset", "check_nip"]
 
+KEY = "@key"
+"""An accepted record's owner, or an employee, as the Int64 value of their NIP."""
+_SCHEMAS: dict[str, Schema] = {"capaian": OUTCOMES, "penilaian": RATINGS, "keberatan": OBJECTIONS}
+_PLANS = {"capaian": outcome_plan, "penilaian": rating_plan, "keberatan": objection_plan}
+"""The record sheets, in order, and how each is checked."""
+
 
 @dataclass(slots=True)
-class _State:
-    spec: InputSpec
-    rows_by_sheet: dict[str, list[tuple[int, Row]]]
-    columns: dict[str, list[str]]
-    cell_problems: dict[str, dict[int, list[tuple[str, str]]]] = field(default_factory=dict)
-    """From the reader: sheet -> row -> [(column, reason)] for cells with no usable value."""
-    rejects: list[Reject] = field(default_factory=list)
-    employees: dict[str, Employee] = field(default_factory=dict)
-    rejected_emp: dict[str, int] = field(default_factory=dict)
-    """NIP -> pegawai row, for employees whose first pegawai row was rejected."""
-    bad_rows: dict[str, list[str]] = field(default_factory=dict)
-    """Appraisable NIP -> ["capaian row 7", ...]: rows of theirs that were rejected."""
+class _Sheet:
+    """One sheet validated: accepted rows (typed, with :data:`KEY`) and its rejects."""
 
-    def missing_columns(self, sheet: str) -> _Bad | None:
-        """The whole-sheet problem when required columns are missing, else None."""
-        rows = self.rows_by_sheet.get(sheet, [])
-        found = self.columns.get(sheet)
-        if found is None:  # Tables built by hand: the union of the rows' keys
-            found = list(dict.fromkeys(k for _, r in rows for k in r))
-        required = REQUIRED_COLUMNS[sheet]
-        if sheet == "pegawai":
-            required += tuple(normalise_header(a.name) for a in self.spec.attributes if a.required)
-        missing = [c for c in required if c not in found]
-        if not missing:
-            return None
-        word = "column" if len(missing) == 1 else "columns"
-        return _Bad(
-            ", ".join(missing),
-            f"sheet {sheet} is missing the {word} {', '.join(missing)} (columns found: "
-            f"{', '.join(found) or 'none'}); add a column with the header {missing[0]}",
+    accepted: pl.DataFrame
+    rejects: pl.DataFrame
+    owners: pl.DataFrame
+    """Record sheets: rejected rows of appraisable employees, in input order: KEY, the row's
+    index and its label (``capaian row 7``)."""
+
+
+@dataclass(slots=True)
+class _Employees:
+    """What record sheets need from pegawai: who was accepted, and whose row was rejected."""
+
+    accepted: pl.Series
+    """Int64 keys of the accepted employees."""
+    refused: pl.DataFrame
+    """The rejected first rows of valid NIPs: ``@owner.key``, ``@owner.row``."""
+
+
+def _add(work: pl.DataFrame, stages: list[list[pl.Expr]]) -> pl.DataFrame:
+    for stage in stages:
+        work = work.with_columns(stage)
+    return work
+
+
+def _typed(found: Found, schema: Schema, output: dict[str, pl.Expr]) -> pl.DataFrame:
+    """The accepted rows: the schema's columns from ``output`` (null where it has none)."""
+    exprs = [
+        output.get(name, pl.col(name) if name == "_row" else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+    ]
+    typed = found.work.select(*exprs, pl.col(KEY), pl.col(INDEX), pl.col(BAD))
+    return (typed if found.bad.is_empty() else typed.filter(~pl.col(BAD))).drop(BAD)
+
+
+def _rejects(found: Found, sheet: str, nip: pl.Expr) -> pl.DataFrame:
+    """The sheet's rejects frame (REJECTS columns) from its rejected rows and their problems."""
+    joined = found.bad.join(found.problems, on=INDEX, how="left", maintain_order="left")
+    return joined.select(
+        pl.lit(sheet).alias("sheet"),
+        pl.col("_row").cast(pl.Int64).alias("row"),
+        nip.alias("nip"),
+        pl.col("reason"),
+        pl.col("column"),
+    )
+
+
+def _duplicates(work: pl.DataFrame) -> tuple[pl.DataFrame, Check]:
+    """``work`` with :data:`DUPLICATE` (a valid NIP seen before), and the check that says so."""
+    work = work.with_columns(EMPLOYEE.valid().alias("@valid"))
+    found = repeated_keys(work, "@valid", [EMPLOYEE.key]).rename({"@first": FIRST})
+    again = pl.col(INDEX).is_in(found[INDEX].implode()) if found.height else pl.lit(False)
+    reason = pl.format("duplicate NIP, first seen at pegawai row {}; remove this row", FIRST)
+    return work.with_columns(again.alias(DUPLICATE)), Check(
+        "nip", pl.col(DUPLICATE), reason, (found, INDEX)
+    )
+
+
+def _pegawai_plan(
+    tables: Tables, spec: InputSpec, work: pl.DataFrame, nip: Cell, first: Check
+) -> tuple[SheetPlan, pl.DataFrame]:
+    """The pegawai plan (duplicates first, and nothing else on their rows) and reader problems."""
+    duplicate = pl.col(DUPLICATE)
+    missing = missing_columns(tables, "pegawai", spec)
+    if missing is not None:
+        whole = Check(missing[0], ~duplicate, pl.lit(missing[1]))
+        return SheetPlan(checks=[first, whole]), reader_problems(None, ())
+    plan = pegawai_plan(spec, work.columns)
+    own = [Check("nip", ~EMPLOYEE.valid(), nip_reason(nip, EMPLOYEE)), *plan.checks]
+    plan.checks = [first, *(Check(c.column, c.failed & ~duplicate, c.reason) for c in own)]
+    found = reader_problems(tables.cell_problems.get("pegawai"), read_columns("pegawai", spec))
+    repeated = work["_row"].filter(work[DUPLICATE])
+    return plan, found.filter(~pl.col("_row").is_in(repeated.implode()))
+
+
+def _pegawai(tables: Tables, spec: InputSpec) -> tuple[_Sheet, _Employees]:
+    """Validate pegawai: its accepted employees and rejects, and who the records may name."""
+    work, lacking = working_frame(tables, "pegawai", spec)
+    work = work.with_columns(absent(lacking))
+    nip = Cell.of(work.columns, "nip")
+    stages = nip_columns(nip, EMPLOYEE)
+    work, first = _duplicates(_add(work, stages))
+    plan, reader = _pegawai_plan(tables, spec, work, nip, first)
+    schema, output = _employee_schema(spec), {"nip": EMPLOYEE.nip(), **plan.output}
+    shown = pl.coalesce(EMPLOYEE.nip(), raw_nip(nip))
+    refused = (EMPLOYEE.valid() & ~pl.col(DUPLICATE)).fill_null(False)
+
+    def collect(found: Found) -> _Sheet:
+        who = found.bad.filter(refused).select(
+            pl.col(EMPLOYEE.key).alias("@owner.key"), pl.col("_row").alias("@owner.row")
         )
+        return _Sheet(_typed(found, schema, output), _rejects(found, "pegawai", shown), who)
 
-    def read_problems(self, sheet: str, number: int) -> Problems:
-        """The reader's problems with this row's cells, in the columns validation reads."""
-        found = self.cell_problems.get(sheet, {}).get(number)
-        if not found:
-            return []
-        read = set(REQUIRED_COLUMNS[sheet] + OPTIONAL_COLUMNS[sheet])
-        if sheet == "pegawai":
-            read.update(normalise_header(a.name) for a in self.spec.attributes)
-        return [_Bad(column, reason) for column, reason in found if column in read]
-
-    def reject(self, sheet: str, number: int, nip: str | None, problems: Problems) -> None:
-        """Record one rejected row; several problems are numbered in one reason."""
-        columns = list(dict.fromkeys(p.column for p in problems if p.column))
-        if len(problems) == 1:
-            reason = problems[0].reason
-        else:
-            reason = " ".join(f"({i}) {p.reason};" for i, p in enumerate(problems, 1))[:-1]
-        self.rejects.append(Reject(sheet, number, nip, reason, ", ".join(columns) or None))
-
-    def owner(self, raw: object, p: Problems) -> str | None:
-        """Check a record's ``nip``: valid, and an employee in the pegawai sheet."""
-        nip, err = check_nip(raw)
-        if err is not None:
-            p.append(_Bad("nip", err))
-            return None
-        if nip in self.employees:
-            return nip
-        if nip in self.rejected_emp:
-            row = self.rejected_emp[nip]
-            reason = f"employee not appraised: their pegawai row {row} was rejected"
-        else:
-            where = "" if "pegawai" in self.rows_by_sheet else " (the input has no pegawai sheet)"
-            reason = (
-                f"NIP not found in pegawai sheet{where}; add the employee to pegawai "
-                "or correct the NIP"
-            )
-        p.append(_Bad("nip", reason))
-        return nip
+    work = work.with_columns(pl.col(EMPLOYEE.key).alias(KEY))
+    sheet = _joined(run_chunks(work, plan, reader, collect))
+    return sheet, _Employees(sheet.accepted[KEY], sheet.owners)
 
 
-def _merged(p: Problems, first: int) -> Problems:
-    """``p`` whose first ``first`` problems came from the reader: drop later ones on their columns.
+def _joined(parts: list[_Sheet]) -> _Sheet:
+    """One sheet from its chunks."""
+    return _Sheet(
+        pl.concat([p.accepted for p in parts]),
+        pl.concat([p.rejects for p in parts]),
+        pl.concat([p.owners for p in parts]),
+    )
 
-    A formula cell with no saved value reads as empty; "realisasi must be a number,
-    found ''" would only repeat the reader's better reason.
+
+def _employee_schema(spec: InputSpec) -> Schema:
+    extra = {a.name: (pl.Float64 if a.type == "number" else pl.String) for a in spec.attributes}
+    return {**EMPLOYEES, **extra}
+
+
+def _owner_check(tables: Tables, nip: Cell, employees: _Employees) -> Check:
+    """A record's ``nip``: valid, and an employee the pegawai sheet accepted."""
+    where = "" if "pegawai" in tables.frames else " (the input has no pegawai sheet)"
+    unknown = (
+        f"NIP not found in pegawai sheet{where}; add the employee to pegawai or correct the NIP"
+    )
+    row = pl.col("@owner.row")
+    reason = (
+        pl.when(~OWNER.valid())
+        .then(nip_reason(nip, OWNER))
+        .when(row.is_not_null())
+        .then(pl.format("employee not appraised: their pegawai row {} was rejected", row))
+        .otherwise(pl.lit(unknown))
+    )
+    lookup = (employees.refused.rename({"@owner.key": OWNER.key}), OWNER.key)
+    return Check("nip", ~pl.col("@owner.ok"), reason, lookup)
+
+
+def _record_plan(
+    tables: Tables, spec: InputSpec, sheet: str, columns: list[str], owner: Check
+) -> tuple[SheetPlan, pl.DataFrame]:
+    """The sheet's plan (after the owner check) and reader problems; one check if columns lack."""
+    missing = missing_columns(tables, sheet, spec)
+    if missing is not None:
+        whole = Check(missing[0], pl.lit(True), pl.lit(missing[1]))
+        return SheetPlan(checks=[whole]), reader_problems(None, ())
+    plan = _PLANS[sheet](spec, columns)
+    plan.checks = [owner, *plan.checks]
+    return plan, reader_problems(tables.cell_problems.get(sheet), read_columns(sheet, spec))
+
+
+def _known(work: pl.DataFrame, stages: list[list[pl.Expr]], accepted: pl.Series) -> pl.Series:
+    """Rows whose owner is an accepted employee, for the whole sheet at once.
+
+    The NIP's key is in the accepted keys only when it is valid (validity depends on
+    the digits alone), so the key is enough. One lookup table for the whole sheet:
+    building it for every chunk would cost more than the lookups.
     """
-    if not first:
-        return p
-    columns = {b.column for b in p[:first]}
-    return p[:first] + [b for b in p[first:] if b.column not in columns]
+    if OWNER.column not in work.columns:  # the sheet is missing its nip column
+        return pl.repeat(False, work.height, eager=True)
+    keys = work.select(c for c in (OWNER.column, kind_column(OWNER.column)) if c in work.columns)
+    for stage in stages[:3]:
+        keys = keys.with_columns(stage)
+    return keys.select(pl.col(OWNER.key).is_in(accepted.implode()).fill_null(False)).to_series()
 
 
-def _pegawai(state: _State) -> None:
-    missing = state.missing_columns("pegawai")
-    first_row: dict[str, int] = {}
-    attrs = [(normalise_header(a.name), a) for a in state.spec.attributes]
-    for number, row in state.rows_by_sheet.get("pegawai", []):
-        get = row.get
-        nip, err = check_nip(get("nip"))
-        p = state.read_problems("pegawai", number)
-        first = len(p)
-        if err is not None:
-            p.append(_Bad("nip", err))
-        elif nip in first_row:
-            reason = f"duplicate NIP, first seen at pegawai row {first_row[nip]}"
-            state.reject("pegawai", number, nip, [_Bad("nip", reason + "; remove this row")])
-            continue
-        else:
-            first_row[nip] = number  # type: ignore[index]
-        if missing is not None:
-            p = [missing]
-        else:
-            nama = _text(get("nama"))
-            if not nama:
-                p.append(_Bad("nama", "nama is empty; fill in the employee's name"))
-            atasan = None
-            if not _blank(get("atasan_nip")):
-                atasan = _other_nip(get("atasan_nip"), "atasan_nip", p)
-                if atasan is not None and atasan == nip:
-                    reason = "atasan_nip is the employee's own NIP; leave it empty if none"
-                    p.append(_Bad("atasan_nip", reason))
-            values = {a.name: _attribute(get(key), a, p) for key, a in attrs}
-            p = _merged(p, first)
-        if p:
-            state.reject("pegawai", number, nip or _raw_nip(get("nip")), p)
-            if nip is not None:
-                state.rejected_emp[nip] = number
-            continue
-        post, unit, grade = _text(get("jabatan")), _text(get("unit_kerja")), _text(get("golongan"))
-        src = Src("pegawai", number)
-        employee = Employee(nip, nama, post, unit, grade, atasan, values, src)  # type: ignore[arg-type]
-        state.employees[nip] = employee  # type: ignore[index]
+def _records(tables: Tables, spec: InputSpec, sheet: str, employees: _Employees) -> _Sheet:
+    """Validate one record sheet: accepted records (before the cascade), rejects, bad owners.
+
+    ``owners`` are the rejected rows of accepted employees: KEY and ``capaian row 7``.
+    """
+    work, lacking = working_frame(tables, sheet, spec)
+    columns = [*work.columns, *lacking]
+    nip = Cell.of(columns, "nip")
+    stages = nip_columns(nip, OWNER)
+    work = work.with_columns(_known(work, stages, employees.accepted).alias("@owner.ok"))
+    owner = _owner_check(tables, nip, employees)
+    plan, reader = _record_plan(tables, spec, sheet, columns, owner)
+    plan.stages = [*stages, [pl.col(OWNER.key).alias(KEY)], *plan.stages]
+    plan.absent = lacking
+    output = {"nip": OWNER.nip(), **plan.output}
+    shown = pl.coalesce(OWNER.nip(), raw_nip(nip))
+    label = pl.format(f"{sheet} row {{}}", pl.col("_row")).alias("label")
+
+    def collect(found: Found) -> _Sheet:
+        owners = found.bad.filter(pl.col("@owner.ok")).select(KEY, INDEX, label)
+        return _Sheet(_typed(found, _SCHEMAS[sheet], output), _rejects(found, sheet, shown), owners)
+
+    result = _joined(run_chunks(work, plan, reader, collect))
+    if sheet != "penilaian":
+        return result
+    kept, again = duplicate_ratings(result.accepted, KEY)
+    label = pl.format("penilaian row {}", pl.col("row")).alias("label")
+    owners = pl.concat([result.owners, again.select(KEY, INDEX, label)]).sort(INDEX)
+    return _Sheet(kept, pl.concat([result.rejects, again.drop(KEY, INDEX)]), owners)
 
 
-def _records(state: _State, sheet: str, make: Maker) -> dict[str, list]:
-    """Validate one record sheet; return accepted records by NIP (before the cascade)."""
-    out: dict[str, list] = {}
-    missing = state.missing_columns(sheet)
-    employees, bad_rows = state.employees, state.bad_rows
-    for number, row in state.rows_by_sheet.get(sheet, []):
-        raw = row.get("nip")
-        p = state.read_problems(sheet, number)
-        first = len(p)
-        nip = state.owner(raw, p)
-        record = None
-        if missing is not None:
-            p = [missing]
-        else:
-            record = make(nip, row, Src(sheet, number), p)  # type: ignore[arg-type]
-            p = _merged(p, first)
-        if p:
-            state.reject(sheet, number, nip or _raw_nip(raw), p)
-            if nip in employees:
-                bad_rows.setdefault(nip, []).append(f"{sheet} row {number}")  # type: ignore[arg-type]
-            continue
-        if nip in out:
-            out[nip].append(record)
-        else:
-            out[nip] = [record]  # type: ignore[index]
-    return out
-
-
-def build_dataset(tables: Tables, spec: InputSpec) -> Dataset:
-    """Validate raw tables into a :class:`Dataset`; every unusable row becomes a ``Reject``.
+def build_dataset(tables: Tables, spec: InputSpec) -> Batch:
+    """Validate raw tables into a :class:`Batch`; every unusable row becomes a reject.
 
     ``rows_in`` counts non-blank data rows per known sheet; whole-file problems from
-    reading are carried into ``rejects``; records are grouped by NIP in input order.
-    An employee with any rejected capaian/penilaian/keberatan row is rejected as well
-    (a ``pegawai`` reject listing those rows) and their other records are left out.
+    reading come first in ``rejects``; records keep input order. An employee with any
+    rejected capaian/penilaian/keberatan row is rejected as well (a ``pegawai`` reject
+    listing those rows) and their other records are left out.
     """
-    state = _State(spec, tables.tables, tables.columns, tables.cell_problems)
-    _pegawai(state)
-    outcome, rating, objection = record_makers(spec)
-    outcomes = _records(state, "capaian", outcome)
-    ratings = _records(state, "penilaian", rating)
-    objections = _records(state, "keberatan", objection)
-
-    for nip, where in state.bad_rows.items():
-        emp = state.employees.pop(nip)
-        n = len(where)
-        listed = ", ".join(where[:10]) + (f", and {n - 10} more" if n > 10 else "")
-        verb = "was" if n == 1 else "were"
-        reason = f"not appraised: {n} of their rows {verb} rejected ({listed})"
-        state.rejects.append(Reject("pegawai", emp.source.row, nip, reason))
-
-    order = {s: i for i, s in enumerate(KNOWN_SHEETS)}
-    state.rejects.sort(key=lambda r: (order.get(r.sheet, len(order)), r.row))
-    employees = list(state.employees.values())
-    return Dataset(
-        employees=employees,
-        outcomes={e.nip: outcomes.get(e.nip, []) for e in employees},
-        ratings={e.nip: ratings.get(e.nip, []) for e in employees},
-        objections={e.nip: objections.get(e.nip, []) for e in employees},
-        rejects=list(tables.problems) + state.rejects,
+    pegawai, employees = _pegawai(tables, spec)
+    sheets = {s: _records(tables, spec, s, employees) for s in _PLANS}
+    owners = pl.concat([s.owners for s in sheets.values()])
+    unappraised = cascade(pegawai.accepted, owners, KEY)
+    gone = owners[KEY].unique()
+    rejects = sorted_rejects([pegawai.rejects, *(s.rejects for s in sheets.values()), unappraised])
+    return Batch(
+        employees=without(pegawai.accepted, gone, KEY),
+        outcomes=without(sheets["capaian"].accepted, gone, KEY),
+        ratings=without(sheets["penilaian"].accepted, gone, KEY),
+        objections=without(sheets["keberatan"].accepted, gone, KEY),
+        rejects=pl.concat([problems_frame(tables.problems), rejects]),
         rows_in=_rows_in(tables),
         source=tables.source,
         sha256=tables.sha256,
@@ -233,7 +278,7 @@ def build_dataset(tables: Tables, spec: InputSpec) -> Dataset:
 
 def _rows_in(tables: Tables) -> dict[str, int]:
     """Data rows read per sheet, counting rows the reader could not parse (row > 0 problems)."""
-    counts = {s: len(tables.tables.get(s, [])) for s in KNOWN_SHEETS}
+    counts = {s: tables.row_count(s) for s in KNOWN_SHEETS}
     for problem in tables.problems:
         if problem.row > 0 and problem.sheet in counts:
             counts[problem.sheet] += 1

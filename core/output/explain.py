@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kinerja.model import Reject, Result, RunInfo
+import polars as pl
+
+from kinerja.model import Result, RunInfo
 from kinerja.rules import RuleSet
 
 KIND_WORDS = {
@@ -98,7 +100,9 @@ def explain_result(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
     else:
         lines.append(f"   {rules.score.source} = {fmt(result.score)}")
     heading("Predikat")
-    lines.append(f"   {rules.predikat.source} → {fmt(result.values.get('predikat'))}")
+    # the rules' own label first (stored once, as the result before any objection)
+    original = result.audit[0].before if result.audit else result.predikat
+    lines.append(f"   {rules.predikat.source} → {fmt(original)}")
     for entry in result.audit:
         lines.append(
             f"   Changed by objection: {fmt(entry.before)} → {fmt(entry.after)} "
@@ -127,11 +131,10 @@ def explain_result(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
     return lines
 
 
-def explain_rejected(nip: str, rejects: list[Reject]) -> list[str]:
+def explain_rejected(nip: str, rejects: pl.DataFrame) -> list[str]:
     """Why an employee has no result: every reject that names them."""
     lines = [f"NIP {nip} was not appraised:"]
-    for r in rejects:
-        if r.nip == nip:
-            column = f", column {r.column}" if r.column else ""
-            lines.append(f"   - {r.sheet} row {r.row}{column}: {r.reason}")
+    for r in rejects.filter(pl.col("nip") == nip).iter_rows(named=True):
+        column = f", column {r['column']}" if r["column"] else ""
+        lines.append(f"   - {r['sheet']} row {r['row']}{column}: {r['reason']}")
     return lines

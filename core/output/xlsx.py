@@ -6,6 +6,9 @@
   ``data_only`` read returns as empty: the workbook was written by a program that
   does not calculate (a script, some exports) and never opened and saved in Excel.
 - :func:`workbook_bytes` serialises a workbook byte-identically for the same content.
+- :func:`package_parts` gives the fixed parts of a workbook package (content types,
+  relationships, styles, properties) for a streaming writer, and :func:`column_letter`
+  names a column.
 """
 
 from __future__ import annotations
@@ -17,7 +20,23 @@ import zipfile
 from typing import IO
 from xml.etree import ElementTree
 
-__all__ = ["FIXED_XLSX_TIME", "unsaved_formulas", "workbook_bytes", "xlsx_text"]
+__all__ = [
+    "EXCEL_MAX_ROWS",
+    "FIXED_XLSX_TIME",
+    "STYLE_HEADER",
+    "STYLE_TEXT",
+    "column_letter",
+    "package_parts",
+    "sheet_head",
+    "sheet_tail",
+    "unsaved_formulas",
+    "workbook_bytes",
+    "xlsx_text",
+    "xml_escape",
+]
+
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows in one Excel worksheet, the header row included."""
 
 FIXED_XLSX_TIME = dt.datetime(2000, 1, 1)
 """Creation/modification time written into every workbook, so output is reproducible."""
@@ -119,3 +138,191 @@ def workbook_bytes(wb: object) -> bytes:
             info.external_attr = 0o644 << 16
             dst.writestr(info, src.read(name))
     return out.getvalue()
+
+
+# --------------------------------------------------------------------- package parts
+
+STYLE_HEADER = 1
+"""Cell style index of a header cell (bold)."""
+STYLE_TEXT = 2
+"""Cell style index of a cell formatted as Text (``@``), for NIPs."""
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CT = "application/vnd.openxmlformats-"
+_STYLES = (
+    f'<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="2">'
+    '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    "</fonts>"
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<dxfs count="0"/><tableStyles count="0"/>'
+    "</styleSheet>"
+)
+
+
+def column_letter(index: int) -> str:
+    """The letters of the 0-based column ``index``: 0 -> ``A``, 26 -> ``AA``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _quoted_sheet(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+_ROOT_RELS = (
+    f'<Relationships xmlns="{_PKG_RELS}">'
+    f'<Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PKG_RELS}/metadata/core-properties" '
+    'Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_DOC_RELS}/extended-properties" '
+    'Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+_STAMP = FIXED_XLSX_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+_CORE = (
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+    'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:creator>kinerja</dc:creator>"
+    f'<dcterms:created xsi:type="dcterms:W3CDTF">{_STAMP}</dcterms:created>'
+    f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_STAMP}</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+_APP = (
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>kinerja</Application></Properties>'
+)
+
+
+def package_parts(sheets: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """The workbook's parts other than its worksheets, in the order they are stored.
+
+    ``sheets`` gives each worksheet's title and its autofilter range (``A1:E10``) or
+    None; worksheet ``n`` (1-based) is stored as ``xl/worksheets/sheet<n>.xml``.
+    """
+    parts = [
+        ("[Content_Types].xml", _content_types(len(sheets))),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/app.xml", _APP),
+        ("docProps/core.xml", _CORE),
+        ("xl/workbook.xml", _workbook(sheets)),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
+        ("xl/styles.xml", _STYLES),
+    ]
+    return [(name, _XML_HEAD + text) for name, text in parts]
+
+
+def _content_types(n: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        f'ContentType="{_CT}officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    return (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="{_CT}package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        f'ContentType="{_CT}officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{overrides}"
+        '<Override PartName="/xl/styles.xml" '
+        f'ContentType="{_CT}officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        f'ContentType="{_CT}package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        f'ContentType="{_CT}officedocument.extended-properties+xml"/>'
+        "</Types>"
+    )
+
+
+def _workbook(sheets: list[tuple[str, str | None]]) -> str:
+    """The sheet list, and the hidden names Excel keeps each sheet's filter range in."""
+    listed = "".join(
+        f'<sheet name="{xml_escape(title)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (title, _) in enumerate(sheets, start=1)
+    )
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"{xml_escape(_quoted_sheet(title))}!{_absolute(ref)}</definedName>"
+        for i, (title, ref) in enumerate(sheets)
+        if ref
+    )
+    return (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><workbookPr/>'
+        '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="16384" '
+        'windowHeight="8192"/></bookViews>'
+        f"<sheets>{listed}</sheets>"
+        + (f"<definedNames>{filters}</definedNames>" if filters else "")
+        + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )
+
+
+def _workbook_rels(n: int) -> str:
+    sheets = "".join(
+        f'<Relationship Id="rId{i}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    )
+    return (
+        f'<Relationships xmlns="{_PKG_RELS}">{sheets}'
+        f'<Relationship Id="rId{n + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+
+
+def xml_escape(text: str) -> str:
+    """Text for XML: ``&``, ``<``, ``>`` and ``"`` as entities."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _absolute(ref: str) -> str:
+    """``A1:E10`` -> ``$A$1:$E$10``."""
+    return ":".join(_CELL_REF.sub(r"$\1$\2", cell) for cell in ref.split(":"))
+
+
+def sheet_head(last_cell: str, widths: list[float], *, selected: bool) -> str:
+    """A worksheet's XML up to its first row: size, frozen header row, column widths."""
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    tab = ' tabSelected="1"' if selected else ""
+    return (
+        _XML_HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
+        f'<dimension ref="A1:{last_cell}"/>'
+        f'<sheetViews><sheetView{tab} workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + "<sheetData>"
+    )
+
+
+def sheet_tail(autofilter: str | None) -> str:
+    """A worksheet's XML after its last row."""
+    flt = f'<autoFilter ref="{autofilter}"/>' if autofilter else ""
+    margins = (
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    )
+    return f"</sheetData>{flt}{margins}</worksheet>"

@@ -357,8 +357,8 @@ class _Builder:
         for i, s in enumerate(self.data.get("stages", [])):
             if s["id"] in seen:
                 self.problem(("stages", i, "id"), f"stage {s['id']!r} is declared twice")
-            requires = s["requires"]
-            kind, _, what = requires.partition(":")
+            stage = Stage.parse(s["id"], s["label"], s["requires"], s.get("after"))
+            kind, what = stage.kind, stage.subject
             if kind == "input" and what not in inputs:
                 self.problem(("stages", i, "requires"), f"input {what!r} is not declared in inputs")
             if kind == "ratings" and what not in groups:
@@ -369,7 +369,7 @@ class _Builder:
                     ("stages", i, "after"), f"stage {after!r} must be declared before this one"
                 )
             seen.add(s["id"])
-            stages.append(Stage(s["id"], s["label"], requires, after))
+            stages.append(stage)
         return tuple(stages)
 
 

@@ -118,12 +118,28 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A review stage and what marks it done."""
+    """A review stage and what marks it done, parsed once from ``requires``.
+
+    ``requires: outcomes`` (capaian rows exist), ``ratings:<group>`` (the group's
+    minimum of raters) or ``input:<name>`` (a pegawai column is filled in, e.g. the
+    date of a dialogue).
+    """
 
     id: str
     label: str
     requires: str
+    """As written in the rules."""
     after: str | None
+    kind: str = ""
+    """``outcomes``, ``ratings`` or ``input``."""
+    subject: str = ""
+    """The rater group or input name the stage needs (empty for ``outcomes``)."""
+
+    @classmethod
+    def parse(cls, id: str, label: str, requires: str, after: str | None) -> Stage:
+        """A stage from its rule-file fields."""
+        kind, _, subject = requires.partition(":")
+        return cls(id, label, requires, after, kind, subject)
 
 
 @dataclass(slots=True)

@@ -8,11 +8,12 @@ unit's role model (teladan), on top of the rules' own score threshold.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
 
-from kinerja import Dataset, Recommendation, RegionSpec, Result, RuleSet, hookimpl
+import polars as pl
+
+from kinerja import Appraisal, Batch, RegionSpec, RuleSet, hookimpl
 
 RULES = Path(__file__).with_name("rules.yaml")
 ROLE_MODEL_MIN_SCORE = 76.0
@@ -34,7 +35,7 @@ def kinerja_register_regions() -> list[RegionSpec]:
 
 @hookimpl(wrapper=True)
 def kinerja_give_feedback(
-    rules: RuleSet, results: list[Result], dataset: Dataset
+    rules: RuleSet, appraisal: Appraisal, batch: Batch
 ) -> Generator[None, list[None], list[None]]:
     """Name the highest score in each unit (at least 'Baik') its role model.
 
@@ -42,27 +43,16 @@ def kinerja_give_feedback(
     feedback hook): a result the rules already made a role model is not named twice.
     """
     outcome = yield
-    _name_role_models(results)  # called only in Kutacane's runs (see RegionHooks)
+    appraisal.add("recommendations", role_models(appraisal))  # only in Kutacane's runs
     return outcome
 
 
-def _name_role_models(results: list[Result]) -> None:
-    best: dict[str, list[Result]] = defaultdict(list)
-    for result in results:
-        if result.score is None or result.score < ROLE_MODEL_MIN_SCORE:
-            continue
-        top = best[result.unit_kerja]
-        if not top or result.score > top[0].score:  # type: ignore[operator]
-            best[result.unit_kerja] = [result]
-        elif result.score == top[0].score:
-            top.append(result)
-    for unit, winners in best.items():
-        for result in winners:
-            if any(r.code == "role_model" for r in result.recommendations):
-                continue
-            result.recommendations.append(
-                Recommendation(
-                    "role_model",
-                    f"Nilai tertinggi di {unit}; dijadikan teladan bagi rekan satu unit.",
-                )
-            )
+def role_models(appraisal: Appraisal) -> pl.DataFrame:
+    """Each unit's best score (ties share it), if at least 'Baik', as a role_model row."""
+    score = pl.col("score")
+    eligible = appraisal.results.filter(score >= ROLE_MODEL_MIN_SCORE)
+    best = eligible.filter(score == score.max().over("unit_kerja"))
+    named = appraisal.detail("recommendations").filter(pl.col("code") == "role_model")
+    best = best.join(named.select("nip"), on="nip", how="anti", maintain_order="left")
+    text = pl.format("Nilai tertinggi di {}; dijadikan teladan bagi rekan satu unit.", "unit_kerja")
+    return best.select("nip", pl.lit("role_model").alias("code"), text.alias("text"))

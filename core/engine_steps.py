@@ -1,0 +1,191 @@
+"""The engine's own steps between the hooks: merging collected values, aspect columns,
+rater-group notes, and the compiled rules with their failures.
+
+Each function takes and returns frames; :func:`kinerja.engine.appraise` calls them
+in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from kinerja.expr.check import NUMBER
+from kinerja.expr.columnar import compile_steps
+from kinerja.expr.compile import Step
+from kinerja.frames import INDICATORS, empty
+from kinerja.regions import Collected, Weighed
+from kinerja.rules import BUILTIN_NAMES, RuleSet
+
+__all__ = ["collected_values", "describer", "evaluated", "rater_group_flags", "weighed_values"]
+
+
+def _overlay(values: pl.DataFrame, part: pl.DataFrame) -> pl.DataFrame:
+    """``values`` with ``part``'s columns set for the employees ``part`` has a row for."""
+    names = [c for c in part.columns if c != "nip"]
+    incoming = part.select("nip", *[pl.col(c).alias(f"_new_{c}") for c in names])
+    joined = values.join(
+        incoming.with_columns(pl.lit(True).alias("_matched")),
+        on="nip",
+        how="left",
+        maintain_order="left",
+    )
+    matched = pl.col("_matched").fill_null(False)
+    return joined.with_columns(
+        [
+            (
+                pl.when(matched).then(pl.col(f"_new_{c}")).otherwise(pl.col(c))
+                if c in values.columns
+                else pl.col(f"_new_{c}")
+            ).alias(c)
+            for c in names
+        ]
+    ).drop([f"_new_{c}" for c in names] + ["_matched"])
+
+
+def collected_values(
+    employees: pl.DataFrame, collected: Iterable[Collected | None]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Merge the collection hooks' results: the first implementation called wins a name.
+
+    :return: one row per employee (the pegawai columns and every collected name), and
+        the indicator details (an implementation's rows replace the same codes of the
+        implementations called after it).
+    """
+    values = employees
+    indicators = empty(INDICATORS)
+    for part in reversed(list(collected)):
+        if part is None:
+            continue
+        values = _overlay(values, part.values)
+        if part.indicators is not None and part.indicators.height:
+            replaced = part.indicators.select("nip", "code").unique()
+            kept = indicators.join(replaced, on=["nip", "code"], how="anti", maintain_order="left")
+            indicators = pl.concat([kept, part.indicators.select(list(INDICATORS))])
+    return values, indicators
+
+
+def weighed_values(rules: RuleSet, values: pl.DataFrame, weighed: Weighed | None) -> pl.DataFrame:
+    """``values`` with one column per aspect (its score), and every name the rules read
+    present (null where nobody provided it)."""
+    if weighed is not None and weighed.aspects.height:
+        scores = weighed.aspects.pivot(on="code", index="nip", values="score")
+        values = _overlay(values, scores)
+    wanted = {**{a: NUMBER for a in rules.aspects}, **dict(BUILTIN_NAMES)}
+    wanted.update({i: NUMBER for i in rules.indicators})
+    wanted.update({n: NUMBER if s.type == "number" else "string" for n, s in rules.inputs.items()})
+    missing = [
+        pl.lit(None, pl.Float64 if kind == NUMBER else pl.String).alias(name)
+        for name, kind in wanted.items()
+        if name not in values.columns
+    ]
+    return values.with_columns(missing) if missing else values
+
+
+def rater_group_flags(rules: RuleSet, weighed: Weighed) -> pl.DataFrame:
+    """Flag aspects left incomplete, and note rater groups left out of the weighting."""
+    groups = weighed.groups
+    unrated = groups.group_by(["nip", "aspect"]).agg(
+        (pl.col("status") == "absent").all().alias("_unrated")
+    )
+    incomplete = weighed.aspects.filter(~pl.col("complete")).join(
+        unrated,
+        left_on=["nip", "code"],
+        right_on=["nip", "aspect"],
+        how="left",
+        maintain_order="left",
+    )
+    why = pl.when("_unrated").then(pl.lit("no ratings yet"))
+    why = why.otherwise(pl.lit("a rater group is below its minimum"))
+    flags = [
+        incomplete.select(
+            "nip",
+            pl.lit("incomplete").alias("code"),
+            pl.concat_str("label", pl.lit(": "), why).alias("message"),
+            pl.lit("warning").alias("severity"),
+        )
+    ]
+    specs = pl.DataFrame(
+        {
+            "group": list(rules.rater_groups),
+            "_label": [g.label for g in rules.rater_groups.values()],
+            "_min": [g.min_count for g in rules.rater_groups.values()],
+            "_renormalise": [g.when_missing == "renormalise" for g in rules.rater_groups.values()],
+        },
+        schema={
+            "group": pl.String,
+            "_label": pl.String,
+            "_min": pl.Int64,
+            "_renormalise": pl.Boolean,
+        },
+    )
+    # a group with some raters, too few to count, is noted; a group with none
+    # (a post without subordinates) only when it keeps the result open
+    left_out = groups.join(specs, on="group", how="left", maintain_order="left").filter(
+        (pl.col("status") != "used")
+        & (pl.col("weight") > 0)
+        & ((pl.col("count") > 0) | ~pl.col("_renormalise"))
+    )
+    per_group = left_out.group_by(["nip", "group"], maintain_order=True).agg(
+        pl.col("count").max(),
+        pl.col("_label").first(),
+        pl.col("_min").first(),
+        pl.col("_renormalise").first(),
+    )
+    outcome = (
+        pl.when("_renormalise")
+        .then(pl.lit("left out and the other groups' weights rescaled"))
+        .otherwise(pl.lit("the result stays provisional until they are in"))
+    )
+    flags.append(
+        per_group.select(
+            "nip",
+            pl.lit("group_missing").alias("code"),
+            pl.format(
+                "{}: {} rater(s), fewer than the {} needed; {}", "_label", "count", "_min", outcome
+            ).alias("message"),
+            pl.lit("info").alias("severity"),
+        )
+    )
+    return pl.concat(flags)
+
+
+def describer(rules: RuleSet):  # noqa: ANN201 - a small closure
+    """Says what a missing name is: an aspect no one rated, an indicator with no row..."""
+
+    def describe(name: str) -> str:
+        if name in rules.aspects:
+            return f"{name} (no ratings)"
+        if name in rules.indicators:
+            return f"{name} (no capaian row)"
+        if name in ("achievement_mean", "indicator_count"):
+            return f"{name} (no capaian rows)"
+        if name in rules.inputs:
+            return f"{name} (empty column)"
+        return name
+
+    return describe
+
+
+def evaluated(rules: RuleSet, values: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Compute every component, the score and the predikat for the whole batch.
+
+    :return: the employees whose rules could be computed (with a column per step), and
+        those whose could not (``nip``, ``_row``, ``_error``: the reason in words).
+    """
+    steps = [Step(c.name, c.checked) for c in rules.components]
+    steps += [Step("score", rules.score), Step("predikat", rules.predikat)]
+    labels = {c.name: c.label for c in rules.components}
+    program = compile_steps(
+        steps,
+        rules.bands,
+        describe=describer(rules),
+        score_weights=rules.score_weights,
+        labels=labels,
+    )
+    frame = program.apply(values)
+    failed = pl.col("_error").is_not_null()
+    return frame.filter(~failed).drop("_error"), frame.filter(failed).select(
+        "nip", "_row", "_error"
+    )

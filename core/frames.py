@@ -1,0 +1,227 @@
+"""The columnar data model: the frames a run passes from reading to writing.
+
+A run is frame operations end to end. Validation turns the raw
+:class:`~kinerja.input.tables.Tables` into a :class:`Batch` (typed frames of the
+records it accepted, and a rejects frame); the engine turns a batch into a
+:class:`RunOutput` (one results row per appraised employee, plus long "detail"
+frames keyed by ``nip``); writers and ``explain`` read those frames.
+
+Conventions, the same in every frame:
+
+- ``nip`` is text (String), 18 digits, at every edge and in every frame.
+- Numbers are Float64 (null = missing); counts are Int64; dates are ISO text.
+- ``_row`` is the source spreadsheet row of a record (for messages and explain).
+- A detail frame keeps, for each ``nip``, its rows in the order they were produced;
+  a person reads them in that order (flags, feedback, stages...).
+- Column names starting with ``_`` are the engine's; rule names never start with one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from kinerja.model import RunInfo
+
+__all__ = [
+    "ASPECTS",
+    "AUDIT",
+    "EMPLOYEES",
+    "FEEDBACK",
+    "FLAGS",
+    "GROUPS",
+    "IDENTITY",
+    "INDICATORS",
+    "NOTES",
+    "OBJECTIONS",
+    "OUTCOMES",
+    "RATINGS",
+    "RECOMMENDATIONS",
+    "REJECTS",
+    "STAGES",
+    "Batch",
+    "RunOutput",
+    "StepInfo",
+    "empty",
+]
+
+Schema = dict[str, pl.DataType | type[pl.DataType]]
+
+IDENTITY: Schema = {
+    "nip": pl.String,
+    "nama": pl.String,
+    "jabatan": pl.String,
+    "unit_kerja": pl.String,
+    "golongan": pl.String,
+    "atasan_nip": pl.String,
+}
+"""Who an employee is: the fixed pegawai columns (atasan_nip null when none)."""
+
+EMPLOYEES: Schema = {**IDENTITY, "_row": pl.Int64}
+"""Accepted pegawai rows, followed by one column per input the rules declare:
+Float64 for ``number``, String for ``text`` and ``date`` (ISO)."""
+
+OUTCOMES: Schema = {
+    "nip": pl.String,
+    "indikator": pl.String,
+    "target": pl.Float64,
+    "realisasi": pl.Float64,
+    "target_maks": pl.Float64,
+    "bobot": pl.Float64,
+    "_row": pl.Int64,
+}
+"""Accepted capaian rows: indikator is the rules' code; bobot 1.0 when blank."""
+
+RATINGS: Schema = {
+    "nip": pl.String,
+    "penilai_nip": pl.String,
+    "kelompok": pl.String,
+    "aspek": pl.String,
+    "nilai": pl.Float64,
+    "tanggal": pl.String,
+    "catatan": pl.String,
+    "_row": pl.Int64,
+}
+"""Accepted penilaian rows: kelompok is the canonical group (``self``, ``supervisor``,
+``peer``, ``subordinate``, ``citizen``), aspek the rules' code. penilai_nip is the
+employee's own NIP for a self-rating left blank, the written id (or ``""``) for a
+citizen. catatan is ``""`` when blank; tanggal null when blank."""
+
+OBJECTIONS: Schema = {
+    "nip": pl.String,
+    "tanggal_terima": pl.String,
+    "tanggal_ajuan": pl.String,
+    "pemutus_nip": pl.String,
+    "keputusan": pl.String,
+    "predikat_baru": pl.String,
+    "alasan": pl.String,
+    "_row": pl.Int64,
+}
+"""Accepted keberatan rows: keputusan ``tetap`` or ``ubah`` (lower case)."""
+
+REJECTS: Schema = {
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "nip": pl.String,
+    "reason": pl.String,
+    "column": pl.String,
+}
+"""Every refused row, with why (row 0: a whole-file problem)."""
+
+INDICATORS: Schema = {
+    "nip": pl.String,
+    "code": pl.String,
+    "label": pl.String,
+    "kind": pl.String,
+    "target": pl.Float64,
+    "realised": pl.Float64,
+    "target_max": pl.Float64,
+    "achievement": pl.Float64,
+    "gap": pl.Float64,
+    "weight": pl.Float64,
+}
+ASPECTS: Schema = {
+    "nip": pl.String,
+    "code": pl.String,
+    "label": pl.String,
+    "score": pl.Float64,
+    "complete": pl.Boolean,
+}
+GROUPS: Schema = {
+    "nip": pl.String,
+    "aspect": pl.String,
+    "group": pl.String,
+    "count": pl.Int64,
+    "mean": pl.Float64,
+    "weight": pl.Float64,
+    "effective_weight": pl.Float64,
+    "status": pl.String,
+}
+"""One row per employee × aspect × rater group of that aspect; status ``used``,
+``below_minimum`` or ``absent``."""
+NOTES: Schema = {"nip": pl.String, "aspect": pl.String, "text": pl.String}
+STAGES: Schema = {
+    "nip": pl.String,
+    "id": pl.String,
+    "label": pl.String,
+    "status": pl.String,
+    "detail": pl.String,
+}
+FLAGS: Schema = {"nip": pl.String, "code": pl.String, "message": pl.String, "severity": pl.String}
+FEEDBACK: Schema = {"nip": pl.String, "text": pl.String}
+RECOMMENDATIONS: Schema = {"nip": pl.String, "code": pl.String, "text": pl.String}
+AUDIT: Schema = {
+    "nip": pl.String,
+    "action": pl.String,
+    "before": pl.String,
+    "after": pl.String,
+    "by": pl.String,
+    "date": pl.String,
+    "reason": pl.String,
+    "source": pl.String,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StepInfo:
+    """A named rule result of the run (a component, the score or the predikat)."""
+
+    name: str
+    label: str
+    expr: str
+    """The expression as written in the rules."""
+    inputs: tuple[str, ...]
+    """The names it reads, in first-use order (their values are results columns)."""
+
+
+def empty(schema: Schema) -> pl.DataFrame:
+    """A frame with no rows and the given columns."""
+    return pl.DataFrame(schema=schema)
+
+
+@dataclass(slots=True)
+class Batch:
+    """Validated input for one run: typed frames of the accepted records, and every reject.
+
+    Only appraisable employees are in ``employees``; the record frames hold only their
+    records (an employee with a refused record row is rejected as a whole, with the
+    reason, and their other records left out). Rows keep input order.
+    """
+
+    employees: pl.DataFrame
+    outcomes: pl.DataFrame
+    ratings: pl.DataFrame
+    objections: pl.DataFrame
+    rejects: pl.DataFrame
+    rows_in: dict[str, int]
+    """Data rows read per known sheet, for the reconciliation in the summary."""
+    source: str = ""
+    sha256: str = ""
+
+
+@dataclass(slots=True)
+class RunOutput:
+    """A whole run: metadata, one results row per appraised employee, detail frames, rejects.
+
+    ``results`` has the :data:`IDENTITY` columns and ``_row``, then one column per
+    named value the rules read or computed (inputs, indicators, aspects,
+    ``achievement_mean``, ``indicator_count``, components, ``score``, ``predikat``),
+    then ``peer_rank`` (String, null where not ranked) and ``status`` (``final`` or
+    ``provisional``). Each detail frame is keyed by ``nip`` (see its schema).
+    """
+
+    info: RunInfo
+    results: pl.DataFrame
+    rejects: pl.DataFrame
+    components: tuple[StepInfo, ...] = ()
+    """The rules' components in order (``score`` and ``predikat`` are results columns)."""
+    indicators: pl.DataFrame = field(default_factory=lambda: empty(INDICATORS))
+    aspects: pl.DataFrame = field(default_factory=lambda: empty(ASPECTS))
+    groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))
+    notes: pl.DataFrame = field(default_factory=lambda: empty(NOTES))
+    stages: pl.DataFrame = field(default_factory=lambda: empty(STAGES))
+    flags: pl.DataFrame = field(default_factory=lambda: empty(FLAGS))
+    feedback: pl.DataFrame = field(default_factory=lambda: empty(FEEDBACK))
+    recommendations: pl.DataFrame = field(default_factory=lambda: empty(RECOMMENDATIONS))
+    audit: pl.DataFrame = field(default_factory=lambda: empty(AUDIT))

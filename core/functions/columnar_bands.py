@@ -1,0 +1,81 @@
+"""``band(value, 'table')`` in vectorised form: the label of the band each value falls in.
+
+Follows the Python backend: a value is looked up as given (a computed one already
+tidied by the compiler), and one that misses every band is tidied and looked up
+again, as :func:`kinerja.functions.band_lookup` does, before it fails with its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from kinerja.functions.bands import _coverage
+from kinerja.functions.columnar_values import (
+    FUNCTION_ERROR,
+    NUMBER,
+    STRING,
+    Checks,
+    Unsupported,
+    Val,
+    all_of,
+    check_number,
+    number,
+    pick,
+    py_repr,
+)
+from kinerja.numbers import tidy
+
+__all__ = ["band"]
+
+
+def _first_band(v: pl.Expr, rows: Sequence[tuple[str, float | None, float | None]]) -> pl.Expr:
+    choices = []
+    for label, low, high in rows:
+        tests = []
+        if low is not None:
+            tests.append(v >= float(low))
+        if high is not None:
+            tests.append(v < float(high))
+        cond = all_of(*tests) if tests else True
+        choices.append((cond, pl.lit(label, pl.String)))
+    return pick(choices, pl.lit(None, pl.String))
+
+
+def _covers_everything(rows: Sequence[tuple[str, float | None, float | None]]) -> bool:
+    return _coverage([(lo, hi) for _, lo, hi in rows]) == "every value"
+
+
+def band(
+    value: Val, rows: Sequence[tuple[str, float | None, float | None]], *, tidied: bool
+) -> Val:
+    """``band(value, table)``: the first band with min <= value < max.
+
+    ``tidied``: the compiler tidied the value already (a computed number); a named
+    value is looked up as it is, then (missing every band) tidied, as ``band_lookup``.
+    """
+    if any(not isinstance(label, str) for label, _, _ in rows):
+        raise Unsupported("band labels must be text to make a column")
+    fn = "band_lookup"
+    checks = Checks()
+    check_number(checks, fn, "value", value)
+    v = number(value)
+    if not rows:
+        checks.add(True, FUNCTION_ERROR, f"{fn}: no bands are defined; add bands to the rules file")
+        return checks.give(Val(STRING, pl.lit(None, pl.String)))
+    label = _first_band(v.value, rows)
+    lookup = v
+    if not (tidied or _covers_everything(rows)):
+        lookup = Val(NUMBER, tidy(v.value), v.tag)
+        label = pl.coalesce(label, _first_band(lookup.value, rows))
+    coverage = _coverage([(lo, hi) for _, lo, hi in rows])
+    checks.add(
+        label.is_null(),
+        FUNCTION_ERROR,
+        "value ",
+        py_repr(lookup),
+        f" falls in no band; bands cover {coverage}. "
+        "Add a band for this value or correct the value",
+    )
+    return checks.give(Val(STRING, label, nullable=False))

@@ -1,0 +1,92 @@
+"""Date cells as column expressions: ISO text or date cells, and the words for the rest.
+
+The same rules as :func:`kinerja.input.cells._date`: text ``YYYY-MM-DD`` (optionally
+followed by a time) that is a real date, or a date/datetime cell; a number cell is
+refused with a hint to format it as a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kinerja.input.numbers import fmt
+from kinerja.input.texts import Cell, int_text, python_repr, strip
+
+__all__ = ["Date", "date", "valid_date"]
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+)?$"
+_NOT_A_DATE = "is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
+_A_NUMBER = "not a date; format the cell as a date or type it as YYYY-MM-DD"
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A date column read: working columns to add first, then its ISO text and words."""
+
+    stages: list[list[pl.Expr]]
+    """Working columns, stage by stage (add them before using the rest)."""
+    value: pl.Expr
+    """ISO ``YYYY-MM-DD`` text; null when refused."""
+    bad: pl.Expr
+    reason: pl.Expr
+
+
+def valid_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whether integer columns make a real date (years 1-9999, as Python's ``date``)."""
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    days = (
+        pl.when(month == 2)
+        .then(28 + leap.cast(pl.Int32))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+
+
+def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
+    shown = pl.col(f"{prefix}.shown")
+    part = shown.str.slice
+    real = valid_date(
+        part(0, 4).cast(pl.Int32, strict=False),
+        part(5, 2).cast(pl.Int32, strict=False),
+        part(8, 2).cast(pl.Int32, strict=False),
+    )
+    ok = (shown.str.contains(_ISO_DATE) & real).fill_null(False)
+    reason = pl.format("{} {} " + _NOT_A_DATE, pl.lit(column), python_repr(shown))
+    stages = [[strip(text).fill_null("").alias(f"{prefix}.shown")]]
+    return Date(stages, pl.when(ok).then(shown.str.head(10)), ~ok, reason)
+
+
+def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
+    """Read a non-blank ``cell`` as an ISO date (``cells._date``); reasons name ``column``.
+
+    ``prefix`` names the working column (``{prefix}.shown``: the text, stripped).
+    """
+    column = column or cell.name
+    if not cell.typed:
+        return _from_text(cell.text, column, prefix)
+    kind, text = cell.kind, cell.text
+    from_text = _from_text(pl.when(kind.is_null()).then(text), column, prefix)
+    number = fmt(text.cast(pl.Float64, strict=False))
+    shown = pl.when(kind == "int").then(int_text(text)).otherwise(number)
+    value = (
+        pl.when(kind.is_null())
+        .then(from_text.value)
+        .when(kind == "date")
+        .then(text)
+        .when(kind == "datetime")
+        .then(text.str.head(10))
+    )
+    other = ~kind.is_in(["date", "datetime"])
+    bad = pl.when(kind.is_null()).then(from_text.bad).otherwise(other)
+    reason = (
+        pl.when(kind.is_null())
+        .then(from_text.reason)
+        .when(kind.is_in(["int", "float"]))
+        .then(pl.format("{} is a number ({}), " + _A_NUMBER, pl.lit(column), shown))
+        .otherwise(pl.format("{} {} " + _NOT_A_DATE, pl.lit(column), text))
+    )
+    return Date(from_text.stages, value, bad, reason)

@@ -1,0 +1,131 @@
+"""Parts of a run: its frames numbered by employee, to be written a part at a time.
+
+A large run is written in parts of consecutive employees (:func:`parts`): each part
+holds its employees' results rows and the rows of the detail frames that belong to
+them, numbered by ``_i`` (the employee's position in ``results``), so a writer never
+needs the whole run as text in memory. The tables made from a part are in
+:mod:`~kinerja.output.write_wide` (one row per employee) and
+:mod:`~kinerja.output.write_detail` (one row per part of a result); the rejects and
+the run's metadata are :func:`reject_table` and :func:`info_rows`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from kinerja.frames import IDENTITY, RunOutput, StepInfo
+from kinerja.model import RunInfo
+
+__all__ = [
+    "DETAIL_FRAMES",
+    "JOIN",
+    "REJECT_COLUMNS",
+    "Part",
+    "indexed",
+    "info_rows",
+    "named_columns",
+    "parts",
+    "reject_table",
+]
+
+REJECT_COLUMNS = ("sheet", "row", "nip", "column", "reason")
+DETAIL_FRAMES = (
+    "indicators",
+    "aspects",
+    "groups",
+    "notes",
+    "stages",
+    "flags",
+    "feedback",
+    "recommendations",
+    "audit",
+)
+JOIN = " | "
+"""How texts of one employee are joined in one cell (feedback, notes...)."""
+_ENGINE_COLUMNS = frozenset({*IDENTITY, "_row", "peer_rank", "status"})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Consecutive employees of a run: their results rows and their detail rows.
+
+    Every frame has ``_i``, the employee's position in the run's ``results``; each
+    detail frame is in ``_i`` order, an employee's rows in the order they were produced,
+    and ``_p`` numbers them (0, 1, ... for each employee).
+    """
+
+    results: pl.DataFrame
+    details: dict[str, pl.DataFrame]
+    components: tuple[StepInfo, ...]
+
+
+def indexed(run: RunOutput, names: tuple[str, ...] = DETAIL_FRAMES) -> Part:
+    """The whole run as one part, with the detail frames ``names`` (``nip`` is unique
+    in ``results``)."""
+    results = run.results.with_row_index("_i")
+    details = {name: _indexed(getattr(run, name), results) for name in names}
+    return Part(results, details, run.components)
+
+
+def _indexed(frame: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``_i`` and ``_p``, in ``_i`` order; rows of no appraised employee
+    are left out."""
+    runs = frame["nip"].rle_id()  # an employee's rows usually come together: look up
+    first = (runs != runs.shift(1)).fill_null(True)  # each run of one NIP once, not each row
+    found = (
+        frame["nip"]
+        .filter(first)
+        .replace_strict(results["nip"], results["_i"], default=None, return_dtype=pl.UInt32)
+    )
+    position = found.gather(runs)
+    frame = frame.with_columns(position.alias("_i"))
+    if position.null_count():
+        frame = frame.filter(pl.col("_i").is_not_null())
+    if not frame["_i"].is_sorted():
+        frame = frame.sort("_i", maintain_order=True)
+    first = pl.col("_i").search_sorted(pl.col("_i"), side="left")
+    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.UInt32) - first).alias("_p"))
+
+
+def parts(whole: Part, size: int) -> Iterator[Part]:
+    """``whole`` (see :func:`indexed`) in parts of at most ``size`` employees, in order."""
+    for start in range(0, whole.results.height, size):
+        details = {name: _rows_of(f, start, start + size) for name, f in whole.details.items()}
+        yield Part(whole.results.slice(start, size), details, whole.components)
+
+
+def _rows_of(frame: pl.DataFrame, start: int, stop: int) -> pl.DataFrame:
+    """The rows of employees ``start`` to ``stop - 1``."""
+    position = frame["_i"]
+    lo = int(position.search_sorted(start, "left"))
+    hi = int(position.search_sorted(stop, "left"))
+    return frame.slice(lo, hi - lo)
+
+
+def named_columns(results: pl.DataFrame) -> list[str]:
+    """The results columns holding named values (inputs, indicators, components...)."""
+    return [c for c in results.columns if c not in _ENGINE_COLUMNS and not c.startswith("_")]
+
+
+def reject_table(rejects: pl.DataFrame) -> pl.DataFrame:
+    """The rejects in file order: sheet, row, nip, column, reason."""
+    return rejects.select(
+        pl.col(c) if c in rejects.columns else pl.lit(None, dtype=pl.String).alias(c)
+        for c in REJECT_COLUMNS
+    )
+
+
+def info_rows(info: RunInfo) -> list[tuple[str, object]]:
+    """The run's metadata as (key, value); ``rows_in`` becomes ``rows_in.<sheet>``."""
+    rows: list[tuple[str, object]] = []
+    for f in dataclasses.fields(info):
+        value = getattr(info, f.name)
+        if isinstance(value, dict):
+            rows.extend((f"{f.name}.{k}", v) for k, v in value.items())
+        else:
+            rows.append((f.name, value))
+    return rows
