@@ -1,0 +1,16 @@
+"""Test-wide settings: property tests draw the same examples on every run.
+
+A property test that fails, fails every time, on every machine, so CI never
+passes or fails by chance; ``KINERJA_HYPOTHESIS_RANDOM=1`` draws fresh examples
+for a deeper local search.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("kinerja", derandomize=True)
+settings.register_profile("random", derandomize=False)
+settings.load_profile("random" if os.environ.get("KINERJA_HYPOTHESIS_RANDOM") else "kinerja")
