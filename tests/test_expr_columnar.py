@@ -484,7 +484,7 @@ def _simpleeval(source: str, row: Mapping[str, object]) -> tuple[str, object]:
         return "fails", exc
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=sources(), rows=_ROWS)
 def test_three_backends_agree(source: str, rows: list[dict[str, object]]) -> None:
     checked = check_expression(source, SCOPE)

@@ -222,7 +222,7 @@ _LABELS = st.sampled_from(
 _ROW = st.fixed_dictionaries({"a": _VALUES, "b": _VALUES, "c": _VALUES, "s": _LABELS, "t": _LABELS})
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(rows=st.lists(_ROW, min_size=1, max_size=8))
 def test_random_rows(rows: list[dict[str, object]]) -> None:
     for name, specs in CALLS:

@@ -35,6 +35,9 @@ from kinerja.expr.compile import Bands, Step, computed, to_python
 from kinerja.functions import FUNCTIONS
 from kinerja.functions.columnar import VECTORISED
 from kinerja.functions.columnar_operators import binary, compare
+from kinerja.functions.columnar_shown import (
+    type_name,
+)
 from kinerja.functions.columnar_values import (
     BOOL,
     EVALUATION_ERROR,
@@ -66,7 +69,6 @@ from kinerja.functions.columnar_values import (
     pick,
     select,
     truthy,
-    type_name,
 )
 from kinerja.numbers import tidy
 

@@ -41,6 +41,11 @@ from kinerja.functions.columnar_regulations import (
     jpm_band,
     predikat_matrix,
 )
+from kinerja.functions.columnar_shown import (
+    check_number,
+    int_repr,
+    show,
+)
 from kinerja.functions.columnar_values import (
     FUNCTION_ERROR,
     LIST,
@@ -54,11 +59,9 @@ from kinerja.functions.columnar_values import (
     Val,
     all_of,
     any_of,
-    check_number,
     constant,
     exact_divide,
     has_tag,
-    int_repr,
     is_missing,
     is_plain_number,
     negate,
@@ -69,7 +72,6 @@ from kinerja.functions.columnar_values import (
     present,
     running_sum,
     select,
-    show,
 )
 from kinerja.numbers import round_half_up as _round_half_up
 

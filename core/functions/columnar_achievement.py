@@ -11,6 +11,10 @@ from collections.abc import Callable
 import polars as pl
 
 from kinerja.functions.columnar_numeric import fsum, fsum_overflows
+from kinerja.functions.columnar_shown import (
+    check_number,
+    show,
+)
 from kinerja.functions.columnar_values import (
     FUNCTION_ERROR,
     NUMBER,
@@ -20,14 +24,12 @@ from kinerja.functions.columnar_values import (
     Cond,
     Val,
     all_of,
-    check_number,
     constant,
     exact_divide,
     is_plain_number,
     number,
     pick,
     present,
-    show,
 )
 
 __all__ = [

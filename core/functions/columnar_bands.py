@@ -12,6 +12,10 @@ from collections.abc import Sequence
 import polars as pl
 
 from kinerja.functions.bands import _coverage
+from kinerja.functions.columnar_shown import (
+    check_number,
+    py_repr,
+)
 from kinerja.functions.columnar_values import (
     FUNCTION_ERROR,
     NUMBER,
@@ -20,10 +24,8 @@ from kinerja.functions.columnar_values import (
     Unsupported,
     Val,
     all_of,
-    check_number,
     number,
     pick,
-    py_repr,
 )
 from kinerja.numbers import tidy
 

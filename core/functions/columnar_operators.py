@@ -18,6 +18,10 @@ import polars as pl
 from kinerja.expr.check import MAX_EXPONENT, MAX_SHIFT
 from kinerja.expr.guards import MAX_INT_BITS, MAX_TEXT
 from kinerja.functions.columnar_numeric import bit_length, floor_divide, modulo
+from kinerja.functions.columnar_shown import (
+    py_str,
+    type_name,
+)
 from kinerja.functions.columnar_values import (
     BOOL,
     EVALUATION_ERROR,
@@ -44,8 +48,6 @@ from kinerja.functions.columnar_values import (
     pick,
     plus_zero,
     present,
-    py_str,
-    type_name,
 )
 
 __all__ = ["binary", "compare"]

@@ -13,6 +13,11 @@ import polars as pl
 
 from kinerja.functions.columnar_achievement import TOO_LARGE, positive, to_float
 from kinerja.functions.columnar_numeric import fsum, fsum_overflows
+from kinerja.functions.columnar_shown import (
+    check_number,
+    py_repr,
+    show,
+)
 from kinerja.functions.columnar_values import (
     BOOL,
     FUNCTION_ERROR,
@@ -25,7 +30,6 @@ from kinerja.functions.columnar_values import (
     Cond,
     Val,
     all_of,
-    check_number,
     constant,
     exact_divide,
     has_tag,
@@ -35,9 +39,7 @@ from kinerja.functions.columnar_values import (
     number,
     pick,
     present,
-    py_repr,
     running_sum,
-    show,
 )
 from kinerja.numbers import round_half_up
 

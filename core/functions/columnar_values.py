@@ -11,22 +11,21 @@ are exactly :func:`kinerja.expr.compile.explain_failure`'s.
 
 Static knowledge (a constant, a value that can never be missing or infinite, a type
 every row shares) is kept as plain Python values, so the common cases compile to
-plain column arithmetic. The helpers here (truthiness, equality, Python's ``repr`` of
-each row, the checks of ``kinerja.functions.arguments``) are shared by the compiler
-(:mod:`kinerja.expr.columnar`) and the vectorised library
-(:mod:`kinerja.functions.columnar`).
+plain column arithmetic. The helpers here (conditions, the checks a function makes,
+truthiness, equality, sums and divisions as Python adds and divides) are shared by
+the compiler (:mod:`kinerja.expr.columnar`) and the vectorised library
+(:mod:`kinerja.functions.columnar`); what Python shows of a value is in
+:mod:`kinerja.functions.columnar_shown`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import reduce
 
 import numpy as np
 import polars as pl
-
-from kinerja.numbers import format_repr
 
 NUMBER, BOOL, STRING, NONE, LIST = "number", "bool", "string", "none", "list"
 DTYPES: dict[str, pl.DataType] = {
@@ -334,164 +333,6 @@ def equal(a: Val, b: Val) -> Cond:
     if not (a.finite and b.finite):
         same = same & ~x.is_nan().fill_null(False)  # nan equals nothing, not even nan
     return same
-
-
-# ------------------------------------------------------------------ what Python shows
-
-
-def _text_batch(kernel: Callable[[np.ndarray], pl.Series]) -> Callable[[pl.Series], pl.Series]:
-    def batch(series: pl.Series) -> pl.Series:
-        values = series.cast(pl.Float64)
-        missing = values.is_null()
-        text = kernel(values.fill_null(0.0).to_numpy())
-        if missing.any():
-            text = text.scatter(np.flatnonzero(missing.to_numpy()), None)
-        return text.alias(series.name)
-
-    return batch
-
-
-def _int_text(x: np.ndarray) -> pl.Series:
-    """``str(int(x))`` for whole numbers held as floats."""
-    small = np.abs(x) < 2.0**62
-    text = pl.Series(np.where(small, x, 0.0).astype(np.int64)).cast(pl.String)
-    if not small.all():
-        rows = np.flatnonzero(~small)
-        shown = [str(int(v)) if np.isfinite(v) else repr(float(v)) for v in x[rows]]
-        text = text.scatter(rows, pl.Series(shown, dtype=pl.String))
-    return text
-
-
-def float_repr(expr: pl.Expr) -> pl.Expr:
-    """``repr(x)`` of each float (``0.1``, ``3.0``, ``1e-05``); null stays null."""
-    return expr.map_batches(_text_batch(format_repr), return_dtype=pl.String, is_elementwise=True)
-
-
-def int_repr(expr: pl.Expr) -> pl.Expr:
-    """``repr(int(x))`` of each whole number held as a float; null stays null."""
-    return expr.map_batches(_text_batch(_int_text), return_dtype=pl.String, is_elementwise=True)
-
-
-def _python_text(fn: Callable[[str], str]) -> Callable[[pl.Series], pl.Series]:
-    def batch(series: pl.Series) -> pl.Series:
-        distinct = series.drop_nulls().unique()
-        shown = pl.Series([fn(s) for s in distinct], dtype=pl.String)
-        return series.replace_strict(distinct, shown, default=None, return_dtype=pl.String)
-
-    return batch
-
-
-def text_repr(expr: pl.Expr) -> pl.Expr:
-    """``repr(s)`` of each text value, with its quotes (computed once per distinct text)."""
-    return expr.map_batches(_python_text(repr), return_dtype=pl.String, is_elementwise=True)
-
-
-def _number_repr(v: Val) -> pl.Expr:
-    if isinstance(v.tag, str):
-        if v.tag == "int":
-            return int_repr(v.value)
-        if v.tag == "bool":
-            return pl.when(v.value != 0).then(pl.lit("True")).otherwise(pl.lit("False"))
-        return float_repr(v.value)
-    return pick(
-        [
-            (v.tag == TAG_CODES["bool"], _number_repr(replace(v, tag="bool"))),
-            (v.tag == TAG_CODES["int"], _number_repr(replace(v, tag="int"))),
-        ],
-        _number_repr(replace(v, tag="float")),
-    )
-
-
-def py_repr(v: Val) -> pl.Expr:
-    """``repr(value)`` of each row (``None`` for a missing value)."""
-    if v.is_const:
-        return pl.lit(repr(v.const))
-    if v.kind == NONE:
-        return pl.lit("None")
-    if v.kind == LIST:
-        return pl.lit(repr(tuple(i.const for i in v.items)))
-    if v.kind == BOOL:
-        shown = pl.when(v.value).then(pl.lit("True")).otherwise(pl.lit("False"))
-    elif v.kind == STRING:
-        shown = text_repr(v.value)
-    else:
-        shown = _number_repr(v)
-    return pl.when(v.value.is_null()).then(pl.lit("None")).otherwise(shown) if v.nullable else shown
-
-
-def py_str(v: Val) -> pl.Expr:
-    """``str(value)`` of each row: as ``repr`` but text without quotes."""
-    if v.kind == STRING and not v.is_const:
-        return pl.when(v.value.is_null()).then(pl.lit("None")).otherwise(v.value)
-    if v.is_const and isinstance(v.const, str):
-        return pl.lit(v.const)
-    return py_repr(v)
-
-
-def type_name(v: Val) -> pl.Expr:
-    """``type(value).__name__`` of each row."""
-    names = {STRING: "str", BOOL: "bool", NONE: "NoneType", LIST: "tuple"}
-    if v.kind in names:
-        name = pl.lit(names[v.kind])
-    elif isinstance(v.tag, str):
-        name = pl.lit(v.tag)
-    else:
-        name = pick(
-            [
-                (v.tag == TAG_CODES["bool"], pl.lit("bool")),
-                (v.tag == TAG_CODES["int"], pl.lit("int")),
-            ],
-            pl.lit("float"),
-        )
-    if v.kind in (NONE, LIST) or not v.nullable:
-        return name
-    return pl.when(v.value.is_null()).then(pl.lit("NoneType")).otherwise(name)
-
-
-def show(v: Val) -> pl.Expr:
-    """``kinerja.functions.arguments._show`` of each row: a number's repr, else a short
-    repr with the type name, or ``a list of N items``."""
-    if v.kind == LIST:
-        return pl.lit(f"a list of {len(v.items)} items")
-    text = py_repr(v)
-    if v.kind == STRING:
-        text = (
-            pl.when(text.str.len_chars() > 40).then(text.str.slice(0, 37) + "...").otherwise(text)
-        )
-    other = pl.concat_str([text, pl.lit(" ("), type_name(v), pl.lit(")")])
-    if v.kind == NUMBER:
-        return pick([(all_of(present(v), negate(has_tag(v, "bool"))), text)], other)
-    return other
-
-
-# ------------------------------------------------------------------ argument checks
-
-
-def check_number(checks: Checks, fn: str, what: str, v: Val, *, optional: bool = False) -> None:
-    """``arguments._number`` (or ``_optional_number``): missing, not a number, not finite."""
-    if v.kind == LIST:
-        checks.add(True, FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
-        return
-    if not optional:
-        checks.add(
-            is_missing(v),
-            FUNCTION_ERROR,
-            f"{fn}: {what} is missing; fill it in, or give a fallback "
-            "with coalesce(value, fallback)",
-        )
-    if v.kind in (STRING, BOOL):
-        checks.add(present(v), FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
-        return
-    if v.kind == NUMBER:
-        bad = all_of(present(v), has_tag(v, "bool"))
-        checks.add(bad, FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
-        if not v.finite:
-            checks.add(
-                ~v.value.is_finite(),
-                FUNCTION_ERROR,
-                f"{fn}: {what} must be a finite number, got ",
-                py_repr(v),
-            )
 
 
 def is_plain_number(v: Val) -> Cond:
