@@ -97,7 +97,7 @@ def staged(data: pl.DataFrame, stages: Sequence[Sequence[pl.Expr]]) -> pl.DataFr
     return data
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(NUMBERS, min_size=1, max_size=25))
 def test_numbers_read_as_today(values: list[object]) -> None:
     data, cell = frame(values)
@@ -114,7 +114,7 @@ def test_numbers_read_as_today(values: list[object]) -> None:
             assert (bad, x) == (False, want), value
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(DATES, min_size=1, max_size=25))
 def test_dates_read_as_today(values: list[object]) -> None:
     data, cell = frame(values)
@@ -137,7 +137,7 @@ def test_dates_read_as_today(values: list[object]) -> None:
 NIP = NipColumns("v", "v")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(NIPS, min_size=1, max_size=25))
 def test_nips_checked_as_today(values: list[object]) -> None:
     data, cell = frame(values)
@@ -150,7 +150,7 @@ def test_nips_checked_as_today(values: list[object]) -> None:
         assert (nip, None if nip else why) == (valid, reason), value
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(TEXTS, min_size=1, max_size=25))
 def test_text_and_quoting_as_today(values: list[object]) -> None:
     data, cell = frame(values)
@@ -160,7 +160,7 @@ def test_text_and_quoting_as_today(values: list[object]) -> None:
     assert quoted.to_list() == [repr(_text(v)) for v in values]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**15), 10**15)))
 def test_numbers_shown_as_today(values: list[float]) -> None:
     numbers = pl.DataFrame({"x": [float(v) for v in values]}, schema={"x": pl.Float64})
@@ -176,7 +176,7 @@ CODES = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(CODES, min_size=1, max_size=25), st.booleans())
 def test_codes_looked_up_as_today(values: list[object], restricted: bool) -> None:
     known = ["IKU1", "IKU2", "LAYANAN"] if restricted else []

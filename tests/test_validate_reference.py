@@ -470,7 +470,7 @@ def _answer(batch: Batch) -> Answer:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(_input())
 def test_columnar_validation_gives_todays_answer(case: tuple[Rows, dict]) -> None:
     rows, problems = case
