@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from kinerja.appraisal import DETAILS
 from kinerja.frames import IDENTITY, RunOutput
 from kinerja.model import (
     AspectResult,
@@ -45,20 +46,7 @@ def results_of(run: RunOutput, nips: Iterable[str] | None = None) -> list[Result
     if nips is not None:
         results = results.filter(pl.col("nip").is_in(list(nips)))
     keys = results["nip"]
-    parts = {
-        kind: _by_nip(getattr(run, kind), keys)
-        for kind in (
-            "indicators",
-            "aspects",
-            "groups",
-            "notes",
-            "stages",
-            "flags",
-            "feedback",
-            "recommendations",
-            "audit",
-        )
-    }
+    parts = {kind: _by_nip(getattr(run, kind), keys) for kind in DETAILS}
     return [_result(run, row, parts) for row in results.iter_rows(named=True)]
 
 

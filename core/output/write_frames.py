@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kinerja.appraisal import DETAILS
 from kinerja.frames import IDENTITY, RunOutput, StepInfo
 from kinerja.model import RunInfo
 
@@ -33,17 +34,8 @@ __all__ = [
 ]
 
 REJECT_COLUMNS = ("sheet", "row", "nip", "column", "reason")
-DETAIL_FRAMES = (
-    "indicators",
-    "aspects",
-    "groups",
-    "notes",
-    "stages",
-    "flags",
-    "feedback",
-    "recommendations",
-    "audit",
-)
+DETAIL_FRAMES = tuple(DETAILS)
+"""The detail frames of a run, in the order they are written."""
 JOIN = " | "
 """How texts of one employee are joined in one cell (feedback, notes...)."""
 _ENGINE_COLUMNS = frozenset({*IDENTITY, "_row", "peer_rank", "status"})
