@@ -198,6 +198,9 @@ class Batch:
     """Data rows read per known sheet, for the reconciliation in the summary."""
     source: str = ""
     sha256: str = ""
+    raters: pl.DataFrame | None = None
+    """The run's rater summary (:data:`kinerja.raters.RATERS`) when this batch is one
+    chunk of a larger run; None when the batch is the whole run."""
 
 
 @dataclass(slots=True)

@@ -13,11 +13,11 @@ from typing import Literal
 
 import pluggy
 
-from kinerja.engine import appraise
+from kinerja.chunked import appraise_chunks, merge_outputs
 from kinerja.frames import RunOutput
+from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.input.read import read_tables
 from kinerja.input.tables import Tables
-from kinerja.input.validate import build_dataset
 from kinerja.output.writers import write_run
 from kinerja.rules import RuleSet
 
@@ -43,34 +43,61 @@ class Report:
 
 
 def appraise_tables(
-    rules: RuleSet, tables: Tables, pm: pluggy.PluginManager, report: Report | None = None
+    rules: RuleSet,
+    tables: Tables,
+    pm: pluggy.PluginManager,
+    report: Report | None = None,
+    *,
+    chunk_size: int = CHUNK_EMPLOYEES,
+    consume: bool = False,
 ) -> RunOutput:
     """Validate raw input tables and appraise them under ``rules``.
+
+    Employees are validated and appraised in chunks of whole units
+    (:mod:`kinerja.chunked`); the output is the same whatever the chunk size, except
+    that results come chunk by chunk (input order within a chunk).
 
     :param rules: the region's checked rule set.
     :param tables: the raw input (see :func:`kinerja.input.read.read_tables`).
     :param pm: the plugin manager (see :func:`kinerja.manager.make_manager`).
     :param report: optional progress callbacks.
+    :param chunk_size: about how many employees a chunk holds.
+    :param consume: ``tables`` is handed over and reordered in place, so that a large
+        input is not held twice; leave it False for tables you read again.
     """
     report = report or Report()
     rows = sum(frame.height for frame in tables.frames.values())
     report.say(f"Checking {rows:,} rows ...")
-    dataset = build_dataset(tables, rules.input_spec())
-    if report.start is not None:
-        report.start(dataset.employees.height)
-    return appraise(rules, dataset, pm, progress=report.advance)
+    chunks = appraise_chunks(
+        rules,
+        tables,
+        pm,
+        size=chunk_size,
+        consume=consume,
+        say=report.step,
+        start=report.start,
+        advance=report.advance,
+    )
+    return merge_outputs(list(chunks), len(tables.problems))
 
 
 def appraise_path(
-    rules: RuleSet, path: str | Path, pm: pluggy.PluginManager, report: Report | None = None
+    rules: RuleSet,
+    path: str | Path,
+    pm: pluggy.PluginManager,
+    report: Report | None = None,
+    *,
+    chunk_size: int = CHUNK_EMPLOYEES,
 ) -> RunOutput:
-    """Read an input file (xlsx, CSV folder or JSON), validate and appraise it.
+    """Read an input file (xlsx, CSV or Parquet folder, or JSON), validate and appraise it.
 
+    :param chunk_size: about how many employees are appraised at a time.
     :raises kinerja.errors.InputError: the file cannot be read at all.
     """
     report = report or Report()
     report.say(f"Reading {path} ...")
-    return appraise_tables(rules, read_tables(path), pm, report)
+    tables = read_tables(path)
+    return appraise_tables(rules, tables, pm, report, chunk_size=chunk_size, consume=True)
 
 
 def run(
@@ -80,6 +107,8 @@ def run(
     fmt: Format,
     pm: pluggy.PluginManager,
     report: Report | None = None,
+    *,
+    chunk_size: int = CHUNK_EMPLOYEES,
 ) -> tuple[RunOutput, list[Path]]:
     """The whole run: read, validate, appraise, then write results and rejects as a pair.
 
@@ -87,7 +116,7 @@ def run(
     :raises kinerja.errors.InputError: the input cannot be read at all.
     :raises OSError: the output cannot be written.
     """
-    appraised = appraise_path(rules, path, pm, report)
+    appraised = appraise_path(rules, path, pm, report, chunk_size=chunk_size)
     return appraised, write_run(appraised, output, fmt)
 
 

@@ -13,7 +13,15 @@ from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
 from kinerja.frames import Batch
 from kinerja.numbers import fixed
+from kinerja.raters import rated_by_colleagues, rater_partials, rater_summary, scaled
 from kinerja.rules import RuleSet
+
+_RATER = ["kelompok", "penilai_nip"]
+
+
+def run_raters(rules: RuleSet, batch: Batch) -> pl.DataFrame:
+    """The rater summary of a batch that is a whole run (no summary given)."""
+    return rater_summary([rater_partials(rules, batch.ratings)])
 
 
 def scaled_ratings(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> pl.DataFrame:
@@ -21,20 +29,10 @@ def scaled_ratings(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> pl.Dat
 
     In results order, each employee's ratings in input order; ``_seq`` numbers them so.
     """
-    scales = pl.DataFrame(
-        {
-            "aspek": list(rules.aspects),
-            "_low": [a.scale[0] for a in rules.aspects.values()],
-            "_high": [a.scale[1] for a in rules.aspects.values()],
-        },
-        schema={"aspek": pl.String, "_low": pl.Float64, "_high": pl.Float64},
-    )
     order = appraisal.results.select("nip", pl.int_range(pl.len()).alias("_i"))
     ratings = batch.ratings.join(order, on="nip", how="inner", maintain_order="left")
-    ratings = ratings.sort("_i", maintain_order=True)
-    ratings = ratings.join(scales, on="aspek", how="left", maintain_order="left")
-    scaled = (pl.col("nilai") - pl.col("_low")) / (pl.col("_high") - pl.col("_low"))
-    return ratings.with_columns(scaled.alias("scaled"), pl.int_range(pl.len()).alias("_seq"))
+    ratings = scaled(rules, ratings.sort("_i", maintain_order=True))
+    return ratings.with_columns(pl.int_range(pl.len()).alias("_seq"))
 
 
 def _flags(frame: pl.DataFrame, code: str, message: pl.Expr) -> pl.DataFrame:
@@ -54,10 +52,16 @@ def _plus(value: pl.Expr) -> pl.Expr:
     )
 
 
-def leniency(ratings: pl.DataFrame, threshold: float, span: float) -> pl.DataFrame:
-    """Raters (outside ``self``) rating more than ``threshold`` points above their group."""
-    rated = ratings.filter((pl.col("penilai_nip") != "") & (pl.col("kelompok") != "self"))
-    means = rated.group_by(["kelompok", "penilai_nip"]).agg(pl.col("scaled").mean().alias("_mean"))
+def leniency(
+    ratings: pl.DataFrame, raters: pl.DataFrame, threshold: float, span: float
+) -> pl.DataFrame:
+    """Raters rating more than ``threshold`` points above the other raters of their group.
+
+    ``raters`` is the run's summary (:data:`kinerja.raters.RATERS`): a rater's mean and
+    their group's mean of raters' means are over the whole run; ``ratings`` are the
+    ratings whose employees get the flag.
+    """
+    means = raters.select(*_RATER, (pl.col("total") / pl.col("ratings")).alias("_mean"))
     group = means.group_by("kelompok").agg(
         pl.col("_mean").mean().alias("_group"), pl.len().alias("_raters")
     )
@@ -65,8 +69,8 @@ def leniency(ratings: pl.DataFrame, threshold: float, span: float) -> pl.DataFra
         (pl.col("_mean") - pl.col("_group")).alias("_above")
     )
     lenient = above.filter((pl.col("_raters") > 1) & (pl.col("_above") > threshold / span))
-    hits = rated.join(lenient, on=["kelompok", "penilai_nip"], how="inner").sort("_seq")
-    hits = hits.unique(["nip", "kelompok", "penilai_nip"], keep="first", maintain_order=True)
+    hits = rated_by_colleagues(ratings).join(lenient, on=_RATER, how="inner").sort("_seq")
+    hits = hits.unique(["nip", *_RATER], keep="first", maintain_order=True)
     message = pl.format(
         "{} rater {} rates {} points above other {} raters on average",
         "kelompok",
@@ -77,26 +81,24 @@ def leniency(ratings: pl.DataFrame, threshold: float, span: float) -> pl.DataFra
     return _flags(hits, "bias_leniency", message)
 
 
-def identical(ratings: pl.DataFrame, minimum: float) -> pl.DataFrame:
-    """Raters who gave the very same scores to every one of (at least ``minimum``) employees."""
-    rated = ratings.filter((pl.col("penilai_nip") != "") & (pl.col("kelompok") != "self"))
-    key = ["kelompok", "penilai_nip"]
-    pattern = pl.concat_str(pl.col("aspek"), pl.lit("="), pl.col("nilai").cast(pl.String))
-    per_employee = rated.group_by([*key, "nip"], maintain_order=True).agg(
-        pattern.sort().str.join("|").alias("_pattern"), pl.col("_seq").min()
+def identical(ratings: pl.DataFrame, raters: pl.DataFrame, minimum: float) -> pl.DataFrame:
+    """Raters who gave the very same scores to every one of (at least ``minimum``) employees
+    they rated in the run (``raters``, the run's summary)."""
+    same = raters.filter((pl.col("employees") >= minimum) & pl.col("same")).select(
+        *_RATER, "employees"
     )
-    raters = per_employee.group_by(key).agg(
-        pl.col("_pattern").n_unique().alias("_patterns"),
-        pl.len().alias("_employees"),
-        pl.col("_seq").min().alias("_first"),
+    per_employee = (
+        rated_by_colleagues(ratings)
+        .group_by([*_RATER, "nip"], maintain_order=True)
+        .agg(pl.col("_seq").min())
     )
-    same = raters.filter((pl.col("_employees") >= minimum) & (pl.col("_patterns") == 1))
-    hits = per_employee.join(same, on=key).sort(["_first", "_seq"])
+    firsts = per_employee.group_by(_RATER).agg(pl.col("_seq").min().alias("_first"))
+    hits = per_employee.join(same, on=_RATER).join(firsts, on=_RATER).sort(["_first", "_seq"])
     message = pl.format(
         "{} rater {} gave the same scores to all {} employees they rated",
         "kelompok",
         "penilai_nip",
-        "_employees",
+        "employees",
     )
     return _flags(hits, "bias_identical", message)
 
@@ -147,11 +149,12 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
         return
     span = max(high - low for low, high in (a.scale for a in rules.aspects.values()))
     ratings = scaled_ratings(rules, appraisal, batch)
+    raters = batch.raters if batch.raters is not None else run_raters(rules, batch)
     found = []
     if "leniency" in checks:
-        found.append(leniency(ratings, checks["leniency"], span))
+        found.append(leniency(ratings, raters, checks["leniency"], span))
     if "identical_min" in checks:
-        found.append(identical(ratings, checks["identical_min"]))
+        found.append(identical(ratings, raters, checks["identical_min"]))
     found += per_result(ratings, checks, span)
     flags = pl.concat(found) if found else None
     if flags is not None:

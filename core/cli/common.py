@@ -14,6 +14,7 @@ import pluggy
 
 from kinerja.errors import InputError
 from kinerja.frames import RunOutput
+from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.manager import make_manager
 from kinerja.pipeline import Report, appraise_path
 from kinerja.regions import UnknownRegion, load_region_rules
@@ -70,10 +71,16 @@ def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-def appraise_input(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -> RunOutput:
+def appraise_input(
+    pm: pluggy.PluginManager,
+    rules: RuleSet,
+    input_path: Path,
+    *,
+    chunk_size: int = CHUNK_EMPLOYEES,
+) -> RunOutput:
     """Read, validate and appraise an input file, showing progress on a terminal."""
     if not sys.stderr.isatty():
-        return _appraise(pm, rules, input_path, Report())
+        return _appraise(pm, rules, input_path, Report(), chunk_size)
     with contextlib.ExitStack() as stack:
         bars: list[Any] = []
 
@@ -86,16 +93,19 @@ def appraise_input(pm: pluggy.PluginManager, rules: RuleSet, input_path: Path) -
             for bar in bars:
                 bar.update(n)
 
-        return _appraise(pm, rules, input_path, Report(_to_stderr, start, advance))
+        report = Report(_to_stderr, start, advance)
+        return _appraise(pm, rules, input_path, report, chunk_size)
 
 
 def _to_stderr(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _appraise(pm: pluggy.PluginManager, rules: RuleSet, path: Path, report: Report) -> RunOutput:
+def _appraise(
+    pm: pluggy.PluginManager, rules: RuleSet, path: Path, report: Report, chunk_size: int
+) -> RunOutput:
     try:
-        return appraise_path(rules, path, pm, report)
+        return appraise_path(rules, path, pm, report, chunk_size=chunk_size)
     except InputError as exc:
         fail(str(exc))
     raise AssertionError("unreachable")

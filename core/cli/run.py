@@ -18,6 +18,7 @@ from kinerja.cli.common import (
 )
 from kinerja.expr.check import suggest
 from kinerja.frames import RunOutput
+from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.output.explain import explain_rejected, explain_result, fmt
 from kinerja.output.views import result_of
 from kinerja.output.writers import rejects_path, write_run
@@ -47,12 +48,21 @@ from kinerja.rules import RuleSet
     type=click.Choice(FORMATS),
     help="Output format [default: from --output's suffix, else xlsx].",
 )
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=CHUNK_EMPLOYEES,
+    show_default=True,
+    help="About how many employees to appraise at a time (whole units together); "
+    "smaller uses less memory.",
+)
 @rules_version_options
 def run(
     region: str,
     input_path: Path,
     output: Path | None,
     fmt_: str | None,
+    chunk_size: int,
     as_of: str | None,
     period: int | None,
 ) -> None:
@@ -64,7 +74,7 @@ def run(
         fmt_ = suffix if suffix in FORMATS else "xlsx"
     if output is None:
         output = Path(f"{region}-results.{fmt_}")
-    result = appraise_input(pm, rules, input_path)
+    result = appraise_input(pm, rules, input_path, chunk_size=chunk_size)
     try:
         written = write_run(result, output, fmt_)  # type: ignore[arg-type]
     except OSError as exc:

@@ -1,0 +1,143 @@
+"""Appraising a run chunk by chunk, so that memory stays bounded whatever its size.
+
+The input is split into chunks of whole units (:mod:`kinerja.input.chunks`). A run of
+one chunk is validated and appraised in one step. A larger run takes two passes:
+
+1. every chunk is validated, its validated frames wait on disk
+   (:class:`~kinerja.spill.BatchStore`) and its raters are summarised;
+2. the rater summaries are combined into the run's (:mod:`kinerja.raters`), and each
+   chunk is appraised with it, in order.
+
+:func:`merge_outputs` joins the chunks' outputs into the run's: results in chunk order
+(input order within a chunk), the whole-file problems first among the rejects, then
+every refused row by sheet and row, then the employees whose rules failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields, replace
+
+import pluggy
+import polars as pl
+
+from kinerja.engine import appraise
+from kinerja.frames import RunOutput
+from kinerja.input.cascade import sorted_rejects
+from kinerja.input.chunks import CHUNK_EMPLOYEES, chunk_count, split_tables
+from kinerja.input.tables import Tables
+from kinerja.input.validate import build_dataset
+from kinerja.model import RunInfo
+from kinerja.raters import rater_partials, rater_summary
+from kinerja.rules import RuleSet
+from kinerja.spill import BatchStore
+
+__all__ = ["Chunk", "appraise_chunks", "merge_outputs"]
+
+Say = Callable[[str], None]
+Count = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One chunk's output, and how many of its rejects came from reading and validation
+    (the rest are employees whose rules failed)."""
+
+    output: RunOutput
+    validated_rejects: int
+
+
+def appraise_chunks(
+    rules: RuleSet,
+    tables: Tables,
+    pm: pluggy.PluginManager,
+    *,
+    size: int = CHUNK_EMPLOYEES,
+    consume: bool = False,
+    say: Say | None = None,
+    start: Count | None = None,
+    advance: Count | None = None,
+) -> Iterator[Chunk]:
+    """Each chunk of ``tables`` validated and appraised under ``rules``, in order.
+
+    :param size: about how many employees a chunk holds.
+    :param consume: ``tables`` is handed over (see :func:`~kinerja.input.chunks.split_tables`).
+    :param say: told what the run is doing (e.g. which chunk it checks).
+    :param start: told how many employees are about to be appraised, once.
+    :param advance: told how many employees a chunk just appraised.
+    """
+    spec = rules.input_spec()
+    count = chunk_count(tables, size)
+    if count == 1:
+        batch = build_dataset(tables, spec)
+        if start is not None:
+            start(batch.employees.height)
+        yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
+        return
+    with BatchStore() as store:
+        partials, employees = [], 0
+        for index, chunk in enumerate(split_tables(tables, size, consume=consume)):
+            if say is not None:
+                say(f"Checking chunk {index + 1} of {count} ...")
+            batch = build_dataset(chunk, spec)
+            partials.append(rater_partials(rules, batch.ratings))
+            employees += batch.employees.height
+            store.put(index, batch)
+        if consume:
+            tables.frames.clear()  # every row now waits in the store
+        raters = rater_summary(partials)
+        if start is not None:
+            start(employees)
+        for index in range(count):
+            batch = replace(store.get(index), raters=raters)
+            yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
+
+
+def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:
+    """The run's output from its chunks' outputs (see the module doc).
+
+    :param problems: how many whole-file problems lead the first chunk's rejects.
+    """
+    if len(chunks) == 1:
+        return chunks[0].output
+    outputs = [c.output for c in chunks]
+    first = outputs[0]
+    details = {
+        f.name: pl.concat([getattr(o, f.name) for o in outputs], how="diagonal_relaxed")
+        for f in fields(RunOutput)
+        if f.name not in ("info", "results", "rejects", "components")
+    }
+    results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
+    rejects = _merged_rejects(chunks, problems)
+    return RunOutput(
+        _merged_info(outputs, rejects),
+        results,
+        rejects,
+        first.components,
+        **details,
+    )
+
+
+def _merged_rejects(chunks: Sequence[Chunk], problems: int) -> pl.DataFrame:
+    """Whole-file problems, then refused rows by sheet and row, then rule failures."""
+    head = chunks[0].output.rejects.head(problems)
+    refused = [c.output.rejects.slice(0, c.validated_rejects) for c in chunks]
+    refused[0] = refused[0].slice(problems)
+    failed = [c.output.rejects.slice(c.validated_rejects) for c in chunks]
+    return pl.concat([head, sorted_rejects(refused), *failed])
+
+
+def _merged_info(outputs: Sequence[RunOutput], rejects: pl.DataFrame) -> RunInfo:
+    """The first chunk's metadata with the counts of the whole run."""
+    rows_in: dict[str, int] = {}
+    for output in outputs:
+        for sheet, n in output.info.rows_in.items():
+            rows_in[sheet] = rows_in.get(sheet, 0) + n
+    return replace(
+        outputs[0].info,
+        rows_in=rows_in,
+        employees_in=sum(o.info.employees_in for o in outputs),
+        appraised=sum(o.info.appraised for o in outputs),
+        rejected_employees=sum(o.info.rejected_employees for o in outputs),
+        rejected_rows=rejects.height,
+    )
