@@ -1,7 +1,8 @@
 """Appraising a run chunk by chunk, so that memory stays bounded whatever its size.
 
-The input is split into chunks of whole units (:mod:`kinerja.input.chunks`). A run of
-one chunk is validated and appraised in one step. A larger run takes two passes:
+The input comes as chunks of whole units (:mod:`kinerja.input.chunks`, read in
+batches from disk for a large folder: :mod:`kinerja.input.stream`). A run of one chunk
+is validated and appraised in one step. A larger run takes two passes:
 
 1. every chunk is validated, its validated frames wait on disk
    (:class:`~kinerja.spill.BatchStore`) and its raters are summarised;
@@ -24,8 +25,7 @@ import polars as pl
 from kinerja.engine import appraise
 from kinerja.frames import RunOutput
 from kinerja.input.cascade import sorted_rejects
-from kinerja.input.chunks import CHUNK_EMPLOYEES, chunk_count, split_tables
-from kinerja.input.tables import Tables
+from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
 from kinerja.raters import rater_partials, rater_summary
@@ -49,46 +49,41 @@ class Chunk:
 
 def appraise_chunks(
     rules: RuleSet,
-    tables: Tables,
+    chunks: Chunks,
     pm: pluggy.PluginManager,
     *,
-    size: int = CHUNK_EMPLOYEES,
-    consume: bool = False,
     say: Say | None = None,
     start: Count | None = None,
     advance: Count | None = None,
 ) -> Iterator[Chunk]:
-    """Each chunk of ``tables`` validated and appraised under ``rules``, in order.
+    """Each of ``chunks`` validated and appraised under ``rules``, in order.
 
-    :param size: about how many employees a chunk holds.
-    :param consume: ``tables`` is handed over (see :func:`~kinerja.input.chunks.split_tables`).
+    :param chunks: the input (see :class:`~kinerja.input.chunks.Chunks`).
     :param say: told what the run is doing (e.g. which chunk it checks).
     :param start: told how many employees are about to be appraised, once.
     :param advance: told how many employees a chunk just appraised.
     """
     spec = rules.input_spec()
-    count = chunk_count(tables, size)
-    if count == 1:
-        batch = build_dataset(tables, spec)
+    if chunks.count == 1:
+        batch = build_dataset(next(chunks.tables), spec)
         if start is not None:
             start(batch.employees.height)
         yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
         return
     with BatchStore() as store:
         partials, employees = [], 0
-        for index, chunk in enumerate(split_tables(tables, size, consume=consume)):
+        for index, tables in enumerate(chunks.tables):
             if say is not None:
-                say(f"Checking chunk {index + 1} of {count} ...")
-            batch = build_dataset(chunk, spec)
+                say(f"Checking chunk {index + 1} of {chunks.count} ...")
+            batch = build_dataset(tables, spec)
+            del tables
             partials.append(rater_partials(rules, batch.ratings))
             employees += batch.employees.height
             store.put(index, batch)
-        if consume:
-            tables.frames.clear()  # every row now waits in the store
         raters = rater_summary(partials)
         if start is not None:
             start(employees)
-        for index in range(count):
+        for index in range(chunks.count):
             batch = replace(store.get(index), raters=raters)
             yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
 

@@ -15,8 +15,8 @@ import pluggy
 
 from kinerja.chunked import appraise_chunks, merge_outputs
 from kinerja.frames import RunOutput
-from kinerja.input.chunks import CHUNK_EMPLOYEES
-from kinerja.input.read import read_tables
+from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
+from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
 from kinerja.output.writers import write_run
 from kinerja.rules import RuleSet
@@ -65,20 +65,7 @@ def appraise_tables(
     :param consume: ``tables`` is handed over and reordered in place, so that a large
         input is not held twice; leave it False for tables you read again.
     """
-    report = report or Report()
-    rows = sum(frame.height for frame in tables.frames.values())
-    report.say(f"Checking {rows:,} rows ...")
-    chunks = appraise_chunks(
-        rules,
-        tables,
-        pm,
-        size=chunk_size,
-        consume=consume,
-        say=report.step,
-        start=report.start,
-        advance=report.advance,
-    )
-    return merge_outputs(list(chunks), len(tables.problems))
+    return appraise_chunked(rules, Chunks.split(tables, chunk_size, consume=consume), pm, report)
 
 
 def appraise_path(
@@ -88,16 +75,32 @@ def appraise_path(
     report: Report | None = None,
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
+    stream_bytes: int = STREAM_BYTES,
 ) -> RunOutput:
     """Read an input file (xlsx, CSV or Parquet folder, or JSON), validate and appraise it.
 
     :param chunk_size: about how many employees are appraised at a time.
+    :param stream_bytes: a CSV or Parquet folder larger than this is read in batches
+        straight into chunks on disk (:mod:`kinerja.input.stream`).
     :raises kinerja.errors.InputError: the file cannot be read at all.
     """
     report = report or Report()
     report.say(f"Reading {path} ...")
-    tables = read_tables(path)
-    return appraise_tables(rules, tables, pm, report, chunk_size=chunk_size, consume=True)
+    chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    return appraise_chunked(rules, chunks, pm, report)
+
+
+def appraise_chunked(
+    rules: RuleSet, chunks: Chunks, pm: pluggy.PluginManager, report: Report | None = None
+) -> RunOutput:
+    """Validate and appraise ``chunks`` (see :class:`~kinerja.input.chunks.Chunks`)."""
+    report = report or Report()
+    report.say(f"Checking {chunks.rows:,} rows ...")
+    with chunks:
+        done = appraise_chunks(
+            rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
+        )
+        return merge_outputs(list(done), chunks.problems)
 
 
 def run(
@@ -109,6 +112,7 @@ def run(
     report: Report | None = None,
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
+    stream_bytes: int = STREAM_BYTES,
 ) -> tuple[RunOutput, list[Path]]:
     """The whole run: read, validate, appraise, then write results and rejects as a pair.
 
@@ -116,8 +120,17 @@ def run(
     :raises kinerja.errors.InputError: the input cannot be read at all.
     :raises OSError: the output cannot be written.
     """
-    appraised = appraise_path(rules, path, pm, report, chunk_size=chunk_size)
+    appraised = appraise_path(
+        rules, path, pm, report, chunk_size=chunk_size, stream_bytes=stream_bytes
+    )
     return appraised, write_run(appraised, output, fmt)
 
 
-__all__ = ["Format", "Report", "appraise_path", "appraise_tables", "run"]
+__all__ = [
+    "Format",
+    "Report",
+    "appraise_chunked",
+    "appraise_path",
+    "appraise_tables",
+    "run",
+]

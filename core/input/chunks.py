@@ -21,20 +21,30 @@ whole input gives:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import polars as pl
 
 from kinerja.input.tables import Tables
 from kinerja.input.texts import without_spaces
 
-__all__ = ["CHUNK_EMPLOYEES", "chunk_count", "split_tables"]
+__all__ = [
+    "CHUNK_EMPLOYEES",
+    "Chunks",
+    "chunk_count",
+    "chunk_of",
+    "employee_chunks",
+    "split_tables",
+]
 
 CHUNK_EMPLOYEES = 50_000
 """Employees per chunk by default: a multi-rater chunk peaks near 1 GB."""
 
 _ROUTE = "@route"
-_CHUNK = "@chunk"
+CHUNK = "@chunk"
+"""The column :func:`employee_chunks` and :func:`chunk_of` give: a row's chunk number."""
+_CHUNK = CHUNK
 
 
 def _route(frame: pl.DataFrame) -> pl.Expr:
@@ -44,7 +54,7 @@ def _route(frame: pl.DataFrame) -> pl.Expr:
     return without_spaces(pl.col("nip"))
 
 
-def _employee_chunks(pegawai: pl.DataFrame, size: int) -> pl.DataFrame:
+def employee_chunks(pegawai: pl.DataFrame, size: int) -> pl.DataFrame:
     """``@route`` -> ``@chunk`` for every NIP of pegawai (see the module doc)."""
     unit = pl.col("unit_kerja") if "unit_kerja" in pegawai.columns else pl.lit(None, pl.String)
     rows = pegawai.select(_route(pegawai).alias(_ROUTE), unit.fill_null("").alias("@unit"))
@@ -58,7 +68,7 @@ def _employee_chunks(pegawai: pl.DataFrame, size: int) -> pl.DataFrame:
     return routes.join(units, on="@unit", maintain_order="left").select(_ROUTE, pl.col(_CHUNK) - 1)
 
 
-def _chunk_of(frame: pl.DataFrame, routes: pl.DataFrame) -> pl.Series:
+def chunk_of(frame: pl.DataFrame, routes: pl.DataFrame) -> pl.Series:
     """Each row's ``@chunk`` (0 for a row whose NIP is in no pegawai row)."""
     keys = frame.select(_route(frame).alias(_ROUTE))
     joined = keys.join(routes, on=_ROUTE, how="left", maintain_order="left", nulls_equal=True)
@@ -70,7 +80,7 @@ def chunk_count(tables: Tables, size: int = CHUNK_EMPLOYEES) -> int:
     pegawai = tables.frames.get("pegawai")
     if pegawai is None or pegawai.height <= size:
         return 1
-    return int(_employee_chunks(pegawai, size)[_CHUNK].max()) + 1  # type: ignore[arg-type]
+    return int(employee_chunks(pegawai, size)[_CHUNK].max()) + 1  # type: ignore[arg-type]
 
 
 def split_tables(
@@ -91,11 +101,11 @@ def split_tables(
     if pegawai is None or pegawai.height <= size:
         yield tables
         return
-    routes = _employee_chunks(pegawai, size)
+    routes = employee_chunks(pegawai, size)
     count = int(routes[_CHUNK].max()) + 1  # type: ignore[arg-type]
     ordered, bounds = {}, {}
     for sheet in list(tables.frames):
-        chunk = _chunk_of(tables.frames[sheet], routes)
+        chunk = chunk_of(tables.frames[sheet], routes)
         frame = tables.frames[sheet].with_columns(chunk).sort(_CHUNK, maintain_order=True)
         ends = frame[_CHUNK].search_sorted(pl.Series(range(count)), side="right")
         bounds[sheet] = [0, *ends.to_list()]
@@ -129,3 +139,33 @@ def _chunk_tables(tables: Tables, frames: dict[str, pl.DataFrame], *, first: boo
         tables.columns,
         cell_problems,
     )
+
+
+@dataclass(slots=True)
+class Chunks:
+    """A run's input as chunks: how many, and the chunks themselves, once, in order.
+
+    Use as a context manager: a source that keeps its chunks on disk removes them on
+    exit. The first chunk carries the whole-file problems (``problems`` of them lead
+    its rejects after validation).
+    """
+
+    count: int
+    problems: int
+    rows: int
+    """Rows read, over every sheet (for the progress message)."""
+    tables: Iterator[Tables]
+    close: Callable[[], None] = lambda: None
+
+    @classmethod
+    def split(cls, tables: Tables, size: int = CHUNK_EMPLOYEES, *, consume: bool = False) -> Chunks:
+        """In-memory tables split by :func:`split_tables`."""
+        rows = sum(frame.height for frame in tables.frames.values())
+        count = chunk_count(tables, size)
+        return cls(count, len(tables.problems), rows, split_tables(tables, size, consume=consume))
+
+    def __enter__(self) -> Chunks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -301,6 +301,36 @@ def _hash_files(digest: hashlib._Hash, files: Iterable[tuple[str, Path]]) -> Non
                 digest.update(chunk)
 
 
+class FolderFiles(NamedTuple):
+    """The files of a folder input: every readable file by the sheet it reads as."""
+
+    found: dict[str, list[Path]]
+    """Normalised stem -> the CSV and Parquet files that read as it, in name order."""
+    chosen: list[tuple[str, list[Path]]]
+    """The known sheets found, in sheet-name order, each with its files (the first is read)."""
+
+
+def folder_files(p: Path) -> FolderFiles:
+    """The CSV and Parquet files of the folder ``p``, by sheet."""
+    found: dict[str, list[Path]] = {}
+    for f in sorted(p.iterdir()):
+        if f.suffix.lower() in FOLDER_SUFFIXES and f.is_file():
+            found.setdefault(normalise_header(f.stem), []).append(f)
+    return FolderFiles(found, [(n, found[n]) for n in sorted(KNOWN_SHEETS) if n in found])
+
+
+def hash_folder(digest: hashlib._Hash, files: FolderFiles) -> None:
+    """Add the first file of each known sheet to ``digest`` (see :func:`_read_folder`)."""
+    _hash_files(digest, [(n + fs[0].suffix.lower(), fs[0]) for n, fs in files.chosen])
+
+
+def file_problems(name: str, files: list[Path], sheet: Sheet) -> list[Reject]:
+    """The whole-file problems of a sheet's files: repeated headers, a second file."""
+    f, *others = files
+    problems = sheet_problems(name, f"{_file_word([f])} {f.name!r}", sheet)
+    return problems + [_other_file(name, f, other, _file_word(files)) for other in others]
+
+
 def _read_folder(p: Path, source: str) -> Tables:
     """A folder with one CSV or Parquet file per sheet (see :func:`read_tables`).
 
@@ -308,29 +338,27 @@ def _read_folder(p: Path, source: str) -> Tables:
     as its canonical name (``pegawai.csv``), its size and its bytes; a thread computes
     it while polars reads.
     """
-    found: dict[str, list[Path]] = {}
-    for f in sorted(p.iterdir()):
-        if f.suffix.lower() in FOLDER_SUFFIXES and f.is_file():
-            found.setdefault(normalise_header(f.stem), []).append(f)
-    chosen = [(name, found[name]) for name in sorted(KNOWN_SHEETS) if name in found]
+    files = folder_files(p)
     digest = hashlib.sha256()
     frames: dict[str, pl.DataFrame] = {}
     columns: dict[str, list[str]] = {}
     problems: list[Reject] = []
     with ThreadPoolExecutor(1) as pool:
-        hashed = pool.submit(
-            _hash_files, digest, [(n + fs[0].suffix.lower(), fs[0]) for n, fs in chosen]
-        )
-        for name, (f, *others) in chosen:
-            sheet = _read_file(f)
+        hashed = pool.submit(hash_folder, digest, files)
+        for name, chosen in files.chosen:
+            sheet = _read_file(chosen[0])
             frames[name], columns[name] = sheet.frame, sheet.columns
-            problems += sheet_problems(name, f"{_file_word([f])} {f.name!r}", sheet)
-            problems += [_other_file(name, f, other, _file_word([f, *others])) for other in others]
+            problems += file_problems(name, chosen, sheet)
         hashed.result()
     if "pegawai" not in frames:
-        everything = [f for files in found.values() for f in files]
-        problems.insert(0, missing_pegawai(sorted(found), _file_word(everything)))
+        problems.insert(0, missing_pegawai_file(files))
     return Tables(frames, source, digest.hexdigest(), problems, columns)
+
+
+def missing_pegawai_file(files: FolderFiles) -> Reject:
+    """The problem of a folder without a pegawai file."""
+    everything = [f for found in files.found.values() for f in found]
+    return missing_pegawai(sorted(files.found), _file_word(everything))
 
 
 def _other_file(name: str, first: Path, other: Path, word: str) -> Reject:
@@ -397,16 +425,25 @@ def _csv_header(prefix: bytes, whole: bool) -> _CsvHeader | None:
     return _CsvHeader(delimiter, 0, []) if whole else None
 
 
-def _read_csv(f: Path) -> Sheet:
-    """One CSV file: polars reads every cell as text; Python's csv module reads the
-    files polars cannot read the same way (then its errors are the ones reported)."""
+def csv_header_of(f: Path) -> _CsvHeader | None:
+    """Where a CSV file's header is (see :func:`_csv_header`); None when only Python's
+    csv module reads the file as the reader always did.
+
+    :raises InputError: the file is not UTF-8 text.
+    """
     with f.open("rb") as fh:
         prefix = fh.read(_CSV_PREFIX + 1)
     whole = len(prefix) <= _CSV_PREFIX
     try:
-        header = _csv_header(prefix[:_CSV_PREFIX], whole)
+        return _csv_header(prefix[:_CSV_PREFIX], whole)
     except UnicodeDecodeError:
         raise _not_utf8(f, f.read_bytes()) from None
+
+
+def _read_csv(f: Path) -> Sheet:
+    """One CSV file: polars reads every cell as text; Python's csv module reads the
+    files polars cannot read the same way (then its errors are the ones reported)."""
+    header = csv_header_of(f)
     if header is None:
         return _csv_python(f)
     if header.number == 0:
@@ -419,25 +456,36 @@ def _read_csv(f: Path) -> Sheet:
 
 def _csv_polars(f: Path, header: _CsvHeader) -> Sheet:
     """A CSV file read by polars, all cells as text, given where its header is."""
+    scan, positions, repeated = csv_scan(f, header)
+    names = [n for _, n in frame_columns(positions)]
+    return Sheet([n for _, n in positions], drop_blank_rows(scan.collect(), names), repeated, {})
+
+
+def csv_scan(
+    f: Path, header: _CsvHeader
+) -> tuple[pl.LazyFrame, list[tuple[int, str]], dict[str, list[str]]]:
+    """A lazy read of a CSV file by polars, all cells as text, given where its header is:
+    ``_row`` and the readable columns (blank rows not yet dropped), the header positions
+    and the repeated headers. Errors (not UTF-8, not as Excel writes CSV) surface when
+    it is collected."""
     positions, repeated = header_positions(header.cells)
     readable = frame_columns(positions)
-    frame = pl.read_csv(
+    scan = pl.scan_csv(
         f,
         has_header=False,
         separator=header.delimiter,
         schema={f"c{i}": pl.String for i in range(len(header.cells))},
-        columns=[i for i, _ in readable] or [0],
         truncate_ragged_lines=True,
         missing_columns="insert",
         raise_if_empty=False,
         row_index_name="_row",
         row_index_offset=1,
     )
-    frame = frame.slice(header.number).select(
-        pl.col("_row").cast(pl.Int64), *[pl.col(f"c{i}").alias(n) for i, n in readable]
-    )
-    names = [n for _, n in readable]
-    return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
+    columns = [pl.col(f"c{i}").alias(n) for i, n in readable] or [pl.col("c0")]
+    scan = scan.slice(header.number).select(pl.col("_row").cast(pl.Int64), *columns)
+    if not readable:
+        scan = scan.select("_row")
+    return scan, positions, repeated
 
 
 def _csv_python(f: Path) -> Sheet:
@@ -518,21 +566,33 @@ def _parquet_text(column: pl.Series) -> tuple[pl.Series, str | None]:
 
 
 def _read_parquet(f: Path) -> Sheet:
-    """One Parquet file, columns of any type; the first record is row 2, as in CSV.
-
-    Each column is turned into text as soon as it is read, so that memory holds the
-    file's columns or their text, not both.
-    """
+    """One Parquet file, columns of any type; the first record is row 2, as in CSV."""
+    positions, repeated = parquet_positions(f)
     try:
-        raw = pl.read_parquet(f)
+        frame = parquet_frame(pl.read_parquet(f), positions, 2)  # no other reference to it
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"Cannot read {f} as Parquet ({type(exc).__name__}: {exc}).") from None
+    names = [n for _, n in frame_columns(positions)]
+    return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
+
+
+def parquet_positions(f: Path) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
+    """A Parquet file's header positions and repeated headers, from its schema alone."""
+    try:
+        names = list(pl.read_parquet_schema(f))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InputError(f"Cannot read {f} as Parquet ({type(exc).__name__}: {exc}).") from None
+    return header_positions(names, show_letters=False)
+
+
+def parquet_frame(raw: pl.DataFrame, positions: list[tuple[int, str]], first: int) -> pl.DataFrame:
+    """Rows of a Parquet file as text (see :mod:`kinerja.input.tables`), the first
+    numbered ``first``; blank rows not yet dropped. ``raw``'s columns are dropped as they
+    are turned into text, so that memory holds a column or its text, not both."""
     sources = list(raw.columns)
-    positions, repeated = header_positions(sources, show_letters=False)
-    readable = frame_columns(positions)
-    data = {"_row": pl.int_range(2, raw.height + 2, dtype=pl.Int64, eager=True)}
+    data = {"_row": pl.int_range(first, raw.height + first, dtype=pl.Int64, eager=True)}
     kinds: dict[str, str] = {}
-    for i, name in readable:
+    for i, name in frame_columns(positions):
         column = raw.get_column(sources[i])
         raw = raw.drop(sources[i])
         text, kind = _parquet_text(column)
@@ -541,12 +601,10 @@ def _read_parquet(f: Path) -> Sheet:
         if kind is not None:
             kinds[name] = kind
     del raw
-    frame = pl.DataFrame(data).with_columns(
+    return pl.DataFrame(data).with_columns(
         pl.when(pl.col(name).is_not_null()).then(pl.lit(kind)).alias(kind_column(name))
         for name, kind in kinds.items()
     )
-    names = [n for _, n in readable]
-    return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
 
 
 # --------------------------------------------------------------------- JSON
