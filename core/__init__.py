@@ -28,11 +28,12 @@ from kinerja.errors import (  # noqa: E402
     FunctionError,
     InputError,
     KinerjaError,
+    OutputError,
     RulesError,
     ScaffoldError,
     UnknownRegion,
 )
-from kinerja.frames import Batch, RunOutput  # noqa: E402
+from kinerja.frames import Batch, RunOutput, RunParts, Tally  # noqa: E402
 from kinerja.input.read import read_tables  # noqa: E402
 from kinerja.input.tables import Tables  # noqa: E402
 from kinerja.input.validate import InputSpec, build_dataset  # noqa: E402
@@ -80,6 +81,7 @@ __all__ = [
     "InputError",
     "InputSpec",
     "KinerjaError",
+    "OutputError",
     "Recommendation",
     "RegionSpec",
     "Reject",
@@ -89,10 +91,12 @@ __all__ = [
     "RulesError",
     "RunInfo",
     "RunOutput",
+    "RunParts",
     "ScaffoldError",
     "Stage",
     "StageState",
     "Tables",
+    "Tally",
     "UnknownRegion",
     "Weighed",
     "__version__",

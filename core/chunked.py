@@ -16,23 +16,23 @@ every refused row by sheet and row, then the employees whose rules failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 
 import pluggy
 import polars as pl
 
 from kinerja.engine import appraise
-from kinerja.frames import RunOutput
+from kinerja.frames import RunOutput, RunParts, Tally
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
 from kinerja.raters import rater_partials, rater_summary
 from kinerja.rules import RuleSet
-from kinerja.spill import BatchStore
+from kinerja.spill import BatchStore, FrameStore
 
-__all__ = ["Chunk", "appraise_chunks", "merge_outputs"]
+__all__ = ["Chunk", "appraise_chunks", "merge_outputs", "stored_parts"]
 
 Say = Callable[[str], None]
 Count = Callable[[int], None]
@@ -89,28 +89,48 @@ def appraise_chunks(
 
 
 def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:
-    """The run's output from its chunks' outputs (see the module doc).
+    """The run's output from its chunks' outputs, in memory (see the module doc).
 
     :param problems: how many whole-file problems lead the first chunk's rejects.
     """
     if len(chunks) == 1:
         return chunks[0].output
     outputs = [c.output for c in chunks]
-    first = outputs[0]
     details = {
-        f.name: pl.concat([getattr(o, f.name) for o in outputs], how="diagonal_relaxed")
-        for f in fields(RunOutput)
-        if f.name not in ("info", "results", "rejects", "components")
+        name: pl.concat([getattr(o, name) for o in outputs], how="diagonal_relaxed")
+        for name in _DETAILS
     }
     results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
     rejects = _merged_rejects(chunks, problems)
-    return RunOutput(
-        _merged_info(outputs, rejects),
-        results,
-        rejects,
-        first.components,
-        **details,
-    )
+    info = _merged_info([o.info for o in outputs], rejects)
+    return RunOutput(info, results, rejects, outputs[0].components, **details)
+
+
+def stored_parts(chunks: Iterable[Chunk], problems: int, store: FrameStore[RunOutput]) -> RunParts:
+    """The run's output as parts: each chunk's output put in ``store`` as it comes, the
+    rejects, metadata and counts of the whole run in memory.
+
+    :param problems: how many whole-file problems lead the first chunk's rejects.
+    """
+    kept: list[Chunk] = []
+    tally = Tally()
+    for index, chunk in enumerate(chunks):
+        output = chunk.output
+        tally.add(Tally.of(output))
+        store.put(index, output)
+        # keep what the merge needs: the metadata and the rejects
+        cleared = {name: getattr(output, name).clear() for name in ("results", *_DETAILS)}
+        kept.append(Chunk(replace(output, **cleared), chunk.validated_rejects))
+    if len(kept) == 1:
+        return RunParts.of(store.get(0))
+    rejects = _merged_rejects(kept, problems)
+    info = _merged_info([c.output.info for c in kept], rejects)
+    return RunParts(info, rejects, kept[0].output.components, len(kept), store.get, tally)
+
+
+_DETAILS = tuple(
+    f.name for f in fields(RunOutput) if f.name not in ("info", "results", "rejects", "components")
+)
 
 
 def _merged_rejects(chunks: Sequence[Chunk], problems: int) -> pl.DataFrame:
@@ -122,17 +142,17 @@ def _merged_rejects(chunks: Sequence[Chunk], problems: int) -> pl.DataFrame:
     return pl.concat([head, sorted_rejects(refused), *failed])
 
 
-def _merged_info(outputs: Sequence[RunOutput], rejects: pl.DataFrame) -> RunInfo:
+def _merged_info(infos: Sequence[RunInfo], rejects: pl.DataFrame) -> RunInfo:
     """The first chunk's metadata with the counts of the whole run."""
     rows_in: dict[str, int] = {}
-    for output in outputs:
-        for sheet, n in output.info.rows_in.items():
+    for info in infos:
+        for sheet, n in info.rows_in.items():
             rows_in[sheet] = rows_in.get(sheet, 0) + n
     return replace(
-        outputs[0].info,
+        infos[0],
         rows_in=rows_in,
-        employees_in=sum(o.info.employees_in for o in outputs),
-        appraised=sum(o.info.appraised for o in outputs),
-        rejected_employees=sum(o.info.rejected_employees for o in outputs),
+        employees_in=sum(i.employees_in for i in infos),
+        appraised=sum(i.appraised for i in infos),
+        rejected_employees=sum(i.rejected_employees for i in infos),
         rejected_rows=rejects.height,
     )

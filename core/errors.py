@@ -55,6 +55,16 @@ class InputError(KinerjaError):
     """The input file cannot be read at all. The message is meant for the person running it."""
 
 
+class OutputError(KinerjaError, OSError):
+    """The results could not be written (an ``OSError`` with the same errno, text and
+    file names; nothing was half-written)."""
+
+    @classmethod
+    def of(cls, exc: OSError) -> OutputError:
+        """The output error for the ``OSError`` that stopped a write."""
+        return cls(exc.errno, exc.strerror or str(exc), exc.filename, None, exc.filename2)
+
+
 class UnknownRegion(KinerjaError, LookupError):
     """No installed plugin provides the region asked for (or no single version of it)."""
 
@@ -69,6 +79,7 @@ __all__ = [
     "ExprError",
     "FunctionError",
     "InputError",
+    "OutputError",
     "KinerjaError",
     "RulesError",
     "ScaffoldError",

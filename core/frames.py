@@ -18,6 +18,7 @@ Conventions, the same in every frame:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -42,7 +43,9 @@ __all__ = [
     "STAGES",
     "Batch",
     "RunOutput",
+    "RunParts",
     "StepInfo",
+    "Tally",
     "empty",
 ]
 
@@ -228,3 +231,58 @@ class RunOutput:
     feedback: pl.DataFrame = field(default_factory=lambda: empty(FEEDBACK))
     recommendations: pl.DataFrame = field(default_factory=lambda: empty(RECOMMENDATIONS))
     audit: pl.DataFrame = field(default_factory=lambda: empty(AUDIT))
+
+
+@dataclass(slots=True)
+class Tally:
+    """What a run's summary counts: results by predikat and by status, flagged results."""
+
+    predikat: dict[str | None, int] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0
+
+    @classmethod
+    def of(cls, run: RunOutput) -> Tally:
+        """The counts of one run (or one chunk of it)."""
+        results = run.results
+
+        def counts(column: str) -> dict:
+            if column not in results.columns:  # a run with no results may have no column
+                return {}
+            return dict(results.group_by(column, maintain_order=True).len().iter_rows())
+
+        return cls(counts("predikat"), counts("status"), run.flags["nip"].n_unique())
+
+    def add(self, other: Tally) -> None:
+        """Count ``other`` in as well (chunks never share an employee)."""
+        for mine, theirs in ((self.predikat, other.predikat), (self.status, other.status)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        self.flagged += other.flagged
+
+
+@dataclass(slots=True)
+class RunParts:
+    """A run's output in parts, for writing a run larger than memory one part at a time.
+
+    The metadata, the rejects and the counts are in memory; ``part(i)`` reads the
+    output of chunk ``i`` (results, detail frames; its rejects are in ``rejects``).
+    Results are in part order. A run in memory is one part (:meth:`of`).
+    """
+
+    info: RunInfo
+    rejects: pl.DataFrame
+    components: tuple[StepInfo, ...]
+    count: int
+    part: Callable[[int], RunOutput]
+    tally: Tally
+
+    @classmethod
+    def of(cls, run: RunOutput) -> RunParts:
+        """``run`` as one part."""
+        return cls(run.info, run.rejects, run.components, 1, lambda _: run, Tally.of(run))
+
+    def each(self) -> Iterator[RunOutput]:
+        """Every part, in order."""
+        for index in range(self.count):
+            yield self.part(index)

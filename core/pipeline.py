@@ -13,13 +13,15 @@ from typing import Literal
 
 import pluggy
 
-from kinerja.chunked import appraise_chunks, merge_outputs
-from kinerja.frames import RunOutput
+from kinerja.chunked import appraise_chunks, merge_outputs, stored_parts
+from kinerja.errors import OutputError
+from kinerja.frames import RunOutput, RunParts
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
 from kinerja.output.writers import write_run
 from kinerja.rules import RuleSet
+from kinerja.spill import OutputStore
 
 Format = Literal["xlsx", "csv", "json", "parquet"]
 
@@ -113,17 +115,37 @@ def run(
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
     stream_bytes: int = STREAM_BYTES,
-) -> tuple[RunOutput, list[Path]]:
+) -> tuple[RunParts, list[Path]]:
     """The whole run: read, validate, appraise, then write results and rejects as a pair.
 
-    :return: the run, and the files written (results first, then the rejects).
+    Memory holds one chunk at a time: a run of several chunks keeps each chunk's output
+    on disk until every chunk is appraised, then writes them part by part (an xlsx
+    workbook is made from the whole run in memory).
+
+    :param chunk_size: about how many employees are appraised at a time.
+    :param stream_bytes: see :func:`appraise_path`.
+    :return: the run (its metadata, rejects and counts; its parts are gone once this
+        returns), and the files written (results first, then the rejects).
     :raises kinerja.errors.InputError: the input cannot be read at all.
-    :raises OSError: the output cannot be written.
+    :raises kinerja.errors.OutputError: the output cannot be written (an ``OSError``).
     """
-    appraised = appraise_path(
-        rules, path, pm, report, chunk_size=chunk_size, stream_bytes=stream_bytes
-    )
-    return appraised, write_run(appraised, output, fmt)
+    report = report or Report()
+    report.say(f"Reading {path} ...")
+    chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    with chunks, OutputStore() as store:
+        report.say(f"Checking {chunks.rows:,} rows ...")
+        done = appraise_chunks(
+            rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
+        )
+        if chunks.count == 1:
+            parts = RunParts.of(merge_outputs(list(done), chunks.problems))
+        else:
+            parts = stored_parts(done, chunks.problems, store)
+        report.say(f"Writing {output} ...")
+        try:
+            return parts, write_run(parts, output, fmt)
+        except OSError as exc:
+            raise OutputError.of(exc) from exc
 
 
 __all__ = [

@@ -1,39 +1,43 @@
-"""Validated chunks kept on disk between the passes of a chunked run.
+"""Chunks kept on disk between the passes of a chunked run.
 
 A chunked run validates every chunk before it appraises any (the rater summary needs
-all of them), so the validated frames wait on disk, as Parquet, in a temporary folder
-that is removed when the run ends, also when it fails. The folder is made where
-Python's :mod:`tempfile` makes folders (``TMPDIR`` chooses another place).
+all of them), and writes its output only once every chunk is appraised (the header
+of a results table needs all of them). In between, each chunk's frames wait on disk,
+as Parquet, in a temporary folder that is removed when the run ends, also when it
+fails. The folder is made where Python's :mod:`tempfile` makes folders (``TMPDIR``
+chooses another place).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from types import TracebackType
+from typing import Generic, TypeVar
 
 import polars as pl
 
-from kinerja.frames import Batch
+from kinerja.frames import Batch, RunOutput
 
-__all__ = ["BatchStore"]
+__all__ = ["BatchStore", "FrameStore", "OutputStore"]
 
-_FRAMES = ("employees", "outcomes", "ratings", "objections", "rejects")
+T = TypeVar("T", Batch, RunOutput)
 
 
-class BatchStore:
-    """Batches by number, their frames on disk and their small fields in memory.
+class FrameStore(Generic[T]):
+    """Dataclass values by number: their frame fields on disk, the rest in memory.
 
     Use as a context manager: the folder is removed on exit.
     """
 
-    def __init__(self) -> None:
-        self._dir = Path(tempfile.mkdtemp(prefix="kinerja-chunks-"))
-        self._kept: dict[int, Batch] = {}
+    def __init__(self, frames: tuple[str, ...], prefix: str) -> None:
+        self._frames = frames
+        self._dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self._kept: dict[int, T] = {}
 
-    def __enter__(self) -> BatchStore:
+    def __enter__(self) -> FrameStore[T]:
         return self
 
     def __exit__(
@@ -44,21 +48,36 @@ class BatchStore:
     ) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
 
-    def put(self, index: int, batch: Batch) -> None:
-        """Write ``batch``'s frames to disk and keep the rest of it in memory."""
+    def put(self, index: int, value: T) -> None:
+        """Write ``value``'s frames to disk and keep the rest of it in memory."""
         folder = self._dir / str(index)
         folder.mkdir()
-        for name in _FRAMES:
-            getattr(batch, name).write_parquet(folder / f"{name}.parquet", compression="lz4")
-        empty = {name: getattr(batch, name).clear() for name in _FRAMES}
-        self._kept[index] = replace(batch, **empty)
+        for name in self._frames:
+            getattr(value, name).write_parquet(folder / f"{name}.parquet", compression="lz4")
+        empty = {name: getattr(value, name).clear() for name in self._frames}
+        self._kept[index] = replace(value, **empty)
 
-    def get(self, index: int) -> Batch:
-        """The batch put under ``index``, read back from disk."""
+    def get(self, index: int) -> T:
+        """The value put under ``index``, its frames read back from disk."""
         folder = self._dir / str(index)
         kept = self._kept[index]
         frames = {
             name: pl.read_parquet(folder / f"{name}.parquet").cast(getattr(kept, name).schema)
-            for name in _FRAMES
+            for name in self._frames
         }
         return replace(kept, **frames)
+
+
+def BatchStore() -> FrameStore[Batch]:  # noqa: N802 - reads as the store it makes
+    """A store of validated batches (every frame of a :class:`Batch`)."""
+    return FrameStore(
+        ("employees", "outcomes", "ratings", "objections", "rejects"), "kinerja-chunks-"
+    )
+
+
+def OutputStore() -> FrameStore[RunOutput]:  # noqa: N802 - reads as the store it makes
+    """A store of chunk outputs: results and detail frames (the rejects stay in memory)."""
+    names = tuple(
+        f.name for f in fields(RunOutput) if f.name not in ("info", "components", "rejects")
+    )
+    return FrameStore(names, "kinerja-output-")

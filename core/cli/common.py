@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,11 @@ from typing import Any
 import click
 import pluggy
 
-from kinerja.errors import InputError
-from kinerja.frames import RunOutput
+from kinerja.errors import InputError, OutputError
+from kinerja.frames import RunOutput, RunParts
 from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.manager import make_manager
-from kinerja.pipeline import Report, appraise_path
+from kinerja.pipeline import Format, Report, appraise_path, run
 from kinerja.regions import UnknownRegion, load_region_rules
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import RulesError
@@ -79,8 +79,52 @@ def appraise_input(
     chunk_size: int = CHUNK_EMPLOYEES,
 ) -> RunOutput:
     """Read, validate and appraise an input file, showing progress on a terminal."""
+    with _progress() as report:
+        try:
+            return appraise_path(rules, input_path, pm, report, chunk_size=chunk_size)
+        except InputError as exc:
+            fail(str(exc))
+    raise AssertionError("fail() exits")  # pragma: no cover
+
+
+def run_input(
+    pm: pluggy.PluginManager,
+    rules: RuleSet,
+    input_path: Path,
+    output: Path,
+    fmt: Format,
+    *,
+    chunk_size: int = CHUNK_EMPLOYEES,
+) -> tuple[RunParts, list[Path]]:
+    """The whole run (:func:`kinerja.pipeline.run`), showing progress on a terminal;
+    an input that cannot be read or an output that cannot be written ends it with
+    ``Error: ...``."""
+    with _progress() as report:
+        try:
+            return run(rules, input_path, output, fmt, pm, report, chunk_size=chunk_size)
+        except InputError as exc:
+            fail(str(exc))
+        except OutputError as exc:
+            fail(write_error(exc, output))
+    raise AssertionError("fail() exits")  # pragma: no cover
+
+
+def write_error(exc: OSError, output: Path) -> str:
+    """What could not be written and why, for ``Error: ...`` (no traceback)."""
+    where = exc.filename2 or exc.filename or output  # filename2: the target of a rename
+    why = exc.strerror or str(exc)
+    return (
+        f"cannot write {where}: {why}. The results were not written; choose another --output, "
+        "or check that the folder is writable and that no folder or open file has that name."
+    )
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Report]:
+    """Progress on stderr (what the run does, a bar of employees) when it is a terminal."""
     if not sys.stderr.isatty():
-        return _appraise(pm, rules, input_path, Report(), chunk_size)
+        yield Report()
+        return
     with contextlib.ExitStack() as stack:
         bars: list[Any] = []
 
@@ -93,19 +137,8 @@ def appraise_input(
             for bar in bars:
                 bar.update(n)
 
-        report = Report(_to_stderr, start, advance)
-        return _appraise(pm, rules, input_path, report, chunk_size)
+        yield Report(_to_stderr, start, advance)
 
 
 def _to_stderr(message: str) -> None:
     click.echo(message, err=True)
-
-
-def _appraise(
-    pm: pluggy.PluginManager, rules: RuleSet, path: Path, report: Report, chunk_size: int
-) -> RunOutput:
-    try:
-        return appraise_path(rules, path, pm, report, chunk_size=chunk_size)
-    except InputError as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")

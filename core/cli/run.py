@@ -15,13 +15,14 @@ from kinerja.cli.common import (
     manager,
     region_rules,
     rules_version_options,
+    run_input,
 )
 from kinerja.expr.check import suggest
-from kinerja.frames import RunOutput
+from kinerja.frames import RunParts
 from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.output.explain import explain_rejected, explain_result, fmt
 from kinerja.output.views import result_of
-from kinerja.output.writers import rejects_path, write_run
+from kinerja.output.writers import rejects_path
 from kinerja.rules import RuleSet
 
 
@@ -74,46 +75,38 @@ def run(
         fmt_ = suffix if suffix in FORMATS else "xlsx"
     if output is None:
         output = Path(f"{region}-results.{fmt_}")
-    result = appraise_input(pm, rules, input_path, chunk_size=chunk_size)
-    try:
-        written = write_run(result, output, fmt_)  # type: ignore[arg-type]
-    except OSError as exc:
-        fail(_write_error(exc, output))
-        return
+    result, written = run_input(
+        pm,
+        rules,
+        input_path,
+        output,
+        fmt_,
+        chunk_size=chunk_size,  # type: ignore[arg-type]
+    )
     _summary(rules, result, written)
 
 
-def _write_error(exc: OSError, output: Path) -> str:
-    """What could not be written and why, for ``Error: ...`` (no traceback)."""
-    where = exc.filename2 or exc.filename or output  # filename2: the target of a rename
-    why = exc.strerror or str(exc)
-    return (
-        f"cannot write {where}: {why}. The results were not written; choose another --output, "
-        "or check that the folder is writable and that no folder or open file has that name."
-    )
-
-
-def _summary(rules: RuleSet, run_output: RunOutput, written: list[Path]) -> None:
+def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
     info = run_output.info
-    results = run_output.results
+    tally = run_output.tally
     click.echo(f"Region {info.region} — rules {info.rules_version} ({rules.title})")
     click.echo(f"Input  {info.input} (sha256 {info.input_sha256[:12]}…)")
     click.echo(
         f"Employees: {info.employees_in} in = {info.appraised} appraised "
         f"+ {info.rejected_employees} rejected"
     )
-    counts = dict(results.group_by("predikat").len().iter_rows())
+    counts = tally.predikat
     click.echo("Predikat:")
     for label in rules.predikat_labels:
         click.echo(f"  {label:<22} {counts.get(label, 0):>7}")
     for label, n in counts.items():
         if label not in rules.predikat_labels:
             click.echo(f"  {fmt(label):<22} {n:>7}")
-    status = dict(results.group_by("status").len().iter_rows())
+    status = tally.status
     click.echo(
         f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional"
     )
-    flagged = run_output.flags["nip"].n_unique()
+    flagged = tally.flagged
     if flagged:
         click.echo(f"Flags: {flagged} result(s) carry flags for the reviewer")
     other_rows = info.rejected_rows - info.rejected_employees

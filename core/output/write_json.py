@@ -22,8 +22,9 @@ from typing import BinaryIO
 
 import polars as pl
 
-from kinerja.frames import GROUPS, INDICATORS, RunOutput, StepInfo
+from kinerja.frames import GROUPS, INDICATORS, RunOutput, RunParts, StepInfo
 from kinerja.output.write_frames import Part, indexed, named_columns, parts
+from kinerja.output.write_parts import as_parts
 
 __all__ = ["int_like_names", "write_json"]
 
@@ -43,12 +44,22 @@ CHUNK = 2_000
 """Employees per part: a part of a multi-rater run (30 ratings each) is some 11 MB of text."""
 
 
-def write_json(run: RunOutput, fh: BinaryIO, *, chunk: int = CHUNK) -> None:
-    """Write ``run`` as JSON to the binary file ``fh``, ``chunk`` employees at a time."""
-    info = json.dumps(_plain_info(run), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+def write_json(run: RunOutput | RunParts, fh: BinaryIO, *, chunk: int = CHUNK) -> None:
+    """Write ``run`` as JSON to the binary file ``fh``, ``chunk`` employees at a time
+    (part by part when the run comes in parts)."""
+    run = as_parts(run)
+    plain = dataclasses.asdict(run.info)
+    info = json.dumps(plain, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     fh.write(_bytes('{\n  "run": ' + info + ',\n  "results": ['))
-    ints = int_like_names(run)
-    _write_lines(fh, (_result_lines(part, ints) for part in parts(indexed(run), chunk)))
+    _write_lines(
+        fh,
+        (
+            _result_lines(part, ints)
+            for output in run.each()
+            for ints in [int_like_names(output)]
+            for part in parts(indexed(output), chunk)
+        ),
+    )
     fh.write(b',\n  "rejects": [')
     rejects = run.rejects
     _write_lines(
@@ -77,10 +88,6 @@ def _write_lines(fh: BinaryIO, chunks: Iterable[pl.Series]) -> None:
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _plain_info(run: RunOutput) -> dict[str, object]:
-    return dataclasses.asdict(run.info)
 
 
 def int_like_names(run: RunOutput) -> list[str]:

@@ -30,7 +30,7 @@ from typing import Literal
 
 import polars as pl
 
-from kinerja.frames import RunOutput
+from kinerja.frames import RunOutput, RunParts
 from kinerja.output.atomic import atomic_path
 from kinerja.output.tables import write_tables
 from kinerja.output.write_cells import escape_formula
@@ -39,6 +39,7 @@ from kinerja.output.write_frames import REJECT_COLUMNS
 from kinerja.output.write_json import write_json
 from kinerja.output.write_pair import staged
 from kinerja.output.write_parquet import detail_paths, write_details_parquet, write_results_parquet
+from kinerja.output.write_parts import whole_run
 from kinerja.output.write_xlsx import write_xlsx
 from kinerja.output.xlsx import EXCEL_MAX_ROWS
 
@@ -81,9 +82,12 @@ def write_rejects(rejects: pl.DataFrame, path: Path) -> Path:
 
 
 def write_run(
-    run: RunOutput, path: Path, fmt: Format, *, xlsx_max_rows: int = EXCEL_MAX_ROWS
+    run: RunOutput | RunParts, path: Path, fmt: Format, *, xlsx_max_rows: int = EXCEL_MAX_ROWS
 ) -> list[Path]:
     """Write ``run`` to ``path`` as ``fmt``, plus the rejects CSV; return the files written.
+
+    A run in parts (a chunked run) is written part by part, except as xlsx, which is
+    made from the whole run in memory.
 
     The results path comes first, then the rejects, then (Parquet) the detail frames.
     ``xlsx_max_rows`` is the most rows a worksheet holds (Excel's limit; smaller in tests).
@@ -104,9 +108,10 @@ def write_run(
     return [path, rejects, *details.values()]
 
 
-def _write_results(run: RunOutput, path: Path, fmt: Format, xlsx_max_rows: int) -> None:
+def _write_results(run: RunOutput | RunParts, path: Path, fmt: Format, xlsx_max_rows: int) -> None:
     if fmt == "xlsx":
-        write_xlsx(run, path, max_rows=xlsx_max_rows)
+        whole = run if isinstance(run, RunOutput) else whole_run(run)
+        write_xlsx(whole, path, max_rows=xlsx_max_rows)
     elif fmt == "parquet":
         write_results_parquet(run, path)
     else:
