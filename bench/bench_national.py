@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,18 +83,56 @@ class Agreement:
 # --------------------------------------------------------------------- the engine
 
 
+def _high_water_mb(pid: int) -> float | None:
+    """The peak RSS of process ``pid`` since it exec'd (``VmHWM``), or None."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def run_child(args: list[str], log: Path) -> Timing:
-    """Run ``args``; wall time and the child's own peak RSS. Output goes to ``log``."""
+    """Run ``args``; wall time and the child's own peak RSS. Output goes to ``log``.
+
+    The peak is the child's ``VmHWM``, read every 20 ms while it runs: a forked
+    child's ``ru_maxrss`` starts at its parent's peak, which here may be a baseline
+    pipeline's. ``ru_maxrss`` is the fallback where ``/proc`` is not there.
+    """
     start = time.perf_counter()
+    peaks: list[float] = []
     with log.open("wb") as out:
         child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        watcher = threading.Thread(target=_watch, args=(child, peaks), daemon=True)
+        watcher.start()
         _, status, usage = os.wait4(child.pid, 0)
+        watcher.join()
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         tail = log.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{tail}")
-    return Timing(wall, usage.ru_maxrss / 1024)
+    return Timing(wall, max(peaks) if peaks else usage.ru_maxrss / 1024)
+
+
+def _watch(child: subprocess.Popen, peaks: list[float]) -> None:
+    """Record ``child``'s high-water mark until it exits."""
+    while _alive(child.pid):
+        peak = _high_water_mb(child.pid)
+        if peak is not None:
+            peaks.append(peak)
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting for ``wait4`` counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def probe(command: str, workdir: Path) -> Engine:

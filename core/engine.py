@@ -10,6 +10,7 @@ rejects with the reason; the rest of the batch goes on.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pluggy
 import polars as pl
@@ -19,6 +20,7 @@ from kinerja.appraisal import Appraisal
 from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
 from kinerja.model import RunInfo
+from kinerja.raters import rater_partials, rater_summary
 from kinerja.regions import RegionHooks
 from kinerja.rules import RuleSet
 
@@ -44,6 +46,8 @@ def appraise(
     :param progress: optional callback, called with the number of employees done.
     """
     hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
+    if batch.raters is None:  # the batch is the whole run
+        batch = replace(batch, raters=rater_summary([rater_partials(rules, batch.ratings)]))
     values, indicators = collected_values(
         batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
     )

@@ -202,8 +202,9 @@ class Batch:
     source: str = ""
     sha256: str = ""
     raters: pl.DataFrame | None = None
-    """The run's rater summary (:data:`kinerja.raters.RATERS`) when this batch is one
-    chunk of a larger run; None when the batch is the whole run."""
+    """The run's rater summary (:data:`kinerja.raters.RATERS`): every rater of the whole
+    run, also when this batch is one chunk of it. The engine fills it in when it is None
+    (the batch is the whole run)."""
 
 
 @dataclass(slots=True)

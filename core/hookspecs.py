@@ -159,6 +159,10 @@ def kinerja_review_stage(
 def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Review the whole batch once it is rated: evidence, objections, comparisons.
 
+    A batch is one chunk of the run and holds whole units (every employee of a
+    ``unit_kerja``): compare within a unit, never across units. ``batch.raters``
+    summarises every rater of the whole run (see :mod:`kinerja.raters`).
+
     Every implementation is called. The built-in ones flag rater bias, apply
     objections with an audit trail, and place each result beside its peers,
     each as the rules configure.

@@ -82,8 +82,9 @@ def appraise_path(
     """Read an input file (xlsx, CSV or Parquet folder, or JSON), validate and appraise it.
 
     :param chunk_size: about how many employees are appraised at a time.
-    :param stream_bytes: a CSV or Parquet folder larger than this is read in batches
-        straight into chunks on disk (:mod:`kinerja.input.stream`).
+    :param stream_bytes: a folder of CSV files larger than this, or of Parquet files
+        with over two million rows, is read in batches straight into chunks on disk
+        (:mod:`kinerja.input.stream`); 0 reads every folder so.
     :raises kinerja.errors.InputError: the file cannot be read at all.
     """
     report = report or Report()

@@ -125,3 +125,17 @@ def test_no_pegawai_file_is_reported_as_when_read_whole(tmp_path: Path) -> None:
     with open_chunks(folder, 5, stream_bytes=0) as chunks:
         (tables,) = chunks.tables
     assert tables.problems == read_tables(folder).problems
+
+
+def test_a_folder_is_large_by_csv_bytes_or_parquet_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_folder = _sample(tmp_path / "csv", "asemrowo", "csv", n=20)
+    size = sum(f.stat().st_size for f in csv_folder.iterdir())
+    assert stream.is_large(csv_folder, size - 1) and not stream.is_large(csv_folder, size)
+    pq = _sample(tmp_path / "pq", "asemrowo", "parquet", n=20)
+    rows = sum(pl.read_parquet(f).height for f in pq.iterdir())
+    assert not stream.is_large(pq, 1)  # Parquet is measured in rows, not bytes
+    monkeypatch.setattr(stream, "STREAM_ROWS", rows - 1)
+    assert stream.is_large(pq, 1)
+    assert stream.is_large(pq, 0)  # 0: every folder

@@ -149,7 +149,9 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
         return
     span = max(high - low for low, high in (a.scale for a in rules.aspects.values()))
     ratings = scaled_ratings(rules, appraisal, batch)
-    raters = batch.raters if batch.raters is not None else run_raters(rules, batch)
+    raters = (
+        batch.raters if batch.raters is not None else run_raters(rules, batch)
+    )  # engine sets it
     found = []
     if "leniency" in checks:
         found.append(leniency(ratings, raters, checks["leniency"], span))

@@ -1,8 +1,8 @@
 """Reading a large CSV or Parquet folder in row batches, straight into chunks on disk.
 
 The input of a national run does not fit in memory as text: five million employees
-with thirty ratings each are some 150 million rows. A folder larger than
-:data:`STREAM_BYTES` is therefore read a batch of rows at a time, and each batch is
+with thirty ratings each are some 150 million rows. A large folder (:func:`is_large`)
+is therefore read a batch of rows at a time, and each batch is
 routed to its chunk (:mod:`kinerja.input.chunks`) and written to a temporary folder
 as Parquet. Each chunk is then read back on its own. Memory holds one batch while
 reading, and one chunk afterwards.
@@ -45,10 +45,13 @@ from kinerja.input.read import (
 from kinerja.input.tables import Tables
 from kinerja.model import Reject
 
-__all__ = ["BATCH_ROWS", "STREAM_BYTES", "open_chunks", "stream_folder"]
+__all__ = ["BATCH_ROWS", "STREAM_BYTES", "STREAM_ROWS", "is_large", "open_chunks", "stream_folder"]
 
 STREAM_BYTES = 256 << 20
-"""Folders larger than this (in bytes on disk) are read in batches."""
+"""Folders whose CSV files are larger than this (in bytes) are read in batches."""
+STREAM_ROWS = 2_000_000
+"""Folders whose Parquet files hold more rows than this are read in batches (Parquet
+is compressed: its size on disk says little about its size in memory)."""
 BATCH_ROWS = 1_000_000
 """Rows of one file read at a time."""
 
@@ -97,21 +100,33 @@ def _sources(files: FolderFiles) -> list[_Source] | None:
     return sources
 
 
-def folder_bytes(p: Path) -> int:
-    """The size on disk of the CSV and Parquet files a folder input reads."""
-    return sum(fs[0].stat().st_size for _, fs in folder_files(p).chosen)
+def is_large(p: Path, stream_bytes: int = STREAM_BYTES) -> bool:
+    """Whether the folder ``p`` is read in batches: its CSV files are over
+    ``stream_bytes``, or its Parquet files hold over :data:`STREAM_ROWS` rows (read from
+    their metadata), or ``stream_bytes`` is 0."""
+    csv_bytes, parquet_rows = 0, 0
+    for _, files in folder_files(p).chosen:
+        f = files[0]
+        if f.suffix.lower() != ".parquet":
+            csv_bytes += f.stat().st_size
+            continue
+        try:
+            parquet_rows += pl.scan_parquet(f).select(pl.len()).collect().item()
+        except (pl.exceptions.PolarsError, OSError):
+            continue  # the reader reports it
+    return stream_bytes == 0 or csv_bytes > stream_bytes or parquet_rows > STREAM_ROWS
 
 
 def open_chunks(path: str | Path, size: int, *, stream_bytes: int = STREAM_BYTES) -> Chunks:
     """A run's input as chunks of about ``size`` employees.
 
-    A CSV or Parquet folder larger than ``stream_bytes`` is read in batches into
-    chunks on disk (:func:`stream_folder`); any other input is read whole and split.
+    A large CSV or Parquet folder (:func:`is_large`) is read in batches into chunks on
+    disk (:func:`stream_folder`); any other input is read whole and split.
 
     :raises kinerja.errors.InputError: the input cannot be read at all.
     """
     p = Path(path)
-    if p.is_dir() and folder_bytes(p) > stream_bytes:
+    if p.is_dir() and is_large(p, stream_bytes):
         streamed = stream_folder(p, str(path), size)
         if streamed is not None:
             return streamed
