@@ -17,18 +17,19 @@ every refused row by sheet and row, then the employees whose rules failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import pluggy
 import polars as pl
 
+from kinerja.appraisal import DETAILS
 from kinerja.engine import appraise
 from kinerja.frames import RunOutput, RunParts, Tally
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
-from kinerja.raters import rater_partials, rater_summary
+from kinerja.raters import PARTIALS, rater_partials, rater_summary
 from kinerja.rules import RuleSet
 from kinerja.spill import BatchStore, FrameStore
 
@@ -71,16 +72,17 @@ def appraise_chunks(
         yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
         return
     with BatchStore() as store:
-        partials, employees = [], 0
+        employees = 0
         for index, tables in enumerate(chunks.tables):
             if say is not None:
                 say(f"Checking chunk {index + 1} of {chunks.count} ...")
             batch = build_dataset(tables, spec)
             del tables
-            partials.append(rater_partials(rules, batch.ratings))
+            store.keep("raters", index, rater_partials(rules, batch.ratings))
             employees += batch.employees.height
             store.put(index, batch)
-        raters = rater_summary(partials)
+        chunks.close()  # every row now waits in the store, validated
+        raters = rater_summary(store.scan("raters", PARTIALS))
         if start is not None:
             start(employees)
         for index in range(chunks.count):
@@ -98,7 +100,7 @@ def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:
     outputs = [c.output for c in chunks]
     details = {
         name: pl.concat([getattr(o, name) for o in outputs], how="diagonal_relaxed")
-        for name in _DETAILS
+        for name in DETAILS
     }
     results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
     rejects = _merged_rejects(chunks, problems)
@@ -119,18 +121,13 @@ def stored_parts(chunks: Iterable[Chunk], problems: int, store: FrameStore[RunOu
         tally.add(Tally.of(output))
         store.put(index, output)
         # keep what the merge needs: the metadata and the rejects
-        cleared = {name: getattr(output, name).clear() for name in ("results", *_DETAILS)}
+        cleared = {name: getattr(output, name).clear() for name in ("results", *DETAILS)}
         kept.append(Chunk(replace(output, **cleared), chunk.validated_rejects))
     if len(kept) == 1:
         return RunParts.of(store.get(0))
     rejects = _merged_rejects(kept, problems)
     info = _merged_info([c.output.info for c in kept], rejects)
     return RunParts(info, rejects, kept[0].output.components, len(kept), store.get, tally)
-
-
-_DETAILS = tuple(
-    f.name for f in fields(RunOutput) if f.name not in ("info", "results", "rejects", "components")
-)
 
 
 def _merged_rejects(chunks: Sequence[Chunk], problems: int) -> pl.DataFrame:

@@ -20,19 +20,41 @@ import polars as pl
 from kinerja.frames import Schema, empty
 from kinerja.rules import RuleSet
 
-__all__ = ["RATERS", "rated_by_colleagues", "rater_partials", "rater_summary", "scaled"]
+__all__ = [
+    "PARTIALS",
+    "RATERS",
+    "rated_by_colleagues",
+    "rater_partials",
+    "rater_summary",
+    "scaled",
+]
 
-RATERS: Schema = {
+PARTIALS: Schema = {
     "kelompok": pl.String,
     "penilai_nip": pl.String,
     "ratings": pl.Int64,
     "total": pl.Float64,
     "employees": pl.Int64,
-    "pattern": pl.String,
+    "pattern": pl.UInt64,
     "same": pl.Boolean,
 }
-"""Per rater: ratings given, their sum on the 0-1 scale, employees rated, the first
-employee's pattern of ``aspek=nilai``, and whether every employee got that pattern."""
+"""One chunk's raters: ratings given, their sum on the 0-1 scale, employees rated, the
+first employee's pattern of ``aspek=nilai`` (as a 64-bit hash, so that a summary of
+millions of raters stays small), and whether every employee got that pattern."""
+
+RATERS: Schema = {
+    "kelompok": pl.String,
+    "penilai_nip": pl.String,
+    "ratings": pl.Int64,
+    "mean": pl.Float64,
+    "employees": pl.Int64,
+    "same": pl.Boolean,
+    "group_mean": pl.Float64,
+    "group_raters": pl.Int64,
+}
+"""The run's raters: ratings given and their mean on the 0-1 scale, employees rated,
+whether every employee got the same pattern, and the rater's group: the mean of its
+raters' means and how many raters it has."""
 
 _KEY = ["kelompok", "penilai_nip"]
 
@@ -58,16 +80,16 @@ def rated_by_colleagues(ratings: pl.DataFrame) -> pl.DataFrame:
 
 
 def pattern() -> pl.Expr:
-    """One employee's ratings by one rater as text: ``aspek=nilai`` sorted, joined by ``|``."""
+    """One employee's ratings by one rater: ``aspek=nilai`` sorted, joined by ``|``, hashed."""
     each = pl.concat_str(pl.col("aspek"), pl.lit("="), pl.col("nilai").cast(pl.String))
-    return each.sort().str.join("|").alias("pattern")
+    return each.sort().str.join("|").hash().alias("pattern")
 
 
 def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
-    """One chunk's ratings summarised per rater (:data:`RATERS`)."""
+    """One chunk's ratings summarised per rater (:data:`PARTIALS`)."""
     rated = scaled(rules, rated_by_colleagues(ratings))
     per_employee = rated.group_by([*_KEY, "nip"], maintain_order=True).agg(
-        pattern(), pl.len().alias("ratings"), pl.col("scaled").sum().alias("total")
+        pattern().first(), pl.len().alias("ratings"), pl.col("scaled").sum().alias("total")
     )
     summary = per_employee.group_by(_KEY, maintain_order=True).agg(
         pl.col("ratings").sum(),
@@ -76,25 +98,27 @@ def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
         pl.col("pattern").first(),
         (pl.col("pattern").n_unique() == 1).alias("same"),
     )
-    return summary.cast(RATERS).select(list(RATERS))  # type: ignore[arg-type]
+    return summary.cast(PARTIALS).select(list(PARTIALS))  # type: ignore[arg-type]
 
 
-def rater_summary(partials: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """The chunks' summaries combined into the run's (:data:`RATERS`), in first-seen order."""
-    parts = [p for p in partials if p.height]
-    if not parts:
-        return empty(RATERS)
-    if len(parts) == 1:
-        return parts[0]
-    combined = (
-        pl.concat(parts)
-        .group_by(_KEY, maintain_order=True)
+def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """The chunks' partials (:data:`PARTIALS`) combined into the run's raters
+    (:data:`RATERS`), in first-seen order. ``partials`` may be a scan of them on disk."""
+    if not isinstance(partials, pl.LazyFrame):
+        frames = [p.lazy() for p in partials]
+        partials = pl.concat(frames) if frames else empty(PARTIALS).lazy()
+    raters = (
+        partials.group_by(_KEY, maintain_order=True)
         .agg(
             pl.col("ratings").sum(),
             pl.col("total").sum(),
             pl.col("employees").sum(),
-            pl.col("pattern").first(),
             (pl.col("same").all() & (pl.col("pattern").n_unique() == 1)).alias("same"),
         )
+        .with_columns((pl.col("total") / pl.col("ratings")).alias("mean"))
     )
-    return combined.select(list(RATERS))
+    groups = raters.group_by("kelompok").agg(
+        pl.col("mean").mean().alias("group_mean"), pl.len().alias("group_raters")
+    )
+    joined = raters.join(groups, on="kelompok", how="left", maintain_order="left")
+    return joined.select(list(RATERS)).collect().cast(RATERS)  # type: ignore[arg-type]

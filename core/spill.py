@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, TypeVar
 
 import polars as pl
 
+from kinerja.appraisal import DETAILS
 from kinerja.frames import Batch, RunOutput
 
 __all__ = ["BatchStore", "FrameStore", "OutputStore"]
@@ -57,6 +58,17 @@ class FrameStore(Generic[T]):
         empty = {name: getattr(value, name).clear() for name in self._frames}
         self._kept[index] = replace(value, **empty)
 
+    def keep(self, name: str, index: int, frame: pl.DataFrame) -> None:
+        """Write a frame of one chunk that is read back for all chunks at once (:meth:`scan`)."""
+        frame.write_parquet(self._dir / f"{name}-{index:06d}.parquet", compression="lz4")
+
+    def scan(self, name: str, schema: dict) -> pl.LazyFrame:
+        """Every chunk's frame kept under ``name``, one after the other, in chunk order."""
+        files = sorted(self._dir.glob(f"{name}-*.parquet"))
+        if not files:
+            return pl.DataFrame(schema=schema).lazy()
+        return pl.scan_parquet(files)
+
     def get(self, index: int) -> T:
         """The value put under ``index``, its frames read back from disk."""
         folder = self._dir / str(index)
@@ -77,7 +89,4 @@ def BatchStore() -> FrameStore[Batch]:  # noqa: N802 - reads as the store it mak
 
 def OutputStore() -> FrameStore[RunOutput]:  # noqa: N802 - reads as the store it makes
     """A store of chunk outputs: results and detail frames (the rejects stay in memory)."""
-    names = tuple(
-        f.name for f in fields(RunOutput) if f.name not in ("info", "components", "rejects")
-    )
-    return FrameStore(names, "kinerja-output-")
+    return FrameStore(("results", *DETAILS), "kinerja-output-")

@@ -24,22 +24,13 @@ from kinerja.manager import make_manager
 from kinerja.model import Reject
 from kinerja.output.tables import write_tables
 from kinerja.output.views import results_of
+from kinerja.output.write_frames import DETAIL_FRAMES
 from kinerja.pipeline import Report, appraise_tables
 from kinerja.regions import load_region_rules
 
 REGIONS = ("asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto")
 PM = make_manager()
-DETAILS = (
-    "indicators",
-    "aspects",
-    "groups",
-    "notes",
-    "stages",
-    "flags",
-    "feedback",
-    "recommendations",
-    "audit",
-)
+DETAILS = DETAIL_FRAMES
 
 
 @pytest.fixture(scope="module")

@@ -16,24 +16,13 @@ from kinerja.input.read import read_tables
 from kinerja.input.stream import open_chunks, stream_folder
 from kinerja.manager import make_manager
 from kinerja.output.tables import write_tables
+from kinerja.output.write_frames import DETAIL_FRAMES
 from kinerja.pipeline import appraise_path
 from kinerja.regions import load_region_rules
 
 REGIONS = ("asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto")
 PM = make_manager()
-FRAMES = (
-    "results",
-    "rejects",
-    "indicators",
-    "aspects",
-    "groups",
-    "notes",
-    "stages",
-    "flags",
-    "feedback",
-    "recommendations",
-    "audit",
-)
+FRAMES = ("results", "rejects", *DETAIL_FRAMES)
 
 
 @pytest.fixture(autouse=True)

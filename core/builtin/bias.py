@@ -61,14 +61,9 @@ def leniency(
     their group's mean of raters' means are over the whole run; ``ratings`` are the
     ratings whose employees get the flag.
     """
-    means = raters.select(*_RATER, (pl.col("total") / pl.col("ratings")).alias("_mean"))
-    group = means.group_by("kelompok").agg(
-        pl.col("_mean").mean().alias("_group"), pl.len().alias("_raters")
-    )
-    above = means.join(group, on="kelompok").with_columns(
-        (pl.col("_mean") - pl.col("_group")).alias("_above")
-    )
-    lenient = above.filter((pl.col("_raters") > 1) & (pl.col("_above") > threshold / span))
+    above = (pl.col("mean") - pl.col("group_mean")).alias("_above")
+    lenient = raters.filter((pl.col("group_raters") > 1) & (above > threshold / span))
+    lenient = lenient.select(*_RATER, above)
     hits = rated_by_colleagues(ratings).join(lenient, on=_RATER, how="inner").sort("_seq")
     hits = hits.unique(["nip", *_RATER], keep="first", maintain_order=True)
     message = pl.format(

@@ -156,6 +156,7 @@ class Chunks:
     """Rows read, over every sheet (for the progress message)."""
     tables: Iterator[Tables]
     close: Callable[[], None] = lambda: None
+    """Remove what the chunks keep on disk; safe to call again (and on exit)."""
 
     @classmethod
     def split(cls, tables: Tables, size: int = CHUNK_EMPLOYEES, *, consume: bool = False) -> Chunks:

@@ -9,18 +9,13 @@ run joined in memory.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import polars as pl
 
+from kinerja.appraisal import DETAILS
 from kinerja.frames import RunOutput, RunParts
 from kinerja.output.write_wide import BASE_COLUMNS, TAIL_COLUMNS, wide_columns, wide_part
 
 __all__ = ["as_parts", "merged_wide_columns", "whole_run"]
-
-_DETAILS = tuple(
-    f.name for f in fields(RunOutput) if f.name not in ("info", "results", "rejects", "components")
-)
 
 
 def as_parts(run: RunOutput | RunParts) -> RunParts:
@@ -37,12 +32,12 @@ def whole_run(parts: RunParts) -> RunOutput:
             only.results,
             parts.rejects,
             parts.components,
-            **{name: getattr(only, name) for name in _DETAILS},
+            **{name: getattr(only, name) for name in DETAILS},
         )
     outputs = list(parts.each())
     details = {
         name: pl.concat([getattr(o, name) for o in outputs], how="diagonal_relaxed")
-        for name in _DETAILS
+        for name in DETAILS
     }
     results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
     return RunOutput(parts.info, results, parts.rejects, parts.components, **details)
