@@ -103,12 +103,13 @@ def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
 
 def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFrame:
     """The chunks' partials (:data:`PARTIALS`) combined into the run's raters
-    (:data:`RATERS`), in first-seen order. ``partials`` may be a scan of them on disk."""
+    (:data:`RATERS`), in no particular order (the streaming engine keeps memory low for
+    millions of raters). ``partials`` may be a scan of them on disk."""
     if not isinstance(partials, pl.LazyFrame):
         frames = [p.lazy() for p in partials]
         partials = pl.concat(frames) if frames else empty(PARTIALS).lazy()
     raters = (
-        partials.group_by(_KEY, maintain_order=True)
+        partials.group_by(_KEY)
         .agg(
             pl.col("ratings").sum(),
             pl.col("total").sum(),
@@ -120,5 +121,6 @@ def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFra
     groups = raters.group_by("kelompok").agg(
         pl.col("mean").mean().alias("group_mean"), pl.len().alias("group_raters")
     )
-    joined = raters.join(groups, on="kelompok", how="left", maintain_order="left")
-    return joined.select(list(RATERS)).collect().cast(RATERS)  # type: ignore[arg-type]
+    joined = raters.join(groups, on="kelompok", how="left")
+    found = joined.select(list(RATERS)).collect(engine="streaming")
+    return found.cast(RATERS)  # type: ignore[arg-type]
