@@ -6,8 +6,9 @@ is validated and appraised in one step. A larger run takes two passes:
 
 1. every chunk is validated, its validated frames wait on disk
    (:class:`~kinerja.spill.BatchStore`) and its raters are summarised;
-2. the rater summaries are combined into the run's (:mod:`kinerja.raters`), and each
-   chunk is appraised with it, in order.
+2. the rater partials are combined into the run's summary on disk
+   (:mod:`kinerja.raters`), and each chunk is appraised, in order, with the summary
+   rows of its own raters.
 
 :func:`merge_outputs` joins the chunks' outputs into the run's: results in chunk order
 (input order within a chunk), the whole-file problems first among the rejects, then
@@ -29,7 +30,7 @@ from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
-from kinerja.raters import PARTIALS, rater_partials, rater_summary
+from kinerja.raters import PARTIALS, rater_partials, raters_of, summary_plan
 from kinerja.rules import RuleSet
 from kinerja.spill import BatchStore, FrameStore
 
@@ -82,11 +83,12 @@ def appraise_chunks(
             employees += batch.employees.height
             store.put(index, batch)
         chunks.close()  # every row now waits in the store, validated
-        raters = rater_summary(store.scan("raters", PARTIALS))
+        summary = store.sink("raters-run", summary_plan(store.scan("raters", PARTIALS)))
         if start is not None:
             start(employees)
         for index in range(chunks.count):
-            batch = replace(store.get(index), raters=raters)
+            batch = store.get(index)
+            batch = replace(batch, raters=raters_of(summary, batch.ratings))
             yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
 
 

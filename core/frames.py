@@ -202,9 +202,9 @@ class Batch:
     source: str = ""
     sha256: str = ""
     raters: pl.DataFrame | None = None
-    """The run's rater summary (:data:`kinerja.raters.RATERS`): every rater of the whole
-    run, also when this batch is one chunk of it. The engine fills it in when it is None
-    (the batch is the whole run)."""
+    """The run's rater summary (:data:`kinerja.raters.RATERS`) for the raters who rate in
+    this batch: what each did across the whole run, also when this batch is one chunk
+    of it. The engine fills it in when it is None (the batch is the whole run)."""
 
 
 @dataclass(slots=True)

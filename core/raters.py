@@ -3,9 +3,11 @@
 A chunked run appraises employees a chunk at a time, but a rater's leniency is judged
 against every other rater of their group in the run, and "the same scores to every
 employee" means every employee they rated. So each chunk's ratings are summarised per
-rater (:func:`rater_partials`), the summaries of all chunks are combined
-(:func:`rater_summary`), and every chunk is appraised with the run-wide summary in
-``Batch.raters``. A run of one chunk gives the same summary in one step.
+rater (:func:`rater_partials`), the partials of all chunks are combined into the
+run's summary (:func:`summary_plan`, written to disk by the streaming engine), and
+every chunk is appraised with the summary rows of its own raters in ``Batch.raters``
+(:func:`raters_of`). A run of one chunk gives the same summary in one step
+(:func:`rater_summary`).
 
 Only raters identified by a NIP outside the ``self`` group are summarised. Ratings are
 on a 0-1 scale of their aspect (``scaled``), so aspects with different scales compare.
@@ -26,7 +28,9 @@ __all__ = [
     "rated_by_colleagues",
     "rater_partials",
     "rater_summary",
+    "raters_of",
     "scaled",
+    "summary_plan",
 ]
 
 PARTIALS: Schema = {
@@ -103,8 +107,14 @@ def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
 
 def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFrame:
     """The chunks' partials (:data:`PARTIALS`) combined into the run's raters
-    (:data:`RATERS`), in no particular order (the streaming engine keeps memory low for
-    millions of raters). ``partials`` may be a scan of them on disk."""
+    (:data:`RATERS`), in no particular order. ``partials`` may be a scan of them on disk."""
+    found = summary_plan(partials).collect(engine="streaming")
+    return found.cast(RATERS)  # type: ignore[arg-type]
+
+
+def summary_plan(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.LazyFrame:
+    """:func:`rater_summary` as a lazy query, for the streaming engine to write to disk
+    (a run of millions of employees has millions of raters)."""
     if not isinstance(partials, pl.LazyFrame):
         frames = [p.lazy() for p in partials]
         partials = pl.concat(frames) if frames else empty(PARTIALS).lazy()
@@ -122,5 +132,11 @@ def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFra
         pl.col("mean").mean().alias("group_mean"), pl.len().alias("group_raters")
     )
     joined = raters.join(groups, on="kelompok", how="left")
-    found = joined.select(list(RATERS)).collect(engine="streaming")
+    return joined.select(list(RATERS)).cast(RATERS)  # type: ignore[arg-type]
+
+
+def raters_of(summary: pl.LazyFrame, ratings: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the run's ``summary`` for the raters who gave ``ratings`` (one chunk's)."""
+    here = rated_by_colleagues(ratings).select(_KEY).unique()
+    found = summary.join(here.lazy(), on=_KEY, how="semi").collect(engine="streaming")
     return found.cast(RATERS)  # type: ignore[arg-type]

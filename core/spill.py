@@ -69,6 +69,12 @@ class FrameStore(Generic[T]):
             return pl.DataFrame(schema=schema).lazy()
         return pl.scan_parquet(files)
 
+    def sink(self, name: str, plan: pl.LazyFrame) -> pl.LazyFrame:
+        """Run ``plan`` by the streaming engine into one file; a scan of that file."""
+        path = self._dir / f"{name}.parquet"
+        plan.sink_parquet(path, compression="lz4")
+        return pl.scan_parquet(path)
+
     def get(self, index: int) -> T:
         """The value put under ``index``, its frames read back from disk."""
         folder = self._dir / str(index)
