@@ -25,7 +25,7 @@ import polars as pl
 
 from kinerja.appraisal import DETAILS
 from kinerja.engine import appraise
-from kinerja.frames import RunOutput, RunParts, Tally
+from kinerja.frames import RunOutput, RunParts, Tally, joined_outputs
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
@@ -99,15 +99,9 @@ def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:
     """
     if len(chunks) == 1:
         return chunks[0].output
-    outputs = [c.output for c in chunks]
-    details = {
-        name: pl.concat([getattr(o, name) for o in outputs], how="diagonal_relaxed")
-        for name in DETAILS
-    }
-    results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
     rejects = _merged_rejects(chunks, problems)
-    info = _merged_info([o.info for o in outputs], rejects)
-    return RunOutput(info, results, rejects, outputs[0].components, **details)
+    info = _merged_info([c.output.info for c in chunks], rejects)
+    return joined_outputs([c.output for c in chunks], info, rejects)
 
 
 def stored_parts(chunks: Iterable[Chunk], problems: int, store: FrameStore[RunOutput]) -> RunParts:

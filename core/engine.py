@@ -20,7 +20,7 @@ from kinerja.appraisal import Appraisal
 from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
 from kinerja.model import RunInfo
-from kinerja.raters import rater_partials, rater_summary
+from kinerja.raters import batch_raters
 from kinerja.regions import RegionHooks
 from kinerja.rules import RuleSet
 
@@ -47,7 +47,7 @@ def appraise(
     """
     hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
     if batch.raters is None:  # the batch is the whole run
-        batch = replace(batch, raters=rater_summary([rater_partials(rules, batch.ratings)]))
+        batch = replace(batch, raters=batch_raters(rules, batch.ratings))
     values, indicators = collected_values(
         batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
     )

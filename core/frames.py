@@ -19,7 +19,7 @@ Conventions, the same in every frame:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import polars as pl
 
@@ -47,6 +47,7 @@ __all__ = [
     "StepInfo",
     "Tally",
     "empty",
+    "joined_outputs",
 ]
 
 Schema = dict[str, pl.DataType | type[pl.DataType]]
@@ -232,6 +233,17 @@ class RunOutput:
     feedback: pl.DataFrame = field(default_factory=lambda: empty(FEEDBACK))
     recommendations: pl.DataFrame = field(default_factory=lambda: empty(RECOMMENDATIONS))
     audit: pl.DataFrame = field(default_factory=lambda: empty(AUDIT))
+
+
+def joined_outputs(outputs: list[RunOutput], info: RunInfo, rejects: pl.DataFrame) -> RunOutput:
+    """Chunks' outputs as one run: results and each detail frame one after the other,
+    with the run's metadata and rejects (the components are the first chunk's)."""
+    frames = {
+        f.name: pl.concat([getattr(o, f.name) for o in outputs], how="diagonal_relaxed")
+        for f in fields(RunOutput)
+        if f.name not in ("info", "rejects", "components")
+    }
+    return RunOutput(info=info, rejects=rejects, components=outputs[0].components, **frames)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from kinerja.rules import RuleSet
 __all__ = [
     "PARTIALS",
     "RATERS",
+    "batch_raters",
     "rated_by_colleagues",
     "rater_partials",
     "rater_summary",
@@ -133,6 +134,11 @@ def summary_plan(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.LazyFram
     )
     joined = raters.join(groups, on="kelompok", how="left")
     return joined.select(list(RATERS)).cast(RATERS)  # type: ignore[arg-type]
+
+
+def batch_raters(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
+    """The summary of a batch that is the whole run: its own ratings' raters."""
+    return rater_summary([rater_partials(rules, ratings)])
 
 
 def raters_of(summary: pl.LazyFrame, ratings: pl.DataFrame) -> pl.DataFrame:

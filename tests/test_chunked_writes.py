@@ -74,7 +74,7 @@ def test_the_tally_counts_every_part(folder: Path, tmp_path: Path) -> None:
     whole = appraise_path(rules, folder, PM)
     tally = parted.tally
     assert sum(tally.predikat.values()) == sum(tally.status.values()) == whole.info.appraised
-    assert tally.predikat == dict(whole.results["predikat"].value_counts().iter_rows()) | {}
+    assert tally.predikat == dict(whole.results["predikat"].value_counts().iter_rows())
     assert tally.flagged == whole.flags["nip"].n_unique() > 0
 
 
@@ -96,4 +96,5 @@ def test_a_write_that_fails_is_an_output_error(folder: Path, tmp_path: Path) -> 
     with pytest.raises(OutputError) as caught:
         run(rules, folder, tmp_path / "taken", "csv", PM, chunk_size=30)
     assert isinstance(caught.value, OSError)
-    assert caught.value.filename2 == str(tmp_path / "taken") or caught.value.filename
+    named = {caught.value.filename, caught.value.filename2}
+    assert str(tmp_path / "taken") in named, named

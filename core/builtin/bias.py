@@ -13,15 +13,10 @@ from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
 from kinerja.frames import Batch
 from kinerja.numbers import fixed
-from kinerja.raters import rated_by_colleagues, rater_partials, rater_summary, scaled
+from kinerja.raters import batch_raters, rated_by_colleagues, scaled
 from kinerja.rules import RuleSet
 
 _RATER = ["kelompok", "penilai_nip"]
-
-
-def run_raters(rules: RuleSet, batch: Batch) -> pl.DataFrame:
-    """The rater summary of a batch that is a whole run (no summary given)."""
-    return rater_summary([rater_partials(rules, batch.ratings)])
 
 
 def scaled_ratings(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> pl.DataFrame:
@@ -144,9 +139,7 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
         return
     span = max(high - low for low, high in (a.scale for a in rules.aspects.values()))
     ratings = scaled_ratings(rules, appraisal, batch)
-    raters = (
-        batch.raters if batch.raters is not None else run_raters(rules, batch)
-    )  # engine sets it
+    raters = batch.raters if batch.raters is not None else batch_raters(rules, batch.ratings)
     found = []
     if "leniency" in checks:
         found.append(leniency(ratings, raters, checks["leniency"], span))

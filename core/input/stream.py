@@ -63,6 +63,8 @@ class _Source(NamedTuple):
     files: list[Path]
     positions: list[tuple[int, str]]
     repeated: dict[str, list[str]]
+    scan: pl.LazyFrame | None
+    """A CSV file's lazy read (None for Parquet, read as typed batches)."""
 
     @property
     def names(self) -> list[str]:
@@ -71,17 +73,15 @@ class _Source(NamedTuple):
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """The file's rows as text (see :mod:`kinerja.input.tables`), blank rows dropped."""
-        f = self.files[0]
-        if f.suffix.lower() == ".parquet":
-            first = 2
-            for raw in pl.scan_parquet(f).collect_batches(chunk_size=BATCH_ROWS):
-                height = raw.height
-                yield drop_blank_rows(parquet_frame(raw, self.positions, first), self.names)
-                first += height
-        else:
-            scan, _, _ = csv_scan(f, csv_header_of(f))  # type: ignore[arg-type]
-            for frame in scan.collect_batches(chunk_size=BATCH_ROWS):
+        if self.scan is not None:
+            for frame in self.scan.collect_batches(chunk_size=BATCH_ROWS):
                 yield drop_blank_rows(frame, self.names)
+            return
+        first = 2
+        for raw in pl.scan_parquet(self.files[0]).collect_batches(chunk_size=BATCH_ROWS):
+            height = raw.height
+            yield drop_blank_rows(parquet_frame(raw, self.positions, first), self.names)
+            first += height
 
 
 def _sources(files: FolderFiles) -> list[_Source] | None:
@@ -89,14 +89,15 @@ def _sources(files: FolderFiles) -> list[_Source] | None:
     sources = []
     for name, chosen in files.chosen:
         f = chosen[0]
+        scan = None
         if f.suffix.lower() == ".parquet":
             positions, repeated = parquet_positions(f)
         else:
             header = csv_header_of(f)
             if header is None or header.number == 0:
                 return None
-            _, positions, repeated = csv_scan(f, header)
-        sources.append(_Source(name, chosen, positions, repeated))
+            scan, positions, repeated = csv_scan(f, header)
+        sources.append(_Source(name, chosen, positions, repeated, scan))
     return sources
 
 

@@ -9,10 +9,7 @@ run joined in memory.
 
 from __future__ import annotations
 
-import polars as pl
-
-from kinerja.appraisal import DETAILS
-from kinerja.frames import RunOutput, RunParts
+from kinerja.frames import RunOutput, RunParts, joined_outputs
 from kinerja.output.write_wide import BASE_COLUMNS, TAIL_COLUMNS, wide_columns, wide_part
 
 __all__ = ["as_parts", "merged_wide_columns", "whole_run"]
@@ -25,22 +22,7 @@ def as_parts(run: RunOutput | RunParts) -> RunParts:
 
 def whole_run(parts: RunParts) -> RunOutput:
     """The whole run in memory: the parts' frames joined, with the run's metadata and rejects."""
-    if parts.count == 1:
-        only = parts.part(0)
-        return RunOutput(
-            parts.info,
-            only.results,
-            parts.rejects,
-            parts.components,
-            **{name: getattr(only, name) for name in DETAILS},
-        )
-    outputs = list(parts.each())
-    details = {
-        name: pl.concat([getattr(o, name) for o in outputs], how="diagonal_relaxed")
-        for name in DETAILS
-    }
-    results = pl.concat([o.results for o in outputs], how="diagonal_relaxed")
-    return RunOutput(parts.info, results, parts.rejects, parts.components, **details)
+    return joined_outputs(list(parts.each()), parts.info, parts.rejects)
 
 
 def merged_wide_columns(parts: RunParts) -> list[str]:
