@@ -25,11 +25,12 @@ import polars as pl
 
 from kinerja.appraisal import DETAILS
 from kinerja.engine import appraise
-from kinerja.frames import RunOutput, RunParts, Tally, joined_outputs
+from kinerja.frames import RunOutput, RunParts, Tally, WideParts, joined_outputs
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
+from kinerja.output.write_parts import merged_columns, own_wide_table
 from kinerja.raters import PARTIALS, rater_partials, raters_of, summary_plan
 from kinerja.rules import RuleSet
 from kinerja.spill import BatchStore, FrameStore
@@ -105,25 +106,46 @@ def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:
 
 
 def stored_parts(chunks: Iterable[Chunk], problems: int, store: FrameStore[RunOutput]) -> RunParts:
-    """The run's output as parts: each chunk's output put in ``store`` as it comes, the
-    rejects, metadata and counts of the whole run in memory.
+    """The run's output as parts: each chunk's output, and its wide results table, put
+    in ``store`` as it comes; the rejects, metadata and counts of the whole run in memory.
 
     :param problems: how many whole-file problems lead the first chunk's rejects.
     """
     kept: list[Chunk] = []
+    columns: list[list[str]] = []
     tally = Tally()
     for index, chunk in enumerate(chunks):
         output = chunk.output
         tally.add(Tally.of(output))
+        own, table = own_wide_table(output)
+        store.keep("wide", index, table)
+        columns.append(own)
         store.put(index, output)
         # keep what the merge needs: the metadata and the rejects
         cleared = {name: getattr(output, name).clear() for name in ("results", *DETAILS)}
         kept.append(Chunk(replace(output, **cleared), chunk.validated_rejects))
+        del output, table
     if len(kept) == 1:
         return RunParts.of(store.get(0))
     rejects = _merged_rejects(kept, problems)
     info = _merged_info([c.output.info for c in kept], rejects)
-    return RunParts(info, rejects, kept[0].output.components, len(kept), store.get, tally)
+    wide = WideParts(
+        merged_columns(columns),
+        lambda index: store.kept("wide", index),
+        lambda: store.kept_scans("wide"),
+    )
+    parts = RunParts(
+        info,
+        rejects,
+        kept[0].output.components,
+        len(kept),
+        store.get,
+        tally,
+        store.frame,
+        store.scans,
+        wide,
+    )
+    return parts
 
 
 def _merged_rejects(chunks: Sequence[Chunk], problems: int) -> pl.DataFrame:

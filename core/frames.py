@@ -46,6 +46,7 @@ __all__ = [
     "RunParts",
     "StepInfo",
     "Tally",
+    "WideParts",
     "empty",
     "joined_outputs",
 ]
@@ -274,13 +275,26 @@ class Tally:
         self.flagged += other.flagged
 
 
+@dataclass(frozen=True, slots=True)
+class WideParts:
+    """The wide results table of each part of a run, made once as the part was stored."""
+
+    columns: list[str]
+    """The run's wide columns: every part's, in the order they first occur."""
+    part: Callable[[int], pl.DataFrame]
+    """Part ``i``'s wide table, with its own columns (a subset of :attr:`columns`)."""
+    scans: Callable[[], list[pl.LazyFrame]]
+    """Every part's wide table, each as a lazy frame, in part order."""
+
+
 @dataclass(slots=True)
 class RunParts:
     """A run's output in parts, for writing a run larger than memory one part at a time.
 
     The metadata, the rejects and the counts are in memory; ``part(i)`` reads the
-    output of chunk ``i`` (results, detail frames; its rejects are in ``rejects``).
-    Results are in part order. A run in memory is one part (:meth:`of`).
+    output of chunk ``i`` (results, detail frames; its rejects are in ``rejects``),
+    ``frame(name, i)`` only one of its frames. Results are in part order. A run in
+    memory is one part (:meth:`of`).
     """
 
     info: RunInfo
@@ -289,11 +303,26 @@ class RunParts:
     count: int
     part: Callable[[int], RunOutput]
     tally: Tally
+    frame: Callable[[str, int], pl.DataFrame]
+    """One frame (``results`` or a detail frame) of part ``i``."""
+    scans: Callable[[str], list[pl.LazyFrame]]
+    """One frame of every part, each as a lazy frame, in part order."""
+    wide: WideParts | None = None
+    """Each part's wide results table, when the parts were stored with it."""
 
     @classmethod
     def of(cls, run: RunOutput) -> RunParts:
         """``run`` as one part."""
-        return cls(run.info, run.rejects, run.components, 1, lambda _: run, Tally.of(run))
+        return cls(
+            run.info,
+            run.rejects,
+            run.components,
+            1,
+            lambda _: run,
+            Tally.of(run),
+            lambda name, _: getattr(run, name),
+            lambda name: [getattr(run, name).lazy()],
+        )
 
     def each(self) -> Iterator[RunOutput]:
         """Every part, in order."""

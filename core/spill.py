@@ -77,13 +77,31 @@ class FrameStore(Generic[T]):
 
     def get(self, index: int) -> T:
         """The value put under ``index``, its frames read back from disk."""
-        folder = self._dir / str(index)
-        kept = self._kept[index]
-        frames = {
-            name: pl.read_parquet(folder / f"{name}.parquet").cast(getattr(kept, name).schema)
-            for name in self._frames
-        }
-        return replace(kept, **frames)
+        frames = {name: self.frame(name, index) for name in self._frames}
+        return replace(self._kept[index], **frames)
+
+    def frame(self, name: str, index: int) -> pl.DataFrame:
+        """One frame of the value put under ``index``, read back from disk."""
+        path = self._dir / str(index) / f"{name}.parquet"
+        return pl.read_parquet(path).cast(getattr(self._kept[index], name).schema)
+
+    def scans(self, name: str) -> list[pl.LazyFrame]:
+        """One frame of every value put, in index order, each as a scan of its file."""
+        return [
+            pl.scan_parquet(self._dir / str(index) / f"{name}.parquet").cast(
+                getattr(kept, name).schema
+            )
+            for index, kept in sorted(self._kept.items())
+        ]
+
+    def kept(self, name: str, index: int) -> pl.DataFrame:
+        """The frame :meth:`keep` wrote under ``name`` for ``index``."""
+        return pl.read_parquet(self._dir / f"{name}-{index:06d}.parquet")
+
+    def kept_scans(self, name: str) -> list[pl.LazyFrame]:
+        """Every frame :meth:`keep` wrote under ``name``, each as a scan, in index order
+        (unlike :meth:`scan`, their columns may differ)."""
+        return [pl.scan_parquet(f) for f in sorted(self._dir.glob(f"{name}-*.parquet"))]
 
 
 def BatchStore() -> FrameStore[Batch]:  # noqa: N802 - reads as the store it makes

@@ -17,9 +17,8 @@ import polars as pl
 
 from kinerja.frames import RunOutput, RunParts
 from kinerja.output.write_cells import csv_text, escape_formula
-from kinerja.output.write_frames import REJECT_COLUMNS, parts, reject_table
-from kinerja.output.write_parts import as_parts, merged_wide_columns
-from kinerja.output.write_wide import wide_part, wide_table
+from kinerja.output.write_frames import REJECT_COLUMNS, reject_table
+from kinerja.output.write_parts import as_parts, wide_tables
 
 __all__ = ["write_rejects_csv", "write_results_csv", "write_table_csv"]
 
@@ -43,13 +42,7 @@ def write_table_csv(header: list[str], frames: Iterable[pl.DataFrame], fh: Binar
 def write_results_csv(run: RunOutput | RunParts, fh: BinaryIO, *, chunk: int = CHUNK) -> None:
     """The wide results table: one row per appraised employee (see ``wide_columns``),
     written part by part when the run comes in parts."""
-    run = as_parts(run)
-    columns = merged_wide_columns(run)
-    tables = (
-        wide_table(piece, columns)
-        for output in run.each()
-        for piece in parts(wide_part(output), chunk)
-    )
+    columns, tables = wide_tables(as_parts(run), chunk)
     write_table_csv(columns, tables, fh)
 
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
 from kinerja.frames import RunOutput, RunParts
 from kinerja.output.write_frames import DETAIL_FRAMES
-from kinerja.output.write_parts import as_parts, merged_wide_columns
-from kinerja.output.write_wide import wide_part, wide_table
+from kinerja.output.write_parts import as_parts, wide_scans
 
 __all__ = ["detail_paths", "write_details_parquet", "write_results_parquet"]
 
@@ -38,32 +35,24 @@ def write_results_parquet(run: RunOutput | RunParts, path: Path) -> None:
     run = as_parts(run)
     info = json.dumps(dataclasses.asdict(run.info), ensure_ascii=False)
     metadata = {"kinerja.run": info.encode("utf-8", "replace").decode()}
-    columns = merged_wide_columns(run)
-    tables = (wide_table(wide_part(output), columns) for output in run.each())
-    _write_joined(tables, path, run.count, metadata)
+    _columns, scans = wide_scans(run)
+    _write_joined(scans, path, metadata)
 
 
 def write_details_parquet(run: RunOutput | RunParts, paths: dict[str, Path]) -> None:
     """Each detail frame to its path (see :func:`detail_paths`)."""
     run = as_parts(run)
     for name, path in paths.items():
-        frames = (getattr(output, name) for output in run.each())
-        _write_joined(frames, path, run.count)
+        _write_joined(run.scans(name), path)
 
 
 def _write_joined(
-    frames: Iterator[pl.DataFrame], path: Path, count: int, metadata: dict[str, str] | None = None
+    scans: list[pl.LazyFrame], path: Path, metadata: dict[str, str] | None = None
 ) -> None:
-    """``frames`` one after the other as one Parquet file; more than one are written to
-    temporary files first and joined by polars' streaming engine, in bounded memory."""
-    if count == 1:
-        next(frames).write_parquet(path, metadata=metadata)
-        return
-    with tempfile.TemporaryDirectory(prefix="kinerja-parquet-") as folder:
-        files = []
-        for index, frame in enumerate(frames):
-            files.append(Path(folder) / f"{index:06d}.parquet")
-            frame.write_parquet(files[-1], compression="lz4")
-            del frame
-        scans = [pl.scan_parquet(f) for f in files]
+    """``scans`` one after the other as one Parquet file; more than one are joined by
+    polars' streaming engine, in bounded memory (a column's type is the one its parts
+    share: a part that lacks a column has it missing, of no type)."""
+    if len(scans) == 1:
+        scans[0].collect().write_parquet(path, metadata=metadata)
+    else:
         pl.concat(scans, how="vertical_relaxed").sink_parquet(path, metadata=metadata)
