@@ -2,11 +2,13 @@
 
 For each region it makes N synthetic employees' collected values (the names the
 rules read: indicator achievements, rated aspects, declared inputs), checks that
-the compiled rules and a hand-written function agree on every row, then times
-(every variant keeps its N results, as an engine must):
+the engine's columnar rule program and a hand-written function agree on every row
+(it prints the count checked; mismatches stop it), then times (every variant keeps
+its N results, as an engine must):
 
-- compiled rules: the region's components, score and predikat, one call per row;
-- hand-written: the same arithmetic written directly in Python;
+- columnar rules: the region's components, score and predikat compiled to polars
+  expressions (``compile_steps``) and applied to a frame of the N rows;
+- hand-written: the same arithmetic written directly in Python, one call per row;
 - simpleeval re-parsing every expression on each row (on a sample), for scale;
 - the whole pipeline (validate input, collect, weigh, rules, review) on a
   smaller synthetic workbook, in employees per second.
@@ -24,10 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import polars as pl  # noqa: E402
 from handwritten import HANDWRITTEN  # noqa: E402
 from simpleeval import EvalWithCompoundTypes  # noqa: E402
 
 from kinerja.authoring.sample import generate  # noqa: E402
+from kinerja.engine_steps import describer  # noqa: E402
+from kinerja.expr.columnar import Steps, compile_steps  # noqa: E402
+from kinerja.expr.steps import Step  # noqa: E402
 from kinerja.functions import FUNCTIONS, band_lookup  # noqa: E402
 from kinerja.input.read import Tables  # noqa: E402
 from kinerja.manager import make_manager  # noqa: E402
@@ -61,6 +67,41 @@ def synthetic_values(rules: RuleSet, n: int, seed: int = 7) -> list[dict[str, ob
     return rows
 
 
+def values_frame(rules: RuleSet, rows: list[dict[str, object]]) -> pl.DataFrame:
+    """The rows as one frame: numbers Float64, text String (as the engine holds them)."""
+    text = {n for n, spec in rules.inputs.items() if spec.type != "number"}
+    schema = {name: pl.String if name in text else pl.Float64 for name in rows[0]}
+    return pl.DataFrame(rows, schema=schema, strict=False)
+
+
+def columnar_program(rules: RuleSet) -> Steps:
+    """The rules' components, score and predikat, compiled as the engine compiles them."""
+    steps = [Step(c.name, c.checked) for c in rules.components]
+    steps += [Step("score", rules.score), Step("predikat", rules.predikat)]
+    return compile_steps(
+        steps,
+        rules.bands,
+        describe=describer(rules),
+        score_weights=rules.score_weights,
+        labels={c.name: c.label for c in rules.components},
+    )
+
+
+def mismatches(name: str, program: Steps, frame: pl.DataFrame, rows, handwritten) -> int:
+    """On how many rows the columnar program and the hand-written function disagree
+    (a row the program fails counts as one); the first one is printed to stderr."""
+    out = program.apply(frame).select(*program.names, "_error")
+    count = 0
+    for (*ours, error), row in zip(out.iter_rows(), rows, strict=True):
+        theirs = handwritten(row)
+        if error is None and all(agree(a, b) for a, b in zip(ours, theirs, strict=True)):
+            continue
+        if not count:
+            print(f"{name}: {error or tuple(ours)} != {theirs} for {row}", file=sys.stderr)
+        count += 1
+    return count
+
+
 def timed(function, rows) -> float:
     """Seconds to apply ``function`` to every row, keeping the results as an engine must."""
     start = time.perf_counter()
@@ -70,10 +111,13 @@ def timed(function, rows) -> float:
     return elapsed
 
 
-def batch_time(batch, rows) -> float:
+def apply_time(program: Steps, frame: pl.DataFrame) -> float:
+    """Seconds to compute every step of every row of ``frame``."""
     start = time.perf_counter()
-    batch(rows)
-    return time.perf_counter() - start
+    out = program.apply(frame)
+    elapsed = time.perf_counter() - start
+    assert out.height == frame.height
+    return elapsed
 
 
 def best_of(repeats: int, function, rows) -> float:
@@ -110,13 +154,10 @@ def bench_region(name: str, employees: int, pipeline: int, pm) -> dict[str, floa
     rules = load_region_rules(pm, name)
     handwritten = HANDWRITTEN[name]
     rows = synthetic_values(rules, employees)
-    program = rules.program
-    for ours, row in zip(program.batch(rows), rows, strict=True):
-        theirs = handwritten(row)
-        if not all(agree(a, b) for a, b in zip(ours, theirs, strict=True)):  # type: ignore[arg-type]
-            raise SystemExit(f"{name}: compiled rules and hand-written disagree: {ours} {theirs}")
-    per_row = best_of(5, program.row, rows)
-    compiled = min(batch_time(program.batch, rows) for _ in range(5))
+    frame = values_frame(rules, rows)
+    program = columnar_program(rules)
+    mismatched = mismatches(name, program, frame, rows, handwritten)
+    columnar = min(apply_time(program, frame) for _ in range(5))
     hand = best_of(5, handwritten, rows)
     sample = rows[: max(employees // 50, 200)]
     naive = timed(simpleeval_function(rules), sample) * len(rows) / len(sample)
@@ -131,10 +172,11 @@ def bench_region(name: str, employees: int, pipeline: int, pm) -> dict[str, floa
     whole = time.perf_counter() - start
     assert output.info.appraised + output.info.rejected_employees == pipeline
     return {
-        "per_row": employees / per_row,
-        "compiled": employees / compiled,
+        "checked": len(rows),
+        "mismatches": mismatched,
+        "columnar": employees / columnar,
         "hand": employees / hand,
-        "ratio": hand / compiled,
+        "ratio": hand / columnar,
         "simpleeval": employees / naive,
         "simpleeval_ratio": hand / naive,
         "pipeline": pipeline / whole,
@@ -154,18 +196,22 @@ def main() -> None:
         f"{args.pipeline:,} for the whole pipeline."
     )
     header = (
-        f"{'region':<11} {'row/s':>10} {'batch/s':>10} {'hand/s':>10} {'ratio':>6} "
-        f"{'simpleeval/s':>13} {'ratio':>6} {'pipeline/s':>11}"
+        f"{'region':<11} {'checked':>9} {'mismatch':>8} {'columnar/s':>11} {'hand/s':>10} "
+        f"{'ratio':>6} {'simpleeval/s':>13} {'ratio':>6} {'pipeline/s':>11}"
     )
     print(header)
     print("-" * len(header))
+    disagreeing = 0
     for name in names:
         r = bench_region(name, args.employees, args.pipeline, pm)
+        disagreeing += int(r["mismatches"])
         print(
-            f"{name:<11} {r['per_row']:>10,.0f} {r['compiled']:>10,.0f} {r['hand']:>10,.0f} "
-            f"{r['ratio']:>6.2f} "
+            f"{name:<11} {r['checked']:>9,.0f} {r['mismatches']:>8,.0f} "
+            f"{r['columnar']:>11,.0f} {r['hand']:>10,.0f} {r['ratio']:>6.2f} "
             f"{r['simpleeval']:>13,.0f} {r['simpleeval_ratio']:>6.3f} {r['pipeline']:>11,.0f}"
         )
+    if disagreeing:
+        raise SystemExit(f"{disagreeing} rows where the engine and the hand-written disagree")
 
 
 if __name__ == "__main__":

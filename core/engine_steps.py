@@ -13,7 +13,6 @@ import polars as pl
 
 from kinerja.expr.check import NUMBER
 from kinerja.expr.columnar import compile_steps
-from kinerja.expr.compile import Step
 from kinerja.frames import INDICATORS, empty
 from kinerja.regions import Collected, Weighed
 from kinerja.rules import BUILTIN_NAMES, RuleSet
@@ -174,11 +173,9 @@ def evaluated(rules: RuleSet, values: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
     :return: the employees whose rules could be computed (with a column per step), and
         those whose could not (``nip``, ``_row``, ``_error``: the reason in words).
     """
-    steps = [Step(c.name, c.checked) for c in rules.components]
-    steps += [Step("score", rules.score), Step("predikat", rules.predikat)]
     labels = {c.name: c.label for c in rules.components}
     program = compile_steps(
-        steps,
+        rules.steps(),
         rules.bands,
         describe=describer(rules),
         score_weights=rules.score_weights,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from test_casetest import ANI, SMALL_RULES, write
 
@@ -12,7 +13,8 @@ from kinerja.authoring.caseload import load_case_file
 from kinerja.authoring.casetest import run_files
 from kinerja.authoring.coverage import RulesCoverage, Tracker, expression_location
 from kinerja.expr.check import NUMBER, Scope, check_expression
-from kinerja.expr.compile import Step, compile_program
+from kinerja.expr.columnar import compile_column
+from kinerja.expr.trace import Traced, Tracer
 from kinerja.manager import make_manager
 from kinerja.rules import load_rules
 
@@ -106,25 +108,32 @@ def test_locations_inside_a_folded_expression(tmp_path: Path) -> None:
     assert {(i.location.line, i.location.col) for i in branch} == {(31, 12)}
 
 
+def _reached(marks: list[Traced], values: dict[str, float]) -> list[tuple[int, object]]:
+    """(place id, what it gave) for each traced place one row reaches, in id order."""
+    frame = pl.DataFrame({k: [float(v)] for k, v in values.items()})
+    row = frame.select(
+        *(m.reached.alias(f"r{i}") for i, m in enumerate(marks)),
+        *(m.value.alias(f"v{i}") for i, m in enumerate(marks)),
+    ).row(0, named=True)
+    return [(m.point.id, row[f"v{i}"]) for i, m in enumerate(marks) if row[f"r{i}"]]
+
+
 def test_tracing_reports_bands_conditions_and_operands_and_changes_no_result() -> None:
     scope = Scope({"a": NUMBER, "b": NUMBER}, frozenset({"t"}))
-    steps = [
-        Step("x", check_expression("band(a, 't') if a > 1 and b < 2 or b > 10 else 'none'", scope)),
-        Step("y", check_expression("mean(a, b) * 2", scope)),
-    ]
+    checked = check_expression("band(a, 't') if a > 1 and b < 2 or b > 10 else 'none'", scope)
     bands = {"t": (("lo", None, 5), ("hi", 5, None))}
-    seen: list[tuple[int, object]] = []
-    traced = compile_program(steps, bands, trace=lambda point, value: seen.append((point, value)))
-    plain = compile_program(steps, bands)
-    assert plain.points == ()
-    assert [(p.kind, p.detail, p.step) for p in traced.points] == [
-        ("and", "0", "x"),  # a > 1
-        ("or", "0", "x"),  # a > 1 and b < 2
-        ("if", "", "x"),  # the whole condition
-        ("band", "t", "x"),
+    tracer = Tracer("x", first=3)
+    traced = compile_column(checked, bands, trace=tracer)
+    plain = compile_column(checked, bands)
+    marks = tracer.points
+    assert [(m.point.id, m.point.kind, m.point.detail, m.point.step) for m in marks] == [
+        (3, "and", "0", "x"),  # a > 1
+        (4, "or", "0", "x"),  # a > 1 and b < 2
+        (5, "if", "", "x"),  # the whole condition
+        (6, "band", "t", "x"),
     ]
-    source = steps[0].checked.source
-    assert [source[p.start : p.end] for p in traced.points] == [
+    source = checked.source
+    assert [source[m.point.start : m.point.end] for m in marks] == [
         "a > 1",
         "a > 1 and b < 2",
         "a > 1 and b < 2 or b > 10",
@@ -132,19 +141,17 @@ def test_tracing_reports_bands_conditions_and_operands_and_changes_no_result() -
     ]
     for values, events in [
         # a 6 > 1 and b 1 < 2: `and` goes on, `or` stops, then-branch, band 'hi'
-        ({"a": 6, "b": 1}, [(0, True), (1, True), (2, True), (3, "hi")]),
+        ({"a": 6, "b": 1}, [(3, True), (4, True), (5, True), (6, "hi")]),
         # a 0: `and` stops (false), `or` goes on, b 11 > 10 -> then-branch, band 'lo'
-        ({"a": 0, "b": 11}, [(0, False), (1, False), (2, True), (3, "lo")]),
-        # nothing holds: the else-branch, no band lookup
-        ({"a": 0, "b": 1}, [(0, False), (1, False), (2, False)]),
+        ({"a": 0, "b": 11}, [(3, False), (4, False), (5, True), (6, "lo")]),
+        # a 0 and b 1: nothing holds: the else-branch, no band lookup
+        ({"a": 0, "b": 1}, [(3, False), (4, False), (5, False)]),
+        # a 6, b 5: `and` goes on (6 > 1), `or` goes on (5 < 2 false), 5 > 10 false: else
+        ({"a": 6, "b": 5}, [(3, True), (4, False), (5, False)]),
     ]:
-        seen.clear()
-        assert traced.row(values) == plain.row(values)
-        assert seen == events
-    # the batch form traces too, and a failing row stays a Failed
-    seen.clear()
-    assert traced.batch([{"a": 6, "b": 1}]) == plain.batch([{"a": 6, "b": 1}])
-    assert seen == [(0, True), (1, True), (2, True), (3, "hi")]
+        assert _reached(marks, values) == events
+        frame = pl.DataFrame({k: [float(v)] for k, v in values.items()})
+        assert frame.select(traced.value).equals(frame.select(plain.value))
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -1,17 +1,21 @@
-"""Safe expressions: what the checker refuses, what the compiler guards, and that the
-compiled code computes what simpleeval computes for the same expression."""
+"""Safe expressions: what the checker refuses, what the engine guards, and that the
+columnar backend computes what simpleeval computes for the same expression."""
 
 from __future__ import annotations
 
 import math
 
+import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rule_helpers import failure_words
 from simpleeval import EvalWithCompoundTypes
 
-from kinerja.expr.check import MAX_DEPTH, MAX_LENGTH, ExprError, Scope, check_expression
-from kinerja.expr.compile import EvaluationError, Step, compile_expression, compile_program
+from kinerja.expr.check import MAX_DEPTH, MAX_LENGTH, Checked, ExprError, Scope, check_expression
+from kinerja.expr.columnar import Column, compile_column, compile_steps
+from kinerja.expr.evaluate import evaluate_one, row_frame
+from kinerja.expr.steps import Step
 from kinerja.functions import FUNCTIONS, FunctionError, band_lookup
 
 SCOPE = Scope(
@@ -21,8 +25,27 @@ SCOPE = Scope(
 BANDS = {"nilai": (("Baik", 76.0, None), ("Cukup", 61.0, 76.0), ("Kurang", None, 61.0))}
 
 
+def outcome(source: str, **values: object) -> tuple[object, str | None]:
+    """(value, None) or (None, the words of the failing row), from the columnar backend."""
+    return evaluate_one(check_expression(source, SCOPE), BANDS, values, SCOPE.names)
+
+
 def evaluate(source: str, **values: object) -> object:
-    return compile_expression(check_expression(source, SCOPE), BANDS)(values)
+    value, error = outcome(source, **values)
+    assert error is None, error
+    return value
+
+
+def failure(source: str, **values: object) -> str:
+    """Why the row fails, in the engine's words (the row must fail)."""
+    value, error = outcome(source, **values)
+    assert value is None and error is not None, (value, error)
+    return error
+
+
+MISSING_HINT = (
+    "add the data, or write the rule with coalesce() or mean(), which skip missing values"
+)
 
 
 def refused(source: str) -> ExprError:
@@ -89,15 +112,23 @@ def test_yaml_style_literals() -> None:
 
 
 def test_runtime_guards_on_power_and_shift() -> None:
-    with pytest.raises(EvaluationError, match="exponent"):
-        evaluate("a ** b", a=2, b=1000)
-    with pytest.raises(EvaluationError, match="exponent"):
-        evaluate("10 ** 10 ** 10 ** 20")
-    with pytest.raises(EvaluationError, match="too large"):
-        evaluate("a ** b", a=2**100, b=50)  # 101 bits x 50 > 4096 bits
-    with pytest.raises(EvaluationError, match="shift amount"):
-        evaluate("a << b", a=1, b=1000)
-    assert evaluate("a << b", a=1, b=10) == 1024
+    # a column holds numbers as floats (2 is 2.0); round() gives a whole number
+    assert (
+        failure("a ** b", a=2, b=1000) == "exponent 1000.0 is above the limit of 64 (in `a ** b`)"
+    )
+    assert failure("10 ** 10 ** 10 ** 20") == (
+        "exponent 100000000000000000000 is above the limit of 64 (in `10 ** 10 ** 10 ** 20`)"
+    )
+    # (2 ** 100) ** 50 = 2 ** 5000: past the largest float (about 2 ** 1024)
+    assert failure("a ** b", a=2**100, b=50) == "number too large in `a ** b`"
+    # as whole numbers: 101 bits x 50 > 4096 bits
+    assert failure("round(a) ** round(b)", a=2**100, b=50) == (
+        "power result would be too large (in `round(a) ** round(b)`)"
+    )
+    assert failure("round(a) << b", a=1, b=1000) == (
+        "shift amount must be a whole number from 0 to 64 (in `round(a) << b`)"
+    )
+    assert evaluate("round(a) << round(b)", a=1, b=10) == 1024  # 1 << 10
     assert evaluate("a ** 2", a=3) == 9
 
 
@@ -109,14 +140,15 @@ def test_band_lookup_and_boundaries() -> None:
         "Cukup",
         "Kurang",
     ]
-    with pytest.raises(FunctionError, match="missing"):
-        evaluate("band(a, 'nilai')", a=None)
+    assert failure("band(a, 'nilai')", a=None) == (
+        f"a is missing for this employee, so `band(a, 'nilai')` cannot be computed; {MISSING_HINT}"
+    )
 
 
 def test_float_noise_is_tidied_before_bands() -> None:
     # 0.6 * 55.6 + 0.4 * 69.1 = 33.36 + 27.64 = 61 by hand; in binary floats it is
     # 60.99999999999999, which would fall in 'Kurang'. Steps are tidied to 9 decimals.
-    program = compile_program(
+    program = compile_steps(
         [
             Step("score", check_expression("0.6 * a + 0.4 * b", SCOPE)),
             Step(
@@ -124,13 +156,17 @@ def test_float_noise_is_tidied_before_bands() -> None:
             ),
         ],
         BANDS,
+        describe=str,
     )
-    assert program({"a": 55.6, "b": 69.1}) == (61.0, "Cukup")
+    got = program.apply(row_frame({"a": 55.6, "b": 69.1}))
+    assert got.select("score", "p", "_error").row(0) == (61.0, "Cukup", None)
 
 
-def test_missing_value_in_arithmetic_raises_type_error() -> None:
-    with pytest.raises(TypeError):
-        evaluate("a + 1", a=None)
+def test_missing_value_in_arithmetic_fails_the_row() -> None:
+    # Python's TypeError (None + 1), in words that name the missing value
+    assert failure("a + 1", a=None) == (
+        f"a is missing for this employee, so `a + 1` cannot be computed; {MISSING_HINT}"
+    )
 
 
 def test_data_is_read_only() -> None:
@@ -146,17 +182,23 @@ def test_intrinsics_fall_back_to_the_library() -> None:
     # (80 * 0.6) / 0.6 = 80
     assert evaluate("wmean([a, b], [0.6, 0.4])", a=80, b=None) == 80
     assert evaluate("wmean([a, b], [0.6, 0.4])", a=80, b=90) == pytest.approx(84)
-    with pytest.raises(FunctionError):
-        evaluate("wmean([a, b], [0.6, 0.4])", a="x", b=1)
+    # text where wmean needs a number: the library's FunctionError
+    assert failure("wmean([unit, b], [0.6, 0.4])", unit="x", b=1) == (
+        "wmean: value 1 must be a number, got 'x' (str) (in `wmean([unit, b], [0.6, 0.4])`)"
+    )
     assert evaluate("coalesce(a, 7)", a=None) == 7
 
 
 def test_batch_keeps_going_after_a_bad_row() -> None:
-    program = compile_program([Step("x", check_expression("a / b", SCOPE))], {})
-    rows = [{"a": 1, "b": 2}, {"a": 1, "b": 0}, {"a": 3, "b": 1}]
-    out = program.batch(rows)
-    assert out[0] == (0.5,) and out[2] == (3,)
-    assert isinstance(out[1].error, ZeroDivisionError)  # type: ignore[union-attr]
+    program = compile_steps([Step("x", check_expression("a / b", SCOPE))], {}, describe=str)
+    rows = pl.DataFrame({"a": [1.0, 1.0, 3.0], "b": [2.0, 0.0, 1.0]})
+    out = program.apply(rows)
+    assert out["x"].to_list() == [0.5, None, 3.0]  # 1 / 2, -, 3 / 1
+    assert out["_error"].to_list() == [
+        None,
+        "not appraised: rule 'x' failed: division by zero in `a / b`",
+        None,
+    ]
 
 
 # ----------------------------------------------------------------------- simpleeval parity
@@ -184,20 +226,41 @@ TIDIED_COMPARISONS = {
     "a > 0 and b > 0 or c > 0": lambda a, b, c: (0.0, 0.0),
 }
 numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+_COLUMNS: dict[str, tuple[Checked, Column]] = {}
+
+
+def compiled(source: str) -> tuple[Checked, Column]:
+    """The checked expression and its columns, compiled once per source."""
+    if source not in _COLUMNS:
+        checked = check_expression(source, SCOPE)
+        _COLUMNS[source] = (checked, compile_column(checked, BANDS))
+    return _COLUMNS[source]
 
 
 @pytest.mark.parametrize("source", EXPRESSIONS)
-@given(a=numbers, b=numbers, c=numbers)
-def test_compiled_matches_simpleeval(source: str, a: float, b: float, c: float) -> None:
-    names = {"a": a, "b": b, "c": c, "unit": "x", "hasil_kerja": a}
+@settings(max_examples=12, deadline=None)
+@given(rows=st.lists(st.tuples(numbers, numbers, numbers), min_size=1, max_size=40))
+def test_columnar_matches_simpleeval(source: str, rows: list[tuple[float, float, float]]) -> None:
+    checked, column = compiled(source)
+    frame = pl.DataFrame(rows, schema=["a", "b", "c"], orient="row")
+    frame = frame.with_columns(pl.col("a").alias("hasil_kerja"), pl.lit("x").alias("unit"))
+    got = frame.select(column.value.alias("value"), column.error.alias("error"))
+    for names, (value, error) in zip(frame.rows(named=True), got.rows(), strict=True):
+        same_as_simpleeval(source, checked, names, value, error)
+
+
+def same_as_simpleeval(
+    source: str, checked: Checked, names: dict[str, object], got: object, error: str | None
+) -> None:
+    """One row: the columnar value and failure words against simpleeval's."""
+    a, b, c = names["a"], names["b"], names["c"]
     reference = EvalWithCompoundTypes(functions=FUNCS, names=names)
     try:
         expected: object = reference.eval(source)
     except (ArithmeticError, FunctionError) as exc:
-        with pytest.raises(type(exc)):
-            evaluate(source, **names)
+        assert (got, error) == (None, failure_words(exc, checked, names)), names
         return
-    got = evaluate(source, **names)
+    assert error is None, (names, error)
     if isinstance(expected, float) and isinstance(got, (int, float)):
         # the engine tidies numeric results to 9 decimals
         assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-8)
@@ -220,8 +283,9 @@ def test_computed_numbers_are_compared_tidied() -> None:
 
 def test_number_limits_in_expressions() -> None:
     assert "larger than" in refused("1e999 + a").message
-    with pytest.raises(EvaluationError, match="no real value"):
-        evaluate("a ** 0.5", a=-8)
+    assert failure("a ** 0.5", a=-8) == (
+        "-8.0 ** 0.5 has no real value (a negative number to a fractional power) (in `a ** 0.5`)"
+    )
     assert "needs numbers, got true/false" in refused("mean(a > 0, 3)").message
     deep = "-" * 600 + "1"
     assert "nested more than" in refused(deep).message
@@ -229,11 +293,13 @@ def test_number_limits_in_expressions() -> None:
 
 def test_growing_whole_numbers_are_stopped_between_steps() -> None:
     scope = Scope({"a": "number"})
-    steps = [Step("c0", check_expression("a ** 60", scope))]
+    steps = [Step("c0", check_expression("round(a) ** 60", scope))]
     for i in range(1, 6):
         scope = scope.with_names({f"c{i - 1}": "number"})
         steps.append(Step(f"c{i}", check_expression(f"c{i - 1} * c{i - 1}", scope)))
-    program = compile_program(steps, {})
-    # (10**15) ** 60 = 10**900 has 2990 bits; squared, 10**1800 has 5980, over the 4096-bit limit
-    with pytest.raises(EvaluationError, match="'c1' has 5980 bits"):
-        program({"a": 10**15})
+    program = compile_steps(steps, {}, describe=str)
+    # (10**5) ** 60 = 10**300 is a whole number a double holds; squared, 10**600 is past
+    # the largest double (about 1.8 x 10**308): the chain stops at c1
+    got = program.apply(row_frame({"a": 10**5})).row(0, named=True)
+    assert got["c0"] == 1e300 and got["c1"] is None
+    assert got["_error"] == "not appraised: rule 'c1' failed: number too large in `c0 * c0`"

@@ -12,8 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinerja.errors import FunctionError
-from kinerja.expr.check import Scope, check_expression
-from kinerja.expr.compile import compile_expression
 from kinerja.functions import FUNCTIONS, band_lookup
 from kinerja.functions.columnar import VECTORISED
 from kinerja.functions.columnar_values import (
@@ -244,18 +242,32 @@ def _band(value: float | None, rows: Sequence, tidied: bool) -> tuple[object, ob
 
 
 @pytest.mark.parametrize(
-    "value", [76.0, 75.99999999999, 75.9999999997, 61.0, 60.9, None, float("inf"), 1e15]
+    ("value", "label"),
+    [
+        (76.0, "Baik"),  # min inclusive
+        (75.99999999999, "Baik"),  # tidied to 9 decimals: 76.0
+        (75.9999999997, "Baik"),  # misses every band as it is, but tidies to 76.0
+        (61.0, "Cukup"),
+        (60.9, "Kurang"),
+        (1e15, "Baik"),
+        (None, None),  # band_lookup's FunctionError
+        (float("inf"), None),  # band_lookup's FunctionError
+    ],
 )
-def test_band_as_the_python_backend(value: float | None) -> None:
-    # a named value takes the if-chain on its own value, then band_lookup (tidied):
-    # 75.9999999997 misses every band as it is but tidies to 76.0: Baik
-    scope = Scope({"a": "number"}, bands=frozenset({"t"}))
-    python = compile_expression(check_expression("band(a, 't')", scope), {"t": GAPPED})
+def test_band_as_band_lookup(value: float | None, label: str | None) -> None:
+    # a named value is banded as band_lookup bands it: tidied, then min <= value < max
     try:
-        expected: tuple[object, object] = (python({"a": value}), None)
+        expected: tuple[object, object] = (band_lookup(value, GAPPED), None)
     except FunctionError as exc:
         expected = (None, FUNCTION_ERROR + str(exc))
+    assert expected[0] == label
     assert _band(value, GAPPED, tidied=False) == expected
+
+
+def test_a_named_value_is_looked_up_as_it_is() -> None:
+    # 60.9999999999 < 61: Kurang, as a person reads it; band_lookup tidies it to 61.0 first
+    assert _band(60.9999999999, GAPPED, tidied=False) == ("Kurang", None)
+    assert band_lookup(60.9999999999, GAPPED) == "Cukup"
 
 
 def test_band_words_when_nothing_matches() -> None:

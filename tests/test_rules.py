@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rule_helpers import step_values
 
 from kinerja.rules import load_rules
 from kinerja.rules.yamlload import RulesError
@@ -57,7 +58,7 @@ def test_minimal_rules_load(tmp_path: Path) -> None:
     assert rules.step_names == ("hasil", "score", "predikat")
     assert len(rules.sha256) == 64
     # 0.5 * 95 / 0.5 ... with one weight the score is the component itself
-    assert rules.program({"achievement_mean": 95.0}) == (95.0, 95.0, "Baik")
+    assert step_values(rules, {"achievement_mean": 95.0}) == (95.0, 95.0, "Baik")
 
 
 def test_schema_is_draft_07() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from region_helpers import capaian, nilai, nip, pegawai
+from rule_helpers import step_values
 
 from kinerja.cli import main
 from kinerja.input.tables import Tables
@@ -55,7 +56,7 @@ def test_baselines_are_shipped() -> None:
 def test_extending_pp46_takes_its_score_bands_and_predikat(tmp_path: Path) -> None:
     rules = load_rules(write(tmp_path, "r.yaml", BASE + "extends: pp-46-2011\n"))
     # achievement 90 -> skp 90, perilaku 45; score 0.6 * 90 + 0.4 * 45 = 54 + 18 = 72 -> Cukup
-    assert rules.program({"achievement_mean": 90.0}) == (90.0, 45.0, 72.0, "Cukup")
+    assert step_values(rules, {"achievement_mean": 90.0}) == (90.0, 45.0, 72.0, "Cukup")
     assert rules.where("score", "weights", "skp").file == str(baselines()["pp-46-2011"])
     assert rules.where("components", 0, "expr").file == str(tmp_path / "r.yaml")
     assert len(rules.loaded.layers) == 2
@@ -73,7 +74,7 @@ def test_named_sections_merge_by_entry_and_other_keys_are_replaced(tmp_path: Pat
     # score replaced whole: only skp, not skp + perilaku from the baseline
     assert rules.score_weights == {"skp": 1.0}
     # achievement 80 -> score 80 -> Baik (76 <= 80 < 91)
-    assert rules.program({"achievement_mean": 80.0})[-2:] == (80.0, "Baik")
+    assert step_values(rules, {"achievement_mean": 80.0})[-2:] == (80.0, "Baik")
 
 
 def test_extending_a_file_beside_the_rules_and_sha256_covers_both(tmp_path: Path) -> None:
@@ -88,14 +89,14 @@ def test_extending_a_file_beside_the_rules_and_sha256_covers_both(tmp_path: Path
     )
     path = write(tmp_path, "r.yaml", text)
     first = load_rules(path)
-    assert first.program({"achievement_mean": 60.0})[-1] == "Baik"
+    assert step_values(first, {"achievement_mean": 60.0})[-1] == "Baik"
     write(
         tmp_path,
         "base.yaml",
         "bands:\n  nilai:\n    - {label: Baik, min: 70}\n    - {label: Kurang, max: 70}\n",
     )
     second = load_rules(path)
-    assert second.program({"achievement_mean": 60.0})[-1] == "Kurang"
+    assert step_values(second, {"achievement_mean": 60.0})[-1] == "Kurang"
     assert first.sha256 != second.sha256  # the baseline is part of the rules' identity
 
 

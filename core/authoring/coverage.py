@@ -13,18 +13,21 @@ For each rule set the cases ran against, the items are:
 - every rated aspect with each of its rater groups (hit when that group's ratings
   were used for the aspect).
 
-The cases' appraised results are evaluated a second time with a traced
-compilation of the same rules (see ``compile_program``'s ``trace``), so the rule
-evaluation of a normal run carries no tracing at all.
+The cases' appraised results are evaluated a second time, by the same columnar
+compiler with a tracer (:mod:`kinerja.expr.trace`), so the rule evaluation of a
+normal run carries no tracing at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kinerja.expr.compile import Program, Step, TracePoint, compile_program
+import polars as pl
+
+from kinerja.expr.columnar import Column, compile_column, compile_steps, declared_types, truth
+from kinerja.expr.steps import Step
+from kinerja.expr.trace import Traced, TracePoint, Tracer
 from kinerja.frames import RunOutput
-from kinerja.output.views import results_of
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import Location
 
@@ -119,11 +122,22 @@ def _range(low: float | None, high: float | None) -> str:
 
 @dataclass(slots=True)
 class _Traced:
-    """One traced program and what it stands for in the rule file."""
+    """One traced program (the rules' steps, or one condition) and what it stands for."""
 
-    program: Program
+    steps: list[tuple[Step, Column]]
+    points: list[Traced]
     owners: dict[str, tuple[str, tuple[str | int, ...], str]] = field(default_factory=dict)
     """Step name -> (words for it, path of its expression, its source)."""
+
+
+def _traced(rules: RuleSet, steps: list[Step]) -> _Traced:
+    """``steps`` compiled with a tracer each; place ids run on from step to step."""
+    compiled, points = [], []
+    for step in steps:
+        tracer = Tracer(step.name, first=len(points))
+        compiled.append((step, compile_column(step.checked, rules.bands, trace=tracer)))
+        points += tracer.points
+    return _Traced(compiled, points)
 
 
 class RulesCoverage:
@@ -132,9 +146,7 @@ class RulesCoverage:
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self.events: set[Key] = set()
-        steps = [Step(c.name, c.checked) for c in rules.components]
-        steps += [Step("score", rules.score), Step("predikat", rules.predikat)]
-        self.traced: list[_Traced] = [_Traced(self._compile(0, steps))]
+        self.traced: list[_Traced] = [_traced(rules, rules.steps())]
         score_path = ("score", "weights" if rules.score_weights else "expr")
         owners = {
             c.name: (f"component {c.name}", ("components", i, "expr"), c.checked.source)
@@ -154,49 +166,72 @@ class RulesCoverage:
                     if section == "feedback"
                     else (f"recommendation {condition.code}")
                 )
-                program = self._compile(len(self.traced), [Step("when", condition.checked)])
+                traced = _traced(rules, [Step("when", condition.checked)])
                 source = condition.checked.source
-                self.traced.append(
-                    _Traced(program, {"when": (words, (section, i, "when"), source)})
-                )
+                traced.owners = {"when": (words, (section, i, "when"), source)}
+                self.traced.append(traced)
                 self.conditions.append((section, i, words))
         self.items = self._items()
 
-    def _compile(self, index: int, steps: list[Step]) -> Program:
-        def trace(point: int, value: object) -> None:
-            found: TracePoint = self.traced[index].program.points[point]
-            if found.kind == "band":
-                self.events.add(("band", found.detail, value))
-            else:
-                self.events.add(("point", index, point, bool(value)))
-
-        return compile_program(steps, self.rules.bands, label="coverage", trace=trace)
-
     def observe(self, output: RunOutput) -> None:
-        """Evaluate every appraised result of a run again, traced, and record what it hit."""
+        """Evaluate every appraised result of a run again, traced, and record what it hit.
+
+        The rules' steps are computed afresh from the results' inputs (so the predikat
+        is the one its rule gives, before any objection), then every traced place is
+        read where a row reaches it.
+        """
+        values = self._recomputed(output.results)
+        ok = pl.col("_error").is_null()
+        main = self.traced[0]
+        self._record(0, main, values, ok)
+        predikat = values.filter(ok)["predikat"].unique().to_list()
+        self.events.update(("predikat", label) for label in predikat)
+        for k, traced in enumerate(self.traced[1:]):
+            [(_, column)] = traced.steps
+            fine = values.filter(ok).select(
+                column.error.is_null().alias("fine"),
+                truth(column.value, column.dtype).alias("holds"),
+            )
+            holds = fine.filter("fine")["holds"].unique().to_list()
+            self.events.update(("condition", k, bool(h)) for h in holds)
+            self._record(k + 1, traced, values.filter(ok), column.error.is_null())
+        self._record_details(output)
+
+    def _recomputed(self, results: pl.DataFrame) -> pl.DataFrame:
+        """The results with every step computed again, ``_error`` where one fails, and a
+        missing column for each name the rules read that the results lack."""
         rules = self.rules
-        for result in results_of(output):
-            values = dict(result.values)
-            try:
-                outputs = self.traced[0].program.row(values)
-            except Exception:  # noqa: BLE001 - an appraised result evaluated; be safe anyway
-                outputs = None
-            if outputs is not None:
-                values.update(zip(rules.step_names, outputs, strict=True))
-                self.events.add(("predikat", outputs[-1]))
-            for k, traced in enumerate(self.traced[1:]):
-                try:
-                    holds = bool(traced.program.row(values)[0])
-                except Exception:  # noqa: BLE001 - the feedback hook skips it too
-                    continue
-                self.events.add(("condition", k, holds))
-            for indicator in result.indicators:
-                if indicator.kind != "range" or indicator.target_max is not None:
-                    self.events.add(("indicator_kind", indicator.kind))
-            for aspect in result.aspects:
-                for group in aspect.groups:
-                    if group.status == "used":
-                        self.events.add(("aspect_group", aspect.code, group.group))
+        program = compile_steps(rules.steps(), rules.bands, describe=str)
+        values = program.apply(results)
+        wanted: dict[str, pl.DataType] = {}
+        for traced in self.traced:
+            for step, _ in traced.steps:
+                wanted.update(declared_types(step.checked))
+        absent = [pl.lit(None, t).alias(n) for n, t in wanted.items() if n not in values.columns]
+        return values.with_columns(absent) if absent else values
+
+    def _record(self, index: int, traced: _Traced, values: pl.DataFrame, ok: pl.Expr) -> None:
+        """The values each traced place gave, where a row that evaluates reaches it."""
+        for mark in traced.points:
+            point = mark.point
+            given = values.select(
+                pl.when(ok & mark.reached).then(mark.value).alias("v")
+            ).drop_nulls()
+            for value in given["v"].unique().to_list():
+                if point.kind == "band":
+                    self.events.add(("band", point.detail, value))
+                else:
+                    self.events.add(("point", index, point.id, bool(value)))
+
+    def _record_details(self, output: RunOutput) -> None:
+        """The indicator kinds and the aspects' rater groups the appraised results used."""
+        appraised = output.results.select("nip")
+        indicators = output.indicators.join(appraised, on="nip", how="semi")
+        kinds = indicators.filter((pl.col("kind") != "range") | pl.col("target_max").is_not_null())
+        self.events.update(("indicator_kind", k) for k in kinds["kind"].unique().to_list())
+        groups = output.groups.join(appraised, on="nip", how="semi").filter(status="used")
+        used = groups.select("aspect", "group").unique().iter_rows()
+        self.events.update(("aspect_group", aspect, group) for aspect, group in used)
 
     def coverage(self) -> Coverage:
         """The items and which of them the observed runs hit."""
@@ -206,7 +241,9 @@ class RulesCoverage:
     def _items(self) -> list[Item]:
         rules = self.rules
         items: list[Item] = []
-        used_tables = [p.detail for t in self.traced for p in t.program.points if p.kind == "band"]
+        used_tables = [
+            m.point.detail for t in self.traced for m in t.points if m.point.kind == "band"
+        ]
         for table in dict.fromkeys(used_tables):
             for i, (label, low, high) in enumerate(rules.bands.get(table, ())):
                 items.append(
@@ -218,9 +255,9 @@ class RulesCoverage:
                     )
                 )
         for index, traced in enumerate(self.traced):
-            for point in traced.program.points:
-                if point.kind != "band":
-                    items += self._branch_items(index, traced, point)
+            for mark in traced.points:
+                if mark.point.kind != "band":
+                    items += self._branch_items(index, traced, mark.point)
         for k, (section, i, words) in enumerate(self.conditions):
             source = rules.feedback[i] if section == "feedback" else rules.recommendations[i]
             for holds in (True, False):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from kinerja.authoring.lint_pass import _Pass, _quoted
 from kinerja.expr.check import ANY, STRING, Checked, check_expression, suggest
-from kinerja.expr.compile import compile_expression
+from kinerja.expr.evaluate import evaluate_one
 from kinerja.functions import ikm_grade, jpm_band, predikat_matrix
 from kinerja.rules.yamlload import Location
 
@@ -135,9 +135,10 @@ class _LabelChecks(_Pass):
         if not any(isinstance(n, ast.Name) for n in ast.walk(node)):
             try:
                 checked = check_expression(ast.unparse(node), self.rules.scope)
-                return bool(compile_expression(checked, self.rules.bands)({}))
-            except Exception:  # noqa: BLE001 - a constant that fails is not judged here
+                value, error = evaluate_one(checked, self.rules.bands, {})
+            except Exception:  # noqa: BLE001 - a constant that cannot be computed is not judged
                 return None
+            return None if error is not None else bool(value)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self._truth(node.operand)
             return None if inner is None else not inner

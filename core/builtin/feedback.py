@@ -13,7 +13,7 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.expr.columnar import compile_column
+from kinerja.expr.columnar import compile_column, truth
 from kinerja.frames import Batch
 from kinerja.numbers import fixed, general, percent, shown
 from kinerja.rules import Condition, RuleSet, Template
@@ -53,17 +53,6 @@ def render(template: Template, schema: pl.Schema) -> pl.Expr:
     return pl.concat_str(parts)
 
 
-def _truthy(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """Python's ``bool(value)`` for a column: false for missing, zero and empty text."""
-    if dtype == pl.Boolean:
-        test = value
-    elif dtype.is_numeric():
-        test = value != 0
-    else:
-        test = value.cast(pl.String).str.len_chars() > 0
-    return test.fill_null(False)
-
-
 def _applied(
     rules: RuleSet, condition: Condition, results: pl.DataFrame, what: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -71,7 +60,7 @@ def _applied(
     column = compile_column(condition.checked, rules.bands)
     evaluated = results.with_columns(column.value.alias("_value"), column.error.alias("_error"))
     dtype = evaluated.schema["_value"]
-    holds = pl.col("_error").is_null() & _truthy(pl.col("_value"), dtype)
+    holds = pl.col("_error").is_null() & truth(pl.col("_value"), dtype)
     hits = evaluated.filter(holds).select(
         "nip", render(condition.template, results.schema).alias("text")
     )

@@ -14,7 +14,7 @@ tree is checked against an allow-list before anything runs:
 - static types (number, string, bool, list) so that text formatting with ``%`` and
   text repetition are refused before they can run.
 
-The checked tree is what :mod:`kinerja.expr.compile` turns into Python code.
+The checked tree is what :mod:`kinerja.expr.columnar` turns into polars expressions.
 """
 
 from __future__ import annotations

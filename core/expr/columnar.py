@@ -1,8 +1,7 @@
 """Compile checked rule expressions to polars expressions, with per-row failure reasons.
 
-The columnar twin of :mod:`kinerja.expr.compile`: the same checked tree (see
-:mod:`kinerja.expr.check`) becomes polars expressions over a whole batch instead of
-one Python function per row, with the same semantics row by row:
+The engine's one expression backend: a checked tree (see :mod:`kinerja.expr.check`)
+becomes polars expressions over a whole batch, with Python's semantics row by row:
 
 - Python truthiness in ``and``/``or``/``not``/``x if c else y``; only the branch
   taken (and the operands ``and``/``or`` reach) can fail a row;
@@ -11,10 +10,11 @@ one Python function per row, with the same semantics row by row:
 - numbers are Float64 columns that remember, per row, whether Python would hold an
   ``int``, a ``float`` or a ``bool``; ``/``, ``//``, ``%`` and ``**`` follow
   Python's float algorithms and the guards of :mod:`kinerja.expr.guards`;
-- computed numbers are tidied where the Python backend tidies them (compared
-  operands, band arguments, numeric step results);
-- a row whose evaluation raises in Python fails here with the same words
-  (:func:`kinerja.expr.compile.explain_failure`), and the rest of the batch goes on.
+- computed numbers are tidied (:func:`kinerja.numbers.tidy`) where a rule names,
+  compares or bands them (compared operands, band arguments, numeric step results);
+- a row whose evaluation would raise in Python fails with the reason in words (the
+  value missing, division by zero, a number too large...), and the rest of the
+  batch goes on.
 
 A value polars cannot hold in one column (text in some rows and a number in others,
 a list) is refused when compiling, with an :class:`~kinerja.errors.ExprError`
@@ -31,7 +31,8 @@ import polars as pl
 
 from kinerja.errors import ExprError
 from kinerja.expr.check import Checked
-from kinerja.expr.compile import Bands, Step, computed, to_python
+from kinerja.expr.steps import Bands, Step, computed
+from kinerja.expr.trace import Tracer
 from kinerja.functions import FUNCTIONS
 from kinerja.functions.columnar import VECTORISED
 from kinerja.functions.columnar_operators import binary, compare
@@ -72,7 +73,7 @@ from kinerja.functions.columnar_values import (
 )
 from kinerja.numbers import tidy
 
-__all__ = ["Column", "Steps", "compile_column", "compile_steps"]
+__all__ = ["Column", "Steps", "compile_column", "compile_steps", "declared_types", "truth"]
 
 _LENIENT = {"mean", "coalesce", "total", "count", "min", "max"}
 
@@ -84,9 +85,14 @@ class Column:
     value: pl.Expr
     """The value (null where Python gives None or where the row fails)."""
     error: pl.Expr
-    """String: null where the row evaluates, else ``explain_failure``'s words."""
+    """String: null where the row evaluates, else why it fails, in words."""
     type: str
     """``number``, ``string``, ``bool`` or ``none``."""
+
+    @property
+    def dtype(self) -> pl.DataType:
+        """The value's column type."""
+        return _DTYPE[self.type]()
 
 
 def _unsupported(node: ast.AST, source: str, why: str) -> ExprError:
@@ -118,8 +124,10 @@ class _Compiler:
         bands: Bands,
         source: str,
         bind: Callable[[Val], Val] | None = None,
+        trace: Tracer | None = None,
     ):
         self.env, self.bands, self.source, self.bind = env, bands, source, bind
+        self.trace = trace
 
     def visit(self, node: ast.AST) -> Val:
         method: Callable[[ast.AST], Val] = getattr(self, "visit_" + type(node).__name__)
@@ -148,7 +156,7 @@ class _Compiler:
     visit_Tuple = visit_List
 
     def tidied(self, node: ast.expr) -> Val:
-        """The operand as the Python backend's ``_tidied`` gives it."""
+        """The operand, tidied when it computes a number (see :func:`computed`)."""
         v = self.visit(node)
         wanted = computed(node) and getattr(node, "kinerja_type", None) in (NUMBER, "any")
         if wanted and v.kind == NUMBER:
@@ -190,8 +198,11 @@ class _Compiler:
         return after([left, right], own)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> Val:
-        values = [self.visit(v) for v in node.values]
         conjunction = isinstance(node.op, ast.And)
+        if self.trace is None:
+            values = [self.visit(v) for v in node.values]
+        else:
+            values = self.trace.operands(self.visit, node, conjunction)
         result = values[-1]
         for v in reversed(values[:-1]):
             truth = truthy(v)
@@ -205,8 +216,11 @@ class _Compiler:
 
     def visit_IfExp(self, node: ast.IfExp) -> Val:
         test = self.visit(node.test)
-        body, orelse = self.visit(node.body), self.visit(node.orelse)
         cond = truthy(test)
+        if self.trace is None:
+            body, orelse = self.visit(node.body), self.visit(node.orelse)
+        else:
+            body, orelse = self.trace.branches(self.visit, node, cond)
         merged = select(cond, body, orelse)
         fail, error = first_failure(
             [
@@ -245,7 +259,10 @@ class _Compiler:
                 "any",
             )
             rows = self.bands[str(table.value)]
-            return after([value], VECTORISED["band"](value.bare(), rows, tidied=tidied))
+            label = after([value], VECTORISED["band"](value.bare(), rows, tidied=tidied))
+            if self.trace is not None:
+                self.trace.add("band", str(table.value), node, label.value)
+            return label
         alone = _single_weight(node)
         if alone is not None:
             return self.visit(alone)
@@ -263,7 +280,7 @@ class _Compiler:
 
 
 def _single_weight(node: ast.Call) -> ast.expr | None:
-    """The value of ``wmean([x], [w])``, which the Python backend returns as it is."""
+    """The value of ``wmean([x], [w])``: ``x`` itself (one value with a positive weight)."""
     args = node.args
     if node.func.id != "wmean" or node.keywords or len(args) not in (2, 3):  # type: ignore[attr-defined]
         return None
@@ -293,7 +310,7 @@ def _explain(
     missing: Mapping[str, pl.Expr | bool],
     describe: Callable[[str], str] | None,
 ) -> pl.Expr:
-    """``explain_failure``'s words for each failing row of ``val``."""
+    """Why each failing row of ``val`` fails, in words."""
     source = checked.source
     assert val.error is not None
     kind, detail = val.error.str.slice(0, 1), val.error.str.slice(1)
@@ -363,6 +380,22 @@ def _declared(checked: Checked) -> dict[str, str]:
     return kinds
 
 
+def declared_types(checked: Checked) -> dict[str, pl.DataType]:
+    """The column type each name the expression reads is expected to have."""
+    return {name: _DTYPE.get(kind, pl.Float64)() for name, kind in _declared(checked).items()}
+
+
+def truth(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Python's ``bool(value)`` for a column: false for missing, zero and empty text."""
+    if dtype == pl.Boolean:
+        test = value
+    elif dtype.is_numeric():
+        test = value != 0
+    else:
+        test = value.cast(pl.String).str.len_chars() > 0
+    return test.fill_null(False)
+
+
 def _input(name: str, kind: str, expr: pl.Expr, source: str) -> Val:
     if not kind:
         raise ExprError(f"`{name}` in `{source}` is a list; a column holds one value per employee")
@@ -375,23 +408,26 @@ def compile_column(
     *,
     column: Callable[[str], pl.Expr] = pl.col,
     describe: Callable[[str], str] | None = None,
+    trace: Tracer | None = None,
 ) -> Column:
     """Compile one checked expression to its value and its failure words, per row.
 
-    The value is what :func:`kinerja.expr.compile.compile_expression` gives (a
-    computed number tidied); the words are ``explain_failure``'s.
+    The value is tidied when the expression computes a number (not when it names
+    one); the words say why a row fails.
 
     :param column: maps a declared name to the expression holding it (Float64 for
         numbers, String for text, Boolean for true/false; a name the checker typed
         ``any`` is read as a number).
-    :param describe: says what a missing name is, as in ``explain_failure``.
+    :param describe: says what a missing name is (e.g. ``komunikasi (no ratings)``).
+    :param trace: opt-in, for rule coverage: collects the places each row reaches
+        (see :mod:`kinerja.expr.trace`).
     :raises ExprError: when a value cannot be held in one column.
     """
     env = {n: _input(n, k, column(n), checked.source) for n, k in _declared(checked).items()}
-    val = _Compiler(env, bands, checked.source).visit(checked.tree.body)
+    val = _Compiler(env, bands, checked.source, trace=trace).visit(checked.tree.body)
     value, kind = _materialise(val, checked.tree.body, checked.source)
     if _tidies(Step("_result", checked), val):
-        value = tidy(value)  # as compile_expression tidies its one step
+        value = tidy(value)  # a computed number, as a step's result is tidied
     if val.fail is False:
         return Column(_full(value), pl.lit(None, pl.String), kind)
     missing = {n: is_missing(env[n]) for n in checked.names}
@@ -423,11 +459,11 @@ class _Planned:
 
 
 def _tidies(step: Step, val: Val) -> bool:
-    """Whether the Python backend tidies this step's result (a computed number)."""
+    """Whether this step's result is tidied (a computed number, not a plain name)."""
     checked = step.checked
     if val.kind != NUMBER or checked.type in ("string", "bool", "list", "none"):
         return False
-    return computed(checked.tree.body) and not to_python(checked).isidentifier()
+    return computed(checked.tree.body) and not isinstance(checked.tree.body, ast.Name)
 
 
 class _Bindings:
@@ -590,7 +626,7 @@ def compile_steps(
     """Compile a rule program (components, score, predikat) for whole batches.
 
     Each step may read the inputs and the earlier steps' results. Numeric results
-    are tidied where the Python backend tidies them.
+    are tidied where they are computed (see :func:`_tidies`).
 
     :param describe: says what a missing name is (``engine._describer``).
     :param score_weights: the score's weights, for the reason given when a weighed

@@ -205,7 +205,8 @@ def _weights(fn: str, weights: Sequence[Val], checks: Checks) -> list[pl.Expr]:
 
 
 def _compiled_fast(values: Sequence[Val], weights: Sequence[Val], mode: Val) -> bool:
-    """Whether the Python backend inlines this call (written weights of two or more values)."""
+    """Whether this call is summed as written arithmetic (written weights of two or more
+    values): ``(a * w1 + b * w2) / (w1 + w2)``, products added left to right."""
     written = all(
         w.is_const and type(w.const) in (int, float) and w.const >= 0  # type: ignore[operator]
         for w in weights
@@ -269,7 +270,7 @@ def wmean(values: Val, weights: Val, missing: Val | None = None) -> Val:
         counted = True if mode.const == "zero" else taken
         counts.append(pick([(counted, w)], pl.lit(0.0)))
     raw = reduce(lambda a, b: a + b, terms) if terms else pl.lit(0.0)
-    inlined: Cond = False  # the Python backend inlines the call: it adds the products themselves
+    inlined: Cond = False  # rows summed as written arithmetic: the products added in order
     if _compiled_fast(values.items, weights.items, mode):
         inlined = all_of(*(is_plain_number(v) for v in values.items))
     numerator = plus_zero_unless(inlined, raw)

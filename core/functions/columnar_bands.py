@@ -1,6 +1,6 @@
 """``band(value, 'table')`` in vectorised form: the label of the band each value falls in.
 
-Follows the Python backend: a value is looked up as given (a computed one already
+A value is looked up as given (a computed one already
 tidied by the compiler), and one that misses every band is tidied and looked up
 again, as :func:`kinerja.functions.band_lookup` does, before it fails with its words.
 """

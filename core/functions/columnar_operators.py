@@ -1,6 +1,6 @@
 """Python's operators in vectorised form: arithmetic with the guards, and comparisons.
 
-:func:`binary` gives ``left <op> right`` as the Python backend computes it, guards
+:func:`binary` gives ``left <op> right`` as Python computes it, guards
 (:mod:`kinerja.expr.guards`) included: the type of each row's result, Python's
 TypeError words, division by zero, the limits on powers and shifts, text joined or
 refused. :func:`compare` gives one comparison of a chain (``==`` never raises,

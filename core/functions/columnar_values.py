@@ -5,9 +5,9 @@ batch: the value as a polars expression (Float64 for numbers, Boolean for true/f
 String for text), which Python type each row's value has (a number may be an ``int``,
 a ``float`` or a ``bool`` that joined arithmetic), and where evaluating it raised: a
 Boolean ``fail`` and the error (its kind and words) for those rows. Errors are text
-``<kind><message>``: the kind is one letter naming the Python exception the row
-backend raises (see :data:`TYPE_ERROR` and the others), so that the words built from it
-are exactly :func:`kinerja.expr.compile.explain_failure`'s.
+``<kind><message>``: the kind is one letter naming the Python exception the same
+expression would raise in Python (see :data:`TYPE_ERROR` and the others), from which
+the compiler makes the words a person reads.
 
 Static knowledge (a constant, a value that can never be missing or infinite, a type
 every row shares) is kept as plain Python values, so the common cases compile to
@@ -38,7 +38,7 @@ TAG_CODES = {"bool": 1, "int": 2, "float": 3}
 """Per-row codes of the Python type of a number's value (a UInt8 column)."""
 
 TYPE_ERROR, FUNCTION_ERROR, ZERO_DIVISION, EVALUATION_ERROR, OVERFLOW = "T", "F", "Z", "E", "O"
-"""The exception a row raises in the Python backend, as the first letter of its error."""
+"""The exception the row would raise in Python, as the first letter of its error."""
 OTHER_ERROR = "X"
 """Any other exception: the words after the letter are ``"<type name>: <message>"``."""
 

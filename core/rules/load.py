@@ -23,7 +23,6 @@ from kinerja.expr.check import (
     check_expression,
     suggest,
 )
-from kinerja.expr.compile import Step, compile_expression, compile_program
 from kinerja.input.validate import AttributeSpec
 from kinerja.rules.layering import load_layered
 from kinerja.rules.parts import (
@@ -210,9 +209,6 @@ class _Builder:
             self.problem(("aspects",), "aspects are rated, but no rater_groups are declared")
         if self.problems or score is None or predikat is None:
             return None
-        steps = [Step(c.name, c.checked) for c in components]
-        steps += [Step("score", score), Step("predikat", predikat)]
-        label = f"rules:{d['region']}"
         return RuleSet(
             region=d["region"],
             title=d["title"],
@@ -246,7 +242,6 @@ class _Builder:
             data=d,
             loaded=self.loaded,
             scope=scope,
-            program=compile_program(steps, bands, label=label),
         )
 
     def _declare(
@@ -321,10 +316,7 @@ class _Builder:
                 self.problem((section, i, "aspect"), f"unknown aspect {code!r}")
             if checked is None or template is None:
                 continue
-            evaluate = compile_expression(checked, bands, label=f"{section}[{i}]")
-            found.append(
-                Condition(checked, evaluate, template, code, self.loaded.where((section, i)))
-            )
+            found.append(Condition(checked, template, code, self.loaded.where((section, i))))
         return tuple(found)
 
     def _template(self, path: tuple, text: str, scope: Scope) -> Template | None:

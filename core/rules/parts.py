@@ -6,7 +6,7 @@ feedback templates, conditions, stages, and the :class:`RuleSet` that holds them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from kinerja.expr.check import (
     Checked,
     Scope,
 )
-from kinerja.expr.compile import Program, compile_expression
+from kinerja.expr.steps import Step
 from kinerja.input.validate import AttributeSpec, InputSpec
 from kinerja.rules.yamlload import LoadedYaml, Location
 
@@ -109,7 +109,6 @@ class Condition:
     """A ``when`` expression and what it gives: feedback text or a recommendation."""
 
     checked: Checked
-    evaluate: Callable[[Mapping[str, object]], object]
     template: Template
     code: str
     """Recommendation code, or the aspect the feedback is about (may be empty)."""
@@ -179,31 +178,16 @@ class RuleSet:
     loaded: LoadedYaml = field(repr=False)
     """The file as loaded, with the location of every value (for messages)."""
     scope: Scope = field(repr=False)
-    program: Program = field(repr=False)
-    step_functions: list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]] = field(
-        default_factory=list, repr=False
-    )
-    """Computes every component, the score and the predikat: per row or per batch."""
 
     @property
     def step_names(self) -> tuple[str, ...]:
-        """Names the compiled program returns, in order: components, ``score``, ``predikat``."""
+        """The names of :meth:`steps`, in order: components, ``score``, ``predikat``."""
         return (*(c.name for c in self.components), "score", "predikat")
 
-    def steps(self) -> list[tuple[str, Checked, Callable[[Mapping[str, object]], object]]]:
-        """Each named step (components, score, predikat) compiled on its own, for diagnosis.
-
-        The compiled program runs all steps at once; when it fails for an employee,
-        these find which step failed and why. Compiled on first use, then kept.
-        """
-        if not self.step_functions:
-            named = [(c.name, c.checked) for c in self.components]
-            named += [("score", self.score), ("predikat", self.predikat)]
-            self.step_functions.extend(
-                (name, checked, compile_expression(checked, self.bands, label=name))
-                for name, checked in named
-            )
-        return self.step_functions
+    def steps(self) -> list[Step]:
+        """The rule program in order: each component, then ``score``, then ``predikat``."""
+        steps = [Step(c.name, c.checked) for c in self.components]
+        return steps + [Step("score", self.score), Step("predikat", self.predikat)]
 
     def where(self, *path: str | int) -> Location:
         """The location of a value in the rule file, e.g. ``where("bands", "nilai", 0)``."""
