@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from kinerja.rules.yamlload import MAX_BYTES, RulesError, load_yaml
+from kinerja.rules.yamlload import MAX_BYTES, MAX_DEPTH, RulesError, load_yaml
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -101,8 +102,50 @@ def test_not_utf8(tmp_path: Path) -> None:
     assert "not UTF-8" in problems(path)[0]
 
 
-def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+def test_deep_nesting_is_refused_where_it_gets_too_deep(tmp_path: Path) -> None:
+    # "a: " then 5,000 brackets: the mapping is level 1, the 32nd "[" (column 4 + 31)
+    # is level 33, one more than MAX_DEPTH
     found = problems(write(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n"))
     assert found == [
-        f"{tmp_path / 'rules.yaml'}:1:1: error: the YAML is nested too deeply to be a rule file"
+        f"{tmp_path / 'rules.yaml'}:1:35: error: the YAML is nested more than "
+        f"{MAX_DEPTH} lists or mappings deep here; rule files are shallow: close the "
+        "brackets, or move the data out of the rules"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 200_000 + "]" * 200_000 + "\n",  # 400 KB of nested flow lists
+        "a:\n" + "- " * 100_000 + "x\n",  # block lists nested on one line
+        "a: " + "{b: " * 100_000 + "}" * 100_000 + "\n",  # nested flow mappings
+    ],
+)
+def test_nesting_is_counted_before_anything_is_built(tmp_path: Path, text: str) -> None:
+    assert MAX_DEPTH == 32
+    [found] = problems(write(tmp_path, text))
+    assert "nested more than 32 lists or mappings deep" in found
+
+
+def test_nesting_up_to_the_limit_loads(tmp_path: Path) -> None:
+    # level 1 is the mapping, then 31 lists: 32 levels in all
+    loaded = load_yaml(write(tmp_path, "a: " + "[" * 31 + "]" * 31 + "\n"))
+    value = loaded.data["a"]  # type: ignore[index]
+    for _ in range(30):
+        value = value[0]
+    assert value == []
+
+
+def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(8 * 10**9)  # an 8 GB (sparse) file: reading it would cost 8 GB
+    [found] = problems(path)
+    assert "file is 8,000,000,000 bytes or more; rule files are limited to 1,000,000" in found
+
+
+def test_something_other_than_a_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # opening it for reading would wait forever
+    [found] = problems(fifo)
+    assert found.endswith("not a regular file; give the path of a .yaml file")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,6 +16,7 @@ import pluggy
 from kinerja.errors import InputError, OutputError
 from kinerja.frames import RunOutput, RunParts
 from kinerja.input.chunks import CHUNK_EMPLOYEES
+from kinerja.input.measure import WorkbookLimits, workbook_limits
 from kinerja.manager import make_manager
 from kinerja.pipeline import Format, Report, appraise_path, run
 from kinerja.regions import UnknownRegion, load_region_rules
@@ -69,6 +71,24 @@ def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
         callback=_iso_date,
         help="Use the rules in force on this date (YYYY-MM-DD) [default: the current rules].",
     )(function)
+
+
+def input_limit_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-workbook-bytes``: how far an xlsx input may unpack before it is refused."""
+
+    @functools.wraps(function)
+    def limited(*args: Any, max_workbook_bytes: int, **kwargs: Any) -> Any:
+        with workbook_limits(WorkbookLimits(unpacked=max_workbook_bytes)):
+            return function(*args, **kwargs)
+
+    return click.option(
+        "--max-workbook-bytes",
+        type=click.IntRange(min=1),
+        default=WorkbookLimits().unpacked,
+        show_default=True,
+        help="Refuse an xlsx workbook that unpacks to more bytes than this (a guard "
+        "against zip bombs); raise it for a genuinely large workbook.",
+    )(limited)
 
 
 def appraise_input(

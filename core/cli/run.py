@@ -12,6 +12,7 @@ from kinerja.cli.common import (
     FORMATS,
     appraise_input,
     fail,
+    input_limit_options,
     manager,
     region_rules,
     rules_version_options,
@@ -58,6 +59,7 @@ from kinerja.rules import RuleSet
     "smaller uses less memory.",
 )
 @rules_version_options
+@input_limit_options
 def run(
     region: str,
     input_path: Path,
@@ -126,6 +128,7 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
 )
 @click.option("--nip", required=True, help="The employee's 18-digit NIP.")
 @rules_version_options
+@input_limit_options
 def explain(region: str, input_path: Path, nip: str, as_of: str | None, period: int | None) -> None:
     """Explain step by step how one employee's result came about."""
     pm = manager()

@@ -33,6 +33,7 @@ from typing import NamedTuple
 import polars as pl
 
 from kinerja.errors import InputError
+from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
 from kinerja.input.tables import (
     KIND_SUFFIX,
     CellProblems,
@@ -647,6 +648,13 @@ def _bad_text(column: str) -> str:
 
 def _load_json(data: bytes, source: str) -> tuple[dict, bool]:
     """The parsed document, and whether it may hold lone surrogates."""
+    depth = json_depth(data)
+    if depth.line:
+        raise InputError(
+            f"Cannot read {source}: the JSON nests arrays and objects more than "
+            f"{MAX_JSON_DEPTH} deep at line {depth.line}, column {depth.column}; an input "
+            'is an object of tables, each a list of rows: {"pegawai": [{"nip": ...}, ...]}.'
+        )
     try:
         text = data.decode("utf-8-sig")
         doc = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)

@@ -35,6 +35,7 @@ import polars as pl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from kinerja.errors import InputError
+from kinerja.input.measure import check_workbook
 from kinerja.input.read import (
     KNOWN_SHEETS,
     Sheet,
@@ -110,6 +111,12 @@ def read_workbook(p: Path, source: str) -> Tables:
     data = p.read_bytes()
     with _as_workbook_error(source):
         archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        check_workbook(archive, source)
+    except InputError:
+        archive.close()
+        raise
+    with _as_workbook_error(source):
         parts = sheet_parts(archive)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:

@@ -9,13 +9,15 @@ and expands alias bombs. This loader:
 - reads only ``true``/``false`` as booleans (``yes``/``no``/``on``/``off`` stay text);
 - keeps dates and times as text;
 - reads plain decimal integers and floats only (no octal, hex or sexagesimal);
-- caps the file size;
+- caps the file size (measured before the file is read) and its nesting depth
+  (counted before the parser builds anything);
 - reports every problem at once, each with ``file:line:col``.
 """
 
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +25,21 @@ import yaml
 
 from kinerja.errors import RulesError
 
-_TOO_DEEP = "the YAML is nested too deeply to be a rule file"
-
 MAX_BYTES = 1_000_000
 """Rule files larger than this are refused: rules are policy, not data."""
+MAX_DEPTH = 32
+"""The deepest nesting of lists and mappings a rule file may have (the schema needs 6)."""
+
+_TOO_DEEP = (
+    f"the YAML is nested more than {MAX_DEPTH} lists or mappings deep here; rule files "
+    "are shallow: close the brackets, or move the data out of the rules"
+)
+_DEPTH_STEP = {
+    yaml.SequenceStartEvent: 1,
+    yaml.MappingStartEvent: 1,
+    yaml.SequenceEndEvent: -1,
+    yaml.MappingEndEvent: -1,
+}
 
 Path_ = tuple[str | int, ...]
 
@@ -132,6 +145,32 @@ def _scalar(node: yaml.ScalarNode) -> object:
     return value
 
 
+def _read_text(path: Path, file: str) -> str:
+    """The file's text, measured before it is read: a file over :data:`MAX_BYTES` (or
+    anything but a regular file) is refused without reading it."""
+    where = Location(file, 1, 1)
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise RulesError([Problem(where, "not a regular file; give the path of a .yaml file")])
+    if status.st_size > MAX_BYTES:
+        raise RulesError([Problem(where, _too_big(status.st_size))])
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)  # the file may have grown since it was measured
+    if len(raw) > MAX_BYTES:
+        raise RulesError([Problem(where, _too_big(len(raw)))])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RulesError([Problem(where, f"file is not UTF-8 text ({exc.reason})")]) from None
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"file is {size:,} bytes or more; rule files are limited to {MAX_BYTES:,}. "
+        "Split data out of the rules."
+    )
+
+
 def _loc(file: str, mark: yaml.Mark) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
@@ -148,29 +187,17 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
     """
     file = str(path)
     if text is None:
-        raw = Path(path).read_bytes()
-        if len(raw) > MAX_BYTES:
-            raise RulesError(
-                [
-                    Problem(
-                        Location(file, 1, 1),
-                        f"file is {len(raw):,} bytes; rule files are limited to {MAX_BYTES:,}. "
-                        "Split data out of the rules.",
-                    )
-                ]
-            )
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RulesError(
-                [Problem(Location(file, 1, 1), f"file is not UTF-8 text ({exc.reason})")]
-            ) from None
+        text = _read_text(Path(path), file)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise RulesError([Problem(Location(file, 1, 1), f"text exceeds {MAX_BYTES:,} bytes")])
 
     problems: list[Problem] = []
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_StrictLoader):
+            depth += _DEPTH_STEP.get(type(event), 0)
+            if depth > MAX_DEPTH:
+                raise RulesError([Problem(_loc(file, event.start_mark), _TOO_DEEP)])
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
                 problems.append(
