@@ -190,3 +190,53 @@ def test_text_fields_take_only_fixed_point_or_percent_formats(tmp_path: Path) ->
         "field {score:d} must be {name}, {name:.1f} or {name:.0%}" in f
         for f in problems(tmp_path, text)
     )
+
+
+def test_the_score_and_the_predikat_have_their_types(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "  weights: {hasil: 1.0}", "  expr: \"'tinggi' if hasil > 50 else 'rendah'\""
+    )
+    text = text.replace("  expr: band(score, 'nilai')", "  expr: score * 2")
+    found = problems(tmp_path, text)
+    # line 19 is the score's expr, line 22 the predikat's
+    assert found == [
+        "19: the score must be a number, but `'tinggi' if hasil > 50 else 'rendah'` gives text",
+        "22: the predikat must be text, but `score * 2` gives a number",
+    ]
+
+
+def test_a_value_that_is_text_for_some_and_a_number_for_others_is_a_load_error(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.replace(
+        "    expr: achievement_mean",
+        "    expr: \"achievement_mean if achievement_mean > 50 else 'tidak ada'\"",
+    )
+    [found] = problems(tmp_path, text)
+    assert found.startswith("17: `achievement_mean if achievement_mean > 50 else 'tidak ada'`")
+    assert "is text for some employees and a number (or true/false) for others" in found
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("score", "the name of a result the rules compute"),
+        ("predikat", "the name of a result the rules compute"),
+        ("true", "a constant (true, false, null and none read as values)"),
+        ("null", "a constant (true, false, null and none read as values)"),
+        ("lambda", "a word of the expression language"),
+        ("mean", "the name of a library function"),
+        ("band", "the name of a library function"),
+    ],
+)
+def test_reserved_names_cannot_be_declared(tmp_path: Path, name: str, why: str) -> None:
+    component = f"  - name: '{name}'\n    label: X\n    expr: '1'\n"
+    text = MINIMAL.replace("  - name: hasil\n", component + "  - name: hasil\n")
+    inputs = f"inputs:\n  {name}: {{type: number, label: X}}\n"
+    text = text.replace("basis: outcome\n", "basis: outcome\n" + inputs)
+    found = problems(tmp_path, text)
+    # line 8 declares the input, line 17 the component
+    assert found == [
+        f"8: {name!r} cannot be declared: it is {why}; choose another name",
+        f"17: {name!r} cannot be declared: it is {why}; choose another name",
+    ]

@@ -15,6 +15,8 @@ from typing import Any
 
 from kinerja.expr.check import (
     ANY,
+    BOOL,
+    LIST,
     NUMBER,
     STRING,
     Checked,
@@ -23,6 +25,7 @@ from kinerja.expr.check import (
     check_expression,
     suggest,
 )
+from kinerja.expr.columnar import compile_column
 from kinerja.input.validate import AttributeSpec
 from kinerja.rules.layering import load_layered
 from kinerja.rules.parts import (
@@ -35,6 +38,7 @@ from kinerja.rules.parts import (
     RuleSet,
     Stage,
     Template,
+    reserved_name,
 )
 from kinerja.rules.schemacheck import located_schema_problems
 from kinerja.rules.yamlload import LoadedYaml, Location, Problem, RulesError
@@ -94,6 +98,7 @@ class _Builder:
         self.data: dict[str, Any] = loaded.data  # type: ignore[assignment]
         self.sha256 = sha256
         self.problems: list[Problem] = []
+        self.bands: dict[str, tuple[tuple[str, float | None, float | None], ...]] = {}
 
     def problem(self, path: tuple, message: str, offset: int = 0) -> None:
         where = self.loaded.where(path)
@@ -105,11 +110,33 @@ class _Builder:
         self.problems.append(Problem(where, message))
 
     def check(self, path: tuple, source: object, scope: Scope) -> Checked | None:
+        """The checked expression, compiled once to columns to find what cannot be
+        computed (a value that is text for some employees and a number for others);
+        None, with the problem recorded at ``path``, when it fails."""
         try:
-            return check_expression(source, scope)
+            checked = check_expression(source, scope)
+            compile_column(checked, self.bands)
         except ExprError as exc:
             self.problem(path, exc.message, exc.offset)
             return None
+        return checked
+
+    def reserved(self, path: tuple, name: str) -> bool:
+        """Record a problem, and say so, when ``name`` is one the rules cannot declare."""
+        why = reserved_name(name)
+        if why:
+            self.problem(path, f"{name!r} cannot be declared: it is {why}; choose another name")
+        return bool(why)
+
+    def require_type(self, path: tuple, checked: Checked, wanted: str, what: str) -> None:
+        """Record a problem when ``checked`` cannot give a ``wanted`` value."""
+        if checked.type in (wanted, ANY):
+            return
+        word = {NUMBER: "a number", STRING: "text"}[wanted]
+        got = {NUMBER: "a number", STRING: "text", BOOL: "true/false", LIST: "a list"}.get(
+            checked.type, checked.type
+        )
+        self.problem(path, f"{what} must be {word}, but `{checked.source}` gives {got}")
 
     def build(self) -> RuleSet | None:
         d = self.data
@@ -169,7 +196,7 @@ class _Builder:
                 s.get("required_level"),
                 own_weights,
             )
-        bands = self._bands()
+        bands = self.bands = self._bands()
         names: dict[str, str] = dict(BUILTIN_NAMES)
         self._declare(names, inputs, "inputs", lambda a: NUMBER if a.type == "number" else STRING)
         self._declare(names, indicators, "indicators", lambda _: NUMBER)
@@ -179,7 +206,9 @@ class _Builder:
         components: list[Component] = []
         for i, c in enumerate(d["components"]):
             path = ("components", i, "expr")
-            if c["name"] in scope.names:
+            if self.reserved(("components", i, "name"), c["name"]):
+                pass
+            elif c["name"] in scope.names:
                 self.problem(("components", i, "name"), f"name {c['name']!r} is already used")
             checked = self.check(path, c["expr"], scope)
             scope = scope.with_names({c["name"]: checked.type if checked else ANY})
@@ -198,8 +227,12 @@ class _Builder:
             score = self._weights_expression(score_weights, scope)
         else:
             score = self.check(("score", "expr"), d["score"]["expr"], scope)
+        if score is not None and score_weights is None:
+            self.require_type(("score", "expr"), score, NUMBER, "the score")
         scope = scope.with_names({"score": NUMBER})
         predikat = self.check(("predikat", "expr"), d["predikat"]["expr"], scope)
+        if predikat is not None:
+            self.require_type(("predikat", "expr"), predikat, STRING, "the predikat")
         labels = tuple(d["predikat"]["labels"])
         scope = scope.with_names({"predikat": STRING})
         feedback = self._conditions("feedback", scope, bands, code_key="aspect")
@@ -252,6 +285,8 @@ class _Builder:
         typer: Callable[[Any], str],
     ) -> None:
         for key, entry in entries.items():
+            if self.reserved((section, key), key):
+                continue
             if key in names:
                 self.problem(
                     (section, key),

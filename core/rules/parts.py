@@ -6,6 +6,7 @@ feedback templates, conditions, stages, and the :class:`RuleSet` that holds them
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from kinerja.expr.check import (
     Scope,
 )
 from kinerja.expr.steps import Step
+from kinerja.functions import FUNCTIONS
 from kinerja.input.validate import AttributeSpec, InputSpec
 from kinerja.rules.yamlload import LoadedYaml, Location
 
@@ -25,6 +27,25 @@ BUILTIN_NAMES = {
 }
 """Names every rule set can read: the weighted mean of the employee's indicator
 achievements (weights from the ``bobot`` column) and how many indicators they have."""
+
+RESULT_NAMES = ("score", "predikat")
+"""The rules' own results: every rule set computes them, none may declare them."""
+CONSTANT_WORDS = ("true", "false", "null", "none")
+"""Words that read as constants (in any letter case), in YAML or in expressions."""
+
+
+def reserved_name(name: str) -> str:
+    """Why ``name`` cannot be declared as an input, indicator, aspect or component
+    (empty when it can)."""
+    if name in RESULT_NAMES:
+        return "the name of a result the rules compute"
+    if name.lower() in CONSTANT_WORDS:
+        return "a constant (true, false, null and none read as values)"
+    if keyword.iskeyword(name):
+        return "a word of the expression language"
+    if name in FUNCTIONS or name == "band":
+        return "the name of a library function"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
