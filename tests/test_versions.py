@@ -117,6 +117,35 @@ def test_unknown_baseline_and_cycles_are_located(tmp_path: Path) -> None:
     assert any("makes a cycle" in p.message for p in info.value.problems)
 
 
+@pytest.mark.parametrize(
+    ("reference", "why"),
+    [
+        ("/etc/passwd", "a path must be relative to the rule file's folder, not absolute"),
+        ("../outside.yaml", "the path leads out of the rule file's folder"),
+        ("inside/link.yaml", "the path leads out of the rule file's folder"),
+    ],
+)
+def test_extends_stays_inside_the_rule_files_folder(
+    tmp_path: Path, reference: str, why: str
+) -> None:
+    folder = tmp_path / "region"
+    (folder / "inside").mkdir(parents=True)
+    write(tmp_path, "outside.yaml", BASE)  # a rule file, but not in the region's folder
+    (folder / "inside" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    path = write(folder, "r.yaml", BASE + f"extends: {reference}\n")
+    with pytest.raises(RulesError) as info:
+        load_rules(path)
+    [message] = [p.message for p in info.value.problems if p.message.startswith("extends")]
+    assert message.startswith(f"extends {reference!r}: {why}")
+
+
+def test_extends_reads_a_rule_file_below_its_own_folder(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    write(tmp_path / "base", "common.yaml", BASE + "extends: pp-46-2011\n")
+    rules = load_rules(write(tmp_path, "r.yaml", "extends: base/common.yaml\n"))
+    assert rules.region == load_rules(tmp_path / "base" / "common.yaml").region
+
+
 def test_a_problem_in_a_baseline_value_points_into_the_baseline(tmp_path: Path) -> None:
     # without components skp and perilaku, the baseline's score weights name unknown components
     text = BASE.replace("skp", "hasil").replace("perilaku", "sikap") + "extends: pp-46-2011\n"

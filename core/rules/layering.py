@@ -34,13 +34,29 @@ def baselines() -> dict[str, Path]:
     }
 
 
-def resolve(reference: str, relative_to: Path) -> Path | None:
-    """The file an ``extends`` value names: a baseline name, or a path beside the rules."""
+def resolve(reference: str, relative_to: Path) -> Path | str:
+    """The file an ``extends`` value names, or why it names none.
+
+    A shipped baseline by name, or a rule file inside the folder of the file that
+    extends it (or below it). A path that leaves that folder, also through a symbolic
+    link, is refused: a rule file cannot layer in other files of the machine.
+    """
     known = baselines()
     if reference in known:
         return known[reference]
-    candidate = (relative_to.parent / reference).resolve()
-    return candidate if candidate.is_file() else None
+    folder = relative_to.parent
+    written = Path(reference)
+    if written.is_absolute():
+        return "a path must be relative to the rule file's folder, not absolute"
+    candidate = (folder / written).resolve()
+    if not candidate.is_relative_to(folder.resolve()):
+        return (
+            "the path leads out of the rule file's folder; extend a baseline, or a rule "
+            "file in the same folder or below it"
+        )
+    if not candidate.is_file():
+        return "no such baseline or file"
+    return candidate
 
 
 def load_layered(path: str | Path, _chain: tuple[Path, ...] = ()) -> LoadedYaml:
@@ -58,19 +74,19 @@ def load_layered(path: str | Path, _chain: tuple[Path, ...] = ()) -> LoadedYaml:
     if not isinstance(reference, str):
         loaded.problems.append(Problem(where, "extends must be a baseline name or a file path"))
         return loaded
-    here = Path(path).resolve()
+    here = Path(path).absolute()
     target = resolve(reference, here)
-    if target is None:
+    if isinstance(target, str):
         names = sorted(baselines())
         hint = suggest(reference, names)
         loaded.problems.append(
             Problem(
                 where,
-                f"extends {reference!r}: no such baseline or file{hint}; "
-                f"baselines: {', '.join(names)}",
+                f"extends {reference!r}: {target}{hint}; baselines: {', '.join(names)}",
             )
         )
         return loaded
+    here = here.resolve()
     chain = (*_chain, here)
     if target.resolve() in chain or len(chain) > MAX_DEPTH:
         loaded.problems.append(
