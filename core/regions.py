@@ -67,17 +67,32 @@ class Weighed:
 
 
 def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:
-    """Every installed region by name, from all plugins, sorted by name."""
+    """Every usable installed region by name, from all plugins, sorted by name.
+
+    A name that two plugins register is left out (see :func:`region_clashes`); every
+    other region still runs.
+    """
+    regions, clashes = _registrations(pm)
+    return {name: spec for name, spec in regions.items() if name not in clashes}
+
+
+def region_clashes(pm: pluggy.PluginManager) -> dict[str, tuple[str, ...]]:
+    """Region names registered by more than one plugin, with those plugins."""
+    return _registrations(pm)[1]
+
+
+def _registrations(
+    pm: pluggy.PluginManager,
+) -> tuple[dict[str, RegionSpec], dict[str, tuple[str, ...]]]:
     regions: dict[str, RegionSpec] = {}
+    clashes: dict[str, tuple[str, ...]] = {}
     for impl in pm.hook.kinerja_register_regions.get_hookimpls():
-        specs = impl.function() or []
-        for spec in specs:
-            plugin = getattr(impl.plugin, "__name__", impl.plugin_name)
+        plugin = getattr(impl.plugin, "__name__", impl.plugin_name)
+        for spec in impl.function() or []:
             if spec.name in regions:
-                raise UnknownRegion(
-                    f"region {spec.name!r} is registered twice ({regions[spec.name].plugin} "
-                    f"and {plugin}); uninstall one of them"
-                )
+                first = clashes.get(spec.name, (regions[spec.name].plugin,))
+                clashes[spec.name] = (*first, plugin)
+                continue
             regions[spec.name] = RegionSpec(
                 spec.name,
                 Path(spec.rules),
@@ -85,7 +100,15 @@ def list_regions(pm: pluggy.PluginManager) -> dict[str, RegionSpec]:
                 plugin,
                 tuple(Path(p) for p in spec.history),
             )
-    return dict(sorted(regions.items()))
+    return dict(sorted(regions.items())), clashes
+
+
+def clash_message(name: str, plugins: tuple[str, ...]) -> str:
+    """Why a region registered twice cannot be used, and what to do."""
+    return (
+        f"region {name!r} is registered twice ({' and '.join(plugins)}); uninstall one of "
+        "them, or rename one region"
+    )
 
 
 class RegionHooks:
@@ -116,7 +139,10 @@ def find_region(pm: pluggy.PluginManager, name: str) -> RegionSpec:
 
     :raises UnknownRegion: naming the installed regions and the closest match.
     """
-    regions = list_regions(pm)
+    regions, clashes = _registrations(pm)
+    if name in clashes:
+        raise UnknownRegion(clash_message(name, clashes[name]))
+    regions = {n: spec for n, spec in regions.items() if n not in clashes}
     if name in regions:
         return regions[name]
     hint = suggest(name, list(regions))

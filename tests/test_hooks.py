@@ -20,7 +20,15 @@ from kinerja.input.tables import Tables
 from kinerja.input.validate import build_dataset
 from kinerja.manager import BUILTIN_PLUGINS, make_manager
 from kinerja.output.views import results_of
-from kinerja.regions import Collected, Weighed, list_regions
+from kinerja.regions import (
+    Collected,
+    RegionSpec,
+    UnknownRegion,
+    Weighed,
+    list_regions,
+    load_region_rules,
+    region_clashes,
+)
 from kinerja.rules import load_rules
 
 HOOKS = sorted(name for name in dir(hookspecs) if name.startswith("kinerja_"))
@@ -362,3 +370,40 @@ def test_a_region_plugin_acts_only_in_its_own_region(tmp_path, monkeypatch) -> N
     )
     # asemrowo's run: 95 / 100 * 100 = 95 -> Baik (90 <= 95 < 110); acme's hook stays out
     assert results_of(other)[0].predikat == "Baik"
+
+
+class _SecondKasemen:
+    """A plugin that registers a region under a name already installed."""
+
+    __name__ = "acme_kasemen"
+
+    @hookimpl
+    def kinerja_register_regions(self) -> list[RegionSpec]:
+        return [RegionSpec("kasemen", Path("elsewhere.yaml"), "a second kasemen")]
+
+
+def test_a_region_registered_twice_is_named_and_the_others_still_run() -> None:
+    pm = make_manager()
+    pm.register(_SecondKasemen())
+    assert region_clashes(pm) == {"kasemen": ("kinerja.plugins.kasemen", "acme_kasemen")}
+    assert "kasemen" not in list_regions(pm)
+    assert load_region_rules(pm, "asemrowo").region == "asemrowo"
+    with pytest.raises(UnknownRegion) as caught:
+        load_region_rules(pm, "kasemen")
+    assert str(caught.value) == (
+        "region 'kasemen' is registered twice (kinerja.plugins.kasemen and acme_kasemen); "
+        "uninstall one of them, or rename one region"
+    )
+
+
+def test_the_regions_command_shows_a_clash(monkeypatch: pytest.MonkeyPatch) -> None:
+    pm = make_manager()
+    pm.register(_SecondKasemen())
+    monkeypatch.setattr(sys.modules["kinerja.cli.regions"], "manager", lambda: pm)
+    result = CliRunner().invoke(main, ["regions"])
+    assert result.exit_code == 0, result.output
+    assert "asemrowo" in result.output
+    assert (
+        "kasemen      clash: region 'kasemen' is registered twice (kinerja.plugins.kasemen "
+        "and acme_kasemen); uninstall one of them, or rename one region" in result.output
+    )

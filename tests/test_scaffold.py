@@ -172,13 +172,14 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> No
     assert list(tmp_path.iterdir()) == []
 
 
-def test_naming_an_installed_region_warns(tmp_path: Path) -> None:
+def test_naming_an_installed_region_is_refused(tmp_path: Path) -> None:
     result = invoke("new-region", "kasemen", "--dir", tmp_path)
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert result.stderr == (
-        "Warning: a region named 'kasemen' is already installed (kinerja.plugins.kasemen); "
-        "with both installed kinerja refuses to choose. Uninstall one, or pick another name.\n"
+        "Error: a region named 'kasemen' is already installed (kinerja.plugins.kasemen); two "
+        "regions of one name cannot both run. Pick another name.\n"
     )
+    assert list(tmp_path.iterdir()) == []  # nothing written
 
 
 # ------------------------------------------------------------------ the files

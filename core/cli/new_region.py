@@ -8,7 +8,7 @@ import click
 
 from kinerja.authoring.scaffold import ScaffoldError, create_region
 from kinerja.cli.common import fail, manager
-from kinerja.regions import UnknownRegion, list_regions
+from kinerja.regions import list_regions, region_clashes
 
 
 @click.command(name="new-region")
@@ -28,6 +28,12 @@ def new_region(name: str, directory: Path) -> None:
     It holds a commented starter rule file, hand-computed test cases and a pytest
     suite; installed next to kinerja, the region appears in `kinerja regions`.
     """
+    clash = _installed(name)
+    if clash:
+        fail(
+            f"a region named {name!r} is already installed ({clash}); two regions of one "
+            "name cannot both run. Pick another name."
+        )
     try:
         created = create_region(name, directory)
     except ScaffoldError as exc:
@@ -45,19 +51,13 @@ def new_region(name: str, directory: Path) -> None:
         "  .venv/bin/pytest\n"
         f"  .venv/bin/kinerja run --region {name} --input WORKBOOK.xlsx"
     )
-    clash = _installed(name)
-    if clash:
-        click.echo(
-            f"Warning: a region named {name!r} is already installed ({clash}); with both "
-            "installed kinerja refuses to choose. Uninstall one, or pick another name.",
-            err=True,
-        )
 
 
 def _installed(name: str) -> str:
-    """The plugin module of an installed region called ``name``, or ``""``."""
-    try:
-        spec = list_regions(manager()).get(name)
-    except UnknownRegion:  # two installed plugins already clash; not this command's concern
-        return ""
+    """The plugin module(s) of installed regions called ``name``, or ``""``."""
+    pm = manager()
+    clashes = region_clashes(pm)
+    if name in clashes:
+        return " and ".join(clashes[name])
+    spec = list_regions(pm).get(name)
     return spec.plugin if spec else ""

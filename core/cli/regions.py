@@ -7,7 +7,7 @@ import json
 import click
 
 from kinerja.cli.common import manager
-from kinerja.regions import list_regions
+from kinerja.regions import clash_message, list_regions, region_clashes
 from kinerja.rules import load_rules
 from kinerja.rules.yamlload import RulesError
 
@@ -38,6 +38,16 @@ def regions(as_json: bool) -> None:
         except RulesError as exc:
             row.update(status=f"invalid: {len(exc.problems)} problem(s), run `kinerja check`")
         rows.append(row)
+    for name, plugins in region_clashes(pm).items():
+        rows.append(
+            {
+                "name": name,
+                "plugin": " ".join(plugins),
+                "rules": "",
+                "summary": "",
+                "status": "clash: " + clash_message(name, plugins),
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
