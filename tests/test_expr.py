@@ -201,6 +201,30 @@ def test_batch_keeps_going_after_a_bad_row() -> None:
     ]
 
 
+def test_a_step_that_is_not_a_finite_number_fails_its_row() -> None:
+    steps = [
+        Step("x", check_expression("a / b", SCOPE)),
+        Step("y", check_expression("x * c", SCOPE.with_names({"x": "number"}))),
+    ]
+    program = compile_steps(steps, {}, describe=str)
+    rows = pl.DataFrame(
+        {"a": [5.0, 1e300, 2.0, 1.0], "b": [1e-320, 1e-10, 1.0, 2.0], "c": [1.0, 1.0, 1e308, 3.0]}
+    )
+    out = program.apply(rows)
+    # 5 / 1e-320 and 1e300 / 1e-10 are past the largest double: inf; 2 / 1 = 2, but
+    # 2 * 1e308 is inf too; 1 / 2 * 3 = 1.5
+    assert out["y"].to_list() == [None, None, None, 1.5]
+    assert out["_error"].to_list() == [
+        "not appraised: rule 'x' failed: the result is inf, not a finite number, "
+        "from a = 5, b = 1e-320 (in `a / b`)",
+        "not appraised: rule 'x' failed: the result is inf, not a finite number, "
+        "from a = 1e+300, b = 1e-10 (in `a / b`)",
+        "not appraised: rule 'y' failed: the result is inf, not a finite number, "
+        "from x = 2, c = 1e+308 (in `x * c`)",
+        None,
+    ]
+
+
 # ----------------------------------------------------------------------- simpleeval parity
 FUNCS = {name: f.impl for name, f in FUNCTIONS.items()}
 FUNCS["band"] = lambda value, table: band_lookup(value, BANDS[table])

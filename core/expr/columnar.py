@@ -65,13 +65,14 @@ from kinerja.functions.columnar_values import (
     constant,
     first_failure,
     is_missing,
+    message,
     negate,
     number,
     pick,
     select,
     truthy,
 )
-from kinerja.numbers import tidy
+from kinerja.numbers import shown, tidy
 
 __all__ = ["Column", "Steps", "compile_column", "compile_steps", "declared_types", "truth"]
 
@@ -507,6 +508,8 @@ def _plan(steps: Sequence[Step], bands: Bands, absent: frozenset[str]) -> tuple[
         value, kind = _materialise(val, checked.tree.body, checked.source)
         if _tidies(step, val):
             value = tidy(value)
+        if kind == NUMBER and not val.finite:
+            val = _finite(val, value, checked, env)
         tag = val.tag if isinstance(val.tag, pl.Expr) and kind == NUMBER else None
         missing = {n: is_missing(env[n]) for n in checked.names}
         planned.append(_Planned(step, val, value, kind, tag, missing, tuple(bindings.columns)))
@@ -521,6 +524,22 @@ def _plan(steps: Sequence[Step], bands: Bands, absent: frozenset[str]) -> tuple[
 
 
 _DTYPE = {NUMBER: pl.Float64, STRING: pl.String, BOOL: pl.Boolean, NONE: pl.Float64}
+
+
+def _finite(val: Val, value: pl.Expr, checked: Checked, env: Mapping[str, Val]) -> Val:
+    """``val`` failing too where its value is infinite or not a number: a step's
+    result is always a finite number (the words name the numbers it was made from)."""
+    bad = value.is_not_null() & ~value.is_finite()
+    numbers = [n for n in checked.names if env[n].kind == NUMBER]
+    parts: list[str | pl.Expr] = ["the result is ", shown(value), ", not a finite number"]
+    for i, name in enumerate(numbers):
+        parts += [
+            ", from " if i == 0 else ", ",
+            f"{name} = ",
+            shown(env[name].value).fill_null("none"),
+        ]
+    fail, error = first_failure([(val.fail, val.error), (bad, message(EVALUATION_ERROR, *parts))])
+    return replace(val, fail=fail, error=error)
 
 
 @dataclass(frozen=True)
