@@ -51,7 +51,10 @@ DATES = st.one_of(
     st.sampled_from(
         ["2024-01-31", "2024-02-29", "2023-02-29", "2024-02-30", " 2024-03-01 ",
          "2024-03-01T10:00:00", "2024-03-01 10:00", "2024-03-01T", "01/02/2010", "0000-01-01",
-         "2024-1-5", "2024-13-01", "９９９９-01-01", 45000, 45000.5, 1e300, float("nan"), -3]
+         "2024-1-5", "2024-13-01", "９９９９-01-01", 45000, 45000.5, 1e300, float("nan"), -3,
+         "2026-12-31T25:99", "2026-12-31T23:59:59", "2026-12-31T23:60", "2026-12-31 07:30+07:00",
+         "2026-12-31T07:30Z", "1949-12-31", "1950-01-01", "2100-12-31", "2101-01-01",
+         dt.date(1900, 1, 1), dt.datetime(2200, 5, 1, 8, 0)]
     ),
     st.dates(),
     st.datetimes(),
@@ -132,6 +135,24 @@ def test_dates_read_as_today(values: list[object]) -> None:
             assert (bad, why) == (True, p[0].reason), value
         else:
             assert (bad, iso) == (False, want), value
+
+
+def test_dates_and_times_by_hand() -> None:
+    cases = {
+        "2026-12-31T23:59:59": "2026-12-31",
+        "2026-12-31 07:30+07:00": "2026-12-31",
+        "2026-12-31T25:99": "tanggal '2026-12-31T25:99' is not a date in the form YYYY-MM-DD "
+        "(e.g. 2024-01-31)",  # hour 25 and minute 99 are no time of day
+        "1949-12-31": "tanggal 1949-12-31 is outside the years 1950 to 2100; check the year",
+        dt.date(2200, 5, 1): "tanggal 2200-05-01 is outside the years 1950 to 2100; check the year",
+    }
+    data, cell = frame(list(cases))
+    when = date(cell, "@v", "tanggal")
+    got = staged(data, when.stages).select(when.value.alias("iso"), when.reason.alias("why"))
+    for (value, expected), (iso, why) in zip(cases.items(), got.rows(), strict=True):
+        assert (iso or why) == expected, value
+        p: list = []
+        assert (_date(value, "tanggal", p) or p[0].reason) == expected, value
 
 
 NIP = NipColumns("v", "v")

@@ -28,7 +28,15 @@ from typing import NamedTuple
 from kinerja.input.nip import check_nip
 from kinerja.input.spec import AttributeSpec
 
-__all__ = ["MAX_NUMBER", "Problems", "text_of"]
+__all__ = [
+    "FIRST_YEAR",
+    "ISO_TIME",
+    "LAST_YEAR",
+    "MAX_NUMBER",
+    "OUT_OF_YEARS",
+    "Problems",
+    "text_of",
+]
 
 MAX_NUMBER = 1e15
 """Largest magnitude a number cell may have; anything larger is a typing or export error."""
@@ -37,7 +45,15 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DOT_GROUPS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 """``1.500`` or ``12.000.000``: dots that may be thousands separators (Indonesian style)."""
 _NO_GROUPS = "write the number without thousands separators"
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.]+)?")
+ISO_TIME = (
+    r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+"""What may follow a date: a real time of day, and a time zone."""
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + ISO_TIME)
+FIRST_YEAR, LAST_YEAR = 1950, 2100
+"""The years a date in an input may have: a date outside them is a typing mistake."""
+OUT_OF_YEARS = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year"
 
 
 class _Bad(NamedTuple):
@@ -164,24 +180,32 @@ def _iso_text(s: str) -> str | None:
 
 
 def _date(v: object, column: str, p: Problems) -> str | None:
-    """A date cell (ISO text or a date cell) as ``YYYY-MM-DD``; problems go to ``p``."""
-    if isinstance(v, str):
-        iso = _iso_text(v)
-        if iso is not None:
-            return iso
-        shown = repr(v.strip())
-    elif isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    elif isinstance(v, dt.date):
-        return v.isoformat()
-    elif isinstance(v, int | float) and not isinstance(v, bool):
+    """A date cell (ISO text or a date cell) as ``YYYY-MM-DD``, in the years
+    :data:`FIRST_YEAR` to :data:`LAST_YEAR`; problems go to ``p``."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
         reason = f"{column} is a number ({_fmt(v)}), not a date; format the cell as a date"
         p.append(_Bad(column, reason + " or type it as YYYY-MM-DD"))
         return None
-    else:
-        shown = repr(v)
-    reason = f"{column} {shown} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
-    p.append(_Bad(column, reason))
+    iso = _date_text(v)
+    if iso is None:
+        shown = repr(v.strip()) if isinstance(v, str) else repr(v)
+        reason = f"{column} {shown} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
+        p.append(_Bad(column, reason))
+        return None
+    if not FIRST_YEAR <= int(iso[:4]) <= LAST_YEAR:
+        p.append(_Bad(column, f"{column} {iso} {OUT_OF_YEARS}"))
+        return None
+    return iso
+
+
+def _date_text(v: object) -> str | None:
+    """The ``YYYY-MM-DD`` of ISO text or a date cell; None for anything else."""
+    if isinstance(v, str):
+        return _iso_text(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
     return None
 
 

@@ -1,8 +1,9 @@
 """Date cells as column expressions: ISO text or date cells, and the words for the rest.
 
 The same rules as :func:`kinerja.input.cells._date`: text ``YYYY-MM-DD`` (optionally
-followed by a time) that is a real date, or a date/datetime cell; a number cell is
-refused with a hint to format it as a date.
+followed by a real time of day, ``THH:MM[:SS[.fraction]]`` and a zone) that is a real
+date, or a date/datetime cell, in the years 1950 to 2100; a number cell is refused
+with a hint to format it as a date.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kinerja.input.cells import FIRST_YEAR, ISO_TIME, LAST_YEAR, OUT_OF_YEARS
 from kinerja.input.numbers import fmt
 from kinerja.input.texts import Cell, int_text, python_repr, strip
 
 __all__ = ["Date", "date", "valid_date"]
 
-_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+)?$"
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + ISO_TIME + "$"
 _NOT_A_DATE = "is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
 _A_NUMBER = "not a date; format the cell as a date or type it as YYYY-MM-DD"
 
@@ -67,7 +69,7 @@ def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
     """
     column = column or cell.name
     if not cell.typed:
-        return _from_text(cell.text, column, prefix)
+        return _in_years(_from_text(cell.text, column, prefix), column)
     kind, text = cell.kind, cell.text
     from_text = _from_text(pl.when(kind.is_null()).then(text), column, prefix)
     number = fmt(text.cast(pl.Float64, strict=False))
@@ -89,4 +91,16 @@ def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
         .then(pl.format("{} is a number ({}), " + _A_NUMBER, pl.lit(column), shown))
         .otherwise(pl.format("{} {} " + _NOT_A_DATE, pl.lit(column), text))
     )
-    return Date(from_text.stages, value, bad, reason)
+    return _in_years(Date(from_text.stages, value, bad, reason), column)
+
+
+def _in_years(read: Date, column: str) -> Date:
+    """``read`` refused too where its year is outside :data:`FIRST_YEAR` to :data:`LAST_YEAR`."""
+    year = read.value.str.head(4).cast(pl.Int32, strict=False)
+    outside = (~year.is_between(FIRST_YEAR, LAST_YEAR)).fill_null(False)
+    reason = (
+        pl.when(outside)
+        .then(pl.format("{} {} " + OUT_OF_YEARS, pl.lit(column), read.value))
+        .otherwise(read.reason)
+    )
+    return Date(read.stages, pl.when(~outside).then(read.value), read.bad | outside, reason)
