@@ -23,6 +23,7 @@ from kinerja.input.nip import check_nip
 from kinerja.input.read import Tables, read_tables, write_tables
 from kinerja.input.validate import build_dataset
 from kinerja.manager import make_manager
+from kinerja.output.write_cells import csv_text, escape_formula
 from kinerja.output.writers import rejects_path, write_run
 from kinerja.regions import load_region_rules
 
@@ -146,6 +147,25 @@ def test_xlsx_keeps_formula_looking_text_as_text(tmp_path: Path) -> None:
         assert (cell.value, cell.data_type) == (text, "s"), column
     write_run(make_run(), tmp_path / "hasil.csv", "csv")  # CSV cells have no type: keep the '
     assert read_csv(tmp_path / "hasil.csv")[1][1] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),  # fullwidth = + - @ as well
+        ("\uff0bx", "'\uff0bx"),
+        ("\uff0d3", "'\uff0d3"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("a\x00b", "ab"),  # NUL is dropped
+        ("\x00=1", "'=1"),  # dropped first, so the formula it hid is escaped
+        ("Siti", "Siti"),
+    ],
+)
+def test_csv_neutralises_every_formula_start(text: str, cell: str) -> None:
+    assert csv_text(pl.Series([text])).to_list() == [cell]
+    assert escape_formula(text) == cell
 
 
 # --------------------------------------------------------------------- sample data

@@ -24,10 +24,11 @@ __all__ = [
     "UNSTORABLE",
 ]
 
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-"""Text starting with one of these runs as a formula when a spreadsheet opens a CSV."""
+RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""Text starting with one of these runs as a formula when a spreadsheet opens a CSV
+(the last four are the fullwidth ＝＋－＠, which some spreadsheets read as the others)."""
 
-_RISKY = "^[=+\\-@\t\r]"
+_RISKY = "^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 UNSTORABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 """Characters a workbook cannot store (XML 1.0). Polars text never holds a lone surrogate."""
 _FAST_LIMIT = 1e11
@@ -35,10 +36,12 @@ _FAST_LIMIT = 1e11
 
 
 def escape_formula(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
+    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``
+    and the others of :data:`RISKY_START`); NUL characters are dropped.
 
     For CSV, where a cell has no type. In xlsx such text is a text cell instead.
     """
+    text = text.replace("\x00", "")
     return "'" + text if text.startswith(RISKY_START) else text
 
 
@@ -111,13 +114,16 @@ def shown_text(values: pl.Series, missing: str = "") -> pl.Series:
 
 
 def csv_text(values: pl.Series) -> pl.Series:
-    """A column as CSV cell text: :func:`shown_text`, with formula-looking text escaped.
+    """A column as CSV cell text: :func:`shown_text` without NUL characters, with
+    formula-looking text escaped.
 
     Returns null for an empty cell (written as nothing).
     """
     text = shown_text(values)
     if values.dtype.is_numeric() or values.dtype == pl.Boolean:
         return text.replace("", None)
+    if text.str.contains("\x00", literal=True).any():
+        text = text.str.replace_all("\x00", "", literal=True)
     risky = text.str.contains(_RISKY)
     escaped = pl.select(
         pl.when(pl.lit(risky)).then(pl.lit("'") + pl.lit(text)).otherwise(pl.lit(text))
