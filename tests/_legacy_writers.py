@@ -41,7 +41,7 @@ REJECT_COLUMNS = ("sheet", "row", "nip", "column", "reason")
 BASE_COLUMNS = ("nip", "nama", "jabatan", "unit_kerja", "score", "predikat", "status")
 TAIL_COLUMNS = ("feedback", "recommendations", "flags")
 DETAIL_COLUMNS = ("nip", "kind", "name", "value", "detail")
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _JOIN = " | "
 
 
@@ -54,8 +54,10 @@ def rejects_path(path: Path) -> Path:
 def escape_formula(text: str) -> str:
     """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
 
-    For CSV, where a cell has no type. In xlsx such text is a text cell instead.
+    For CSV, where a cell has no type. In xlsx such text is a text cell instead. NUL
+    characters are dropped first (as the writers now do).
     """
+    text = text.replace("\x00", "")
     return "'" + text if text.startswith(_RISKY_START) else text
 
 

@@ -13,7 +13,7 @@ from kinerja.authoring.caseload import load_case_file
 from kinerja.authoring.casetest import run_files
 from kinerja.authoring.coverage import RulesCoverage, Tracker, expression_location
 from kinerja.expr.check import NUMBER, Scope, check_expression
-from kinerja.expr.columnar import compile_column
+from kinerja.expr.columnar import Column, compile_column
 from kinerja.expr.trace import Traced, Tracer
 from kinerja.manager import make_manager
 from kinerja.rules import load_rules
@@ -108,9 +108,11 @@ def test_locations_inside_a_folded_expression(tmp_path: Path) -> None:
     assert {(i.location.line, i.location.col) for i in branch} == {(31, 12)}
 
 
-def _reached(marks: list[Traced], values: dict[str, float]) -> list[tuple[int, object]]:
+def _reached(
+    traced: Column, marks: list[Traced], values: dict[str, float]
+) -> list[tuple[int, object]]:
     """(place id, what it gave) for each traced place one row reaches, in id order."""
-    frame = pl.DataFrame({k: [float(v)] for k, v in values.items()})
+    frame = traced.prepare(pl.DataFrame({k: [float(v)] for k, v in values.items()}))
     row = frame.select(
         *(m.reached.alias(f"r{i}") for i, m in enumerate(marks)),
         *(m.value.alias(f"v{i}") for i, m in enumerate(marks)),
@@ -149,9 +151,13 @@ def test_tracing_reports_bands_conditions_and_operands_and_changes_no_result() -
         # a 6, b 5: `and` goes on (6 > 1), `or` goes on (5 < 2 false), 5 > 10 false: else
         ({"a": 6, "b": 5}, [(3, True), (4, False), (5, False)]),
     ]:
-        assert _reached(marks, values) == events
+        assert _reached(traced, marks, values) == events
         frame = pl.DataFrame({k: [float(v)] for k, v in values.items()})
-        assert frame.select(traced.value).equals(frame.select(plain.value))
+        assert (
+            traced.prepare(frame)
+            .select(traced.value)
+            .equals(plain.prepare(frame).select(plain.value))
+        )
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -268,7 +268,7 @@ def test_columnar_matches_simpleeval(source: str, rows: list[tuple[float, float,
     checked, column = compiled(source)
     frame = pl.DataFrame(rows, schema=["a", "b", "c"], orient="row")
     frame = frame.with_columns(pl.col("a").alias("hasil_kerja"), pl.lit("x").alias("unit"))
-    got = frame.select(column.value.alias("value"), column.error.alias("error"))
+    got = column.prepare(frame).select(column.value.alias("value"), column.error.alias("error"))
     for names, (value, error) in zip(frame.rows(named=True), got.rows(), strict=True):
         same_as_simpleeval(source, checked, names, value, error)
 
@@ -327,3 +327,27 @@ def test_growing_whole_numbers_are_stopped_between_steps() -> None:
     got = program.apply(row_frame({"a": 10**5})).row(0, named=True)
     assert got["c0"] == 1e300 and got["c1"] is None
     assert got["_error"] == "not appraised: rule 'c1' failed: number too large in `c0 * c0`"
+
+
+def _compiled_size(source: str) -> int:
+    """Characters in the polars expressions of one compiled expression, parts included."""
+    column = compile_column(check_expression(source, SCOPE), BANDS)
+    parts = [column.value, column.error, *(e for _, e in column.bindings)]
+    return sum(len(str(e)) for e in parts)
+
+
+@pytest.mark.parametrize("template", ["({}) ** 1", "achievement({}, 50, 100)", "round({}) // 2"])
+def test_a_compiled_expression_grows_with_its_length_not_its_depth(template: str) -> None:
+    # an operator reads its operand many times (its value, its checks, its words); each
+    # part is a column of its own, so nesting 8 deep costs twice nesting 4 deep, not
+    # the operator's fan-out to the 8th power
+    def nested(depth: int) -> str:
+        source = "a"
+        for _ in range(depth):
+            source = template.format(source)
+        return source
+
+    four, eight = _compiled_size(nested(4)), _compiled_size(nested(8))
+    assert eight < 2.5 * four
+    value, error = evaluate_one(check_expression(nested(8), SCOPE), BANDS, {"a": 1.5})
+    assert error is None and isinstance(value, float)

@@ -222,7 +222,7 @@ def test_compile_column_value_and_words() -> None:
     checked = check_expression("achievement(a, b)", SCOPE)
     column = compile_column(checked, BANDS, describe=describe)
     frame = frame_of([{"a": 95.0, "b": 100.0}, {"a": 1.0, "b": 0.0}, {"a": None, "b": 1.0}])
-    got = frame.select(column.value.alias("v"), column.error.alias("e"))
+    got = column.prepare(frame).select(column.value.alias("v"), column.error.alias("e"))
     assert column.type == "number"
     assert got["v"].to_list() == [95.0, None, None]  # 95 / 100 x 100
     assert got["e"].to_list() == [
@@ -418,7 +418,9 @@ def test_columnar_gives_what_simpleeval_gives(source: str, rows: list[dict[str, 
     column = compile_column(checked, BANDS, describe=describe)
     program = compile_steps([Step("x", checked)], BANDS, describe=describe)
     got = program.apply(
-        frame.with_columns(column.value.alias("_value"), column.error.alias("_words"))
+        column.prepare(frame).with_columns(
+            column.value.alias("_value"), column.error.alias("_words")
+        )
     )
     for values, row in zip(frame.rows(named=True), got.iter_rows(named=True), strict=True):
         try:

@@ -208,7 +208,11 @@ class RulesCoverage:
             for step, _ in traced.steps:
                 wanted.update(declared_types(step.checked))
         absent = [pl.lit(None, t).alias(n) for n, t in wanted.items() if n not in values.columns]
-        return values.with_columns(absent) if absent else values
+        values = values.with_columns(absent) if absent else values
+        for traced in self.traced:
+            for _, column in traced.steps:
+                values = column.prepare(values)
+        return values
 
     def _record(self, index: int, traced: _Traced, values: pl.DataFrame, ok: pl.Expr) -> None:
         """The values each traced place gave, where a row that evaluates reaches it."""

@@ -58,7 +58,8 @@ def _applied(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows where ``condition`` holds (with ``text``), and the rule_skipped flags."""
     column = compile_column(condition.checked, rules.bands)
-    evaluated = results.with_columns(column.value.alias("_value"), column.error.alias("_error"))
+    prepared = column.prepare(results)
+    evaluated = prepared.with_columns(column.value.alias("_value"), column.error.alias("_error"))
     dtype = evaluated.schema["_value"]
     holds = pl.col("_error").is_null() & truth(pl.col("_value"), dtype)
     hits = evaluated.filter(holds).select(

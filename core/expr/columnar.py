@@ -24,8 +24,10 @@ naming the expression.
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import polars as pl
 
@@ -74,7 +76,15 @@ from kinerja.functions.columnar_values import (
 )
 from kinerja.numbers import shown, tidy
 
-__all__ = ["Column", "Steps", "compile_column", "compile_steps", "declared_types", "truth"]
+__all__ = [
+    "Column",
+    "Steps",
+    "compile_column",
+    "compile_steps",
+    "declared_types",
+    "truth",
+    "without_hidden",
+]
 
 _LENIENT = {"mean", "coalesce", "total", "count", "min", "max"}
 
@@ -90,10 +100,30 @@ class Column:
     type: str
     """``number``, ``string``, ``bool`` or ``none``."""
 
+    bindings: tuple[tuple[str, pl.Expr], ...] = ()
+    """Hidden columns the value and the words read, each computed in turn: every part
+    of the expression is one column, so the expression grows with its length, never
+    with its depth (an operator reads its operands many times)."""
+
     @property
     def dtype(self) -> pl.DataType:
         """The value's column type."""
         return _DTYPE[self.type]()
+
+    def prepare(self, frame: F) -> F:
+        """``frame`` with the hidden columns :attr:`value` and :attr:`error` read (their
+        names start with ``__kinerja_``; :func:`without_hidden` drops them)."""
+        for name, expr in self.bindings:
+            frame = frame.with_columns(_full(expr).alias(name))
+        return frame
+
+
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+
+
+def without_hidden(frame: F) -> F:
+    """``frame`` without the hidden working columns of compiled expressions."""
+    return frame.drop([c for c in frame.collect_schema().names() if c.startswith(_HIDDEN)])
 
 
 def _unsupported(node: ast.AST, source: str, why: str) -> ExprError:
@@ -425,12 +455,14 @@ def compile_column(
     :raises ExprError: when a value cannot be held in one column.
     """
     env = {n: _input(n, k, column(n), checked.source) for n, k in _declared(checked).items()}
-    val = _Compiler(env, bands, checked.source, trace=trace).visit(checked.tree.body)
+    bindings = _Bindings(f"{_HIDDEN}c{next(_COMPILED)}_")
+    val = _Compiler(env, bands, checked.source, bindings, trace).visit(checked.tree.body)
     value, kind = _materialise(val, checked.tree.body, checked.source)
     if _tidies(Step("_result", checked), val):
         value = tidy(value)  # a computed number, as a step's result is tidied
+    bound = tuple(bindings.columns)
     if val.fail is False:
-        return Column(_full(value), pl.lit(None, pl.String), kind)
+        return Column(_full(value), pl.lit(None, pl.String), kind, bound)
     missing = {n: is_missing(env[n]) for n in checked.names}
     fail = as_expr(val.fail)
     words = _explain(val, checked, missing, describe)
@@ -438,7 +470,12 @@ def compile_column(
         _full(pl.when(fail).then(None).otherwise(value)),
         _full(pl.when(fail).then(words).otherwise(pl.lit(None, pl.String))),
         kind,
+        bound,
     )
+
+
+_COMPILED = itertools.count()
+"""Numbers each compiled column's hidden columns, so that several can share a frame."""
 
 
 # ------------------------------------------------------------------ rule programs
@@ -475,8 +512,9 @@ class _Bindings:
         self.columns: list[tuple[str, pl.Expr]] = []
 
     def _column(self, expr: pl.Expr) -> pl.Expr:
-        if not expr.meta.root_names() or expr.meta.is_column():
-            return expr  # a constant, or a column already
+        if expr.meta.is_column() or expr.meta.is_literal():
+            return expr  # a column already, or a plain constant
+        # anything else, a computed constant too (a type tag): its parent reads it many times
         name = f"{self.prefix}{len(self.columns)}"
         self.columns.append((name, expr))
         return pl.col(name)

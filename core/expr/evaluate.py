@@ -55,5 +55,6 @@ def evaluate_one(
     """``(value, None)``, or ``(None, why it fails)`` in the words the engine uses."""
     column = compile_column(checked, bands)
     frame = row_frame({n: values.get(n) for n in checked.names} or {}, types)
-    row = frame.select(column.value.alias("value"), column.error.alias("error")).row(0)
+    prepared = column.prepare(frame)
+    row = prepared.select(column.value.alias("value"), column.error.alias("error")).row(0)
     return row[0], row[1]
