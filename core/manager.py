@@ -18,6 +18,7 @@ BUILTIN_PLUGINS = (
     "kinerja.builtin.feedback",
     "kinerja.builtin.stages",
     "kinerja.builtin.objections",
+    "kinerja.builtin.supervisors",
     "kinerja.builtin.bias",
     "kinerja.builtin.peers",
 )

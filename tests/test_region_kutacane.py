@@ -190,13 +190,22 @@ def test_result_is_provisional_until_the_discussion(
 
 
 def _objection_run(
-    filed: str, keputusan: str = "ubah", new: str | None = "Baik", decider: str = HEAD
+    filed: str,
+    keputusan: str = "ubah",
+    new: str | None = "Baik",
+    decider: str = HEAD,
+    sup_atasan: str = HEAD,
 ):
     budi = nip(2)
     people = [
         person(budi, "Budi", PUSKESMAS, 200),
         pegawai(
-            SUP, "Kepala Puskesmas", unit="Sekretariat", atasan=HEAD, hari_kerja=250, hari_hadir=250
+            SUP,
+            "Kepala Puskesmas",
+            unit="Sekretariat",
+            atasan=sup_atasan,
+            hari_kerja=250,
+            hari_hadir=250,
         ),
         pegawai(HEAD, "Kepala Dinas", unit="Sekretariat", hari_kerja=250, hari_hadir=250),
     ]
@@ -260,6 +269,29 @@ def test_late_objection_is_refused_flagged_and_audited() -> None:
     assert entry.reason == "filed 20 days after the result was received; the limit is 14"
     assert flag_codes(r) == ["objection_late"]
     assert r.flags[0].message == "objection at keberatan row 2 filed after 20 days"
+
+
+def test_a_supervisor_loop_is_flagged_and_its_objection_has_no_decider() -> None:
+    # Budi's supervisor is SUP, and SUP's is Budi: the supervisor's supervisor of Budi
+    # would be Budi himself, so HEAD's decision cannot stand for it either
+    r = _objection_run("2027-01-20", sup_atasan=nip(2))  # Budi is nip(2)
+    assert r.predikat == "Cukup"  # not changed: no one can decide it
+    [entry] = r.audit
+    assert (entry.action, entry.before, entry.after) == ("objection_refused", "Cukup", "Cukup")
+    no_decider = (
+        "the supervisor chain goes round a loop (atasan_nip leads back), so no supervisor's "
+        "supervisor can decide it; correct atasan_nip and decide the objection again"
+    )
+    assert entry.reason == no_decider
+    assert sorted(flag_codes(r)) == ["objection_no_decider", "supervisor_loop"]
+    messages = {f.code: f.message for f in r.flags}
+    assert messages["objection_no_decider"] == (
+        f"objection at keberatan row 2 has no decider: {no_decider}"
+    )
+    assert messages["supervisor_loop"] == (
+        f"the supervisor chain from this employee (atasan_nip {SUP}) leads back to them; "
+        "correct atasan_nip, so that the chain ends at the head of the organisation"
+    )
 
 
 def test_employee_not_yet_rated_is_rejected_with_a_readable_reason() -> None:

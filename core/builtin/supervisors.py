@@ -1,0 +1,55 @@
+"""Supervisor chains (``atasan_nip``): loops are flagged on every employee in one.
+
+Each employee names at most one supervisor, so the chains form a functional graph:
+followed far enough, a chain either ends (a supervisor outside the data, or none) or
+goes round a loop. Followed as many steps as there are employees, every chain that
+does not end lands on a loop, and the places it can land on are exactly the loops'
+members. The steps are taken by doubling (1, 2, 4, ... steps at a time), a join each,
+so a batch of n employees costs about log2(n) joins.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kinerja import hookimpl
+from kinerja.appraisal import Appraisal
+from kinerja.frames import Batch
+from kinerja.rules import RuleSet
+
+__all__ = ["in_loops", "kinerja_review_batch"]
+
+LOOP = "supervisor_loop"
+
+
+def in_loops(employees: pl.DataFrame) -> pl.Series:
+    """The NIPs of the employees whose supervisor chain goes round a loop they are in."""
+    up = employees.select("nip", pl.col("atasan_nip").alias("_to"))
+    up = up.filter(pl.col("_to").is_in(employees["nip"].implode()))  # one step, to someone here
+    steps = 1
+    while steps < employees.height and up.height:
+        # two jumps of `steps` are one of 2 * steps (a chain that ends drops out)
+        up = up.join(up.rename({"nip": "_to", "_to": "_next"}), on="_to", how="inner").select(
+            "nip", pl.col("_next").alias("_to")
+        )
+        steps *= 2
+    return up["_to"].unique().sort().alias("nip")
+
+
+@hookimpl(trylast=True)
+def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
+    """Flag every appraised employee whose supervisor chain is a loop."""
+    looped = in_loops(batch.employees)
+    if looped.len() == 0:
+        return
+    flags = batch.employees.filter(pl.col("nip").is_in(looped.implode())).select(
+        "nip",
+        pl.lit(LOOP).alias("code"),
+        pl.format(
+            "the supervisor chain from this employee (atasan_nip {}) leads back to them; "
+            "correct atasan_nip, so that the chain ends at the head of the organisation",
+            "atasan_nip",
+        ).alias("message"),
+        pl.lit("warning").alias("severity"),
+    )
+    appraisal.add("flags", flags)
