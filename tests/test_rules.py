@@ -240,3 +240,27 @@ def test_reserved_names_cannot_be_declared(tmp_path: Path, name: str, why: str) 
         f"8: {name!r} cannot be declared: it is {why}; choose another name",
         f"17: {name!r} cannot be declared: it is {why}; choose another name",
     ]
+
+
+def test_rules_larger_than_a_run_can_afford_are_refused(tmp_path: Path) -> None:
+    many = "".join(f"  - name: c{i}\n    label: C\n    expr: '1'\n" for i in range(101))
+    found = problems(tmp_path, MINIMAL.replace("components:\n", "components:\n" + many))
+    assert found == [
+        "15: the rules have 102 components; the limit is 100. Combine components, or split "
+        "the policy into regions"
+    ]
+
+
+def test_expression_parts_are_counted_over_the_whole_file(tmp_path: Path) -> None:
+    # mean() of 100 names is 204 parts (the expression, the call, the name mean and its
+    # load context, then each name with its load context: 1 + 1 + 2 + 100 * 2); ten of
+    # them are 2,040, with hasil (3), the weighted score (12) and the predikat's
+    # band(score, 'nilai') (7): 2,062 parts, over the limit of 2,000
+    total = "mean(" + ", ".join(["achievement_mean"] * 100) + ")"
+    many = "".join(f"  - name: c{i}\n    label: C\n    expr: {total}\n" for i in range(10))
+    [found] = problems(tmp_path, MINIMAL.replace("components:\n", "components:\n" + many))
+    assert found == (
+        "1: the rules' expressions have 2,062 parts in all; the limit is 2,000, since every "
+        "part is computed for every employee. Simplify the expressions, or move repeated "
+        "ones into a component"
+    )

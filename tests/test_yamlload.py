@@ -149,3 +149,9 @@ def test_something_other_than_a_file_is_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # opening it for reading would wait forever
     [found] = problems(fifo)
     assert found.endswith("not a regular file; give the path of a .yaml file")
+
+
+def test_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    [found] = problems(tmp_path / "nowhere.yaml")
+    where = tmp_path / "nowhere.yaml"
+    assert found == f"{where}:1:1: error: cannot read the file: No such file or directory"

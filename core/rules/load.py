@@ -7,6 +7,7 @@ expressions have all passed the safety checks and are compiled once.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -43,6 +44,13 @@ from kinerja.rules.parts import (
 from kinerja.rules.schemacheck import located_schema_problems
 from kinerja.rules.yamlload import LoadedYaml, Location, Problem, RulesError
 from kinerja.schemas import rules_schema_validator
+
+MAX_COMPONENTS = 100
+"""The most components a rule file may have (the shipped regions have 2 to 4)."""
+MAX_PARTS = 2_000
+"""The most expression parts (syntax nodes) a rule file may have in all, over its
+components, score, predikat, feedback and recommendations: a run computes each part
+for every employee, as a column of its own (the shipped regions have about 100)."""
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 _FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[f%]))?\Z")
@@ -120,6 +128,24 @@ class _Builder:
             self.problem(path, exc.message, exc.offset)
             return None
         return checked
+
+    def _within_budget(self, components: int, expressions: list[Checked]) -> None:
+        """Record a problem when the rules are larger than a run can afford: every part
+        of every expression is computed for every employee (see :data:`MAX_PARTS`)."""
+        if components > MAX_COMPONENTS:
+            self.problem(
+                ("components",),
+                f"the rules have {components} components; the limit is {MAX_COMPONENTS}. "
+                "Combine components, or split the policy into regions",
+            )
+        parts = sum(sum(1 for _ in ast.walk(e.tree)) for e in expressions)
+        if parts > MAX_PARTS:
+            self.problem(
+                (),
+                f"the rules' expressions have {parts:,} parts in all; the limit is "
+                f"{MAX_PARTS:,}, since every part is computed for every employee. "
+                "Simplify the expressions, or move repeated ones into a component",
+            )
 
     def reserved(self, path: tuple, name: str) -> bool:
         """Record a problem, and say so, when ``name`` is one the rules cannot declare."""
@@ -240,6 +266,9 @@ class _Builder:
         stages = self._stages(inputs, groups)
         if aspects and not groups:
             self.problem(("aspects",), "aspects are rated, but no rater_groups are declared")
+        expressions = [c.checked for c in components] + [score, predikat]
+        expressions += [c.checked for c in (*feedback, *recommendations)]
+        self._within_budget(len(d["components"]), [e for e in expressions if e is not None])
         if self.problems or score is None or predikat is None:
             return None
         return RuleSet(

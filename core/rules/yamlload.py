@@ -149,7 +149,10 @@ def _read_text(path: Path, file: str) -> str:
     """The file's text, measured before it is read: a file over :data:`MAX_BYTES` (or
     anything but a regular file) is refused without reading it."""
     where = Location(file, 1, 1)
-    status = path.stat()
+    try:
+        status = path.stat()
+    except OSError as exc:
+        raise RulesError([Problem(where, f"cannot read the file: {exc.strerror}")]) from None
     if not stat.S_ISREG(status.st_mode):
         raise RulesError([Problem(where, "not a regular file; give the path of a .yaml file")])
     if status.st_size > MAX_BYTES:
