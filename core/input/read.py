@@ -33,6 +33,7 @@ from typing import NamedTuple
 import polars as pl
 
 from kinerja.errors import InputError
+from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
 from kinerja.input.tables import (
     KIND_SUFFIX,
@@ -343,17 +344,20 @@ def _read_folder(p: Path, source: str) -> Tables:
     digest = hashlib.sha256()
     frames: dict[str, pl.DataFrame] = {}
     columns: dict[str, list[str]] = {}
+    cells: dict[str, CellProblems] = {}
     problems: list[Reject] = []
     with ThreadPoolExecutor(1) as pool:
         hashed = pool.submit(hash_folder, digest, files)
         for name, chosen in files.chosen:
             sheet = _read_file(chosen[0])
             frames[name], columns[name] = sheet.frame, sheet.columns
+            if sheet.cell_problems:
+                cells[name] = sheet.cell_problems
             problems += file_problems(name, chosen, sheet)
         hashed.result()
     if "pegawai" not in frames:
         problems.insert(0, missing_pegawai_file(files))
-    return Tables(frames, source, digest.hexdigest(), problems, columns)
+    return Tables(frames, source, digest.hexdigest(), problems, columns, cells)
 
 
 def missing_pegawai_file(files: FolderFiles) -> Reject:
@@ -459,7 +463,9 @@ def _csv_polars(f: Path, header: _CsvHeader) -> Sheet:
     """A CSV file read by polars, all cells as text, given where its header is."""
     scan, positions, repeated = csv_scan(f, header)
     names = [n for _, n in frame_columns(positions)]
-    return Sheet([n for _, n in positions], drop_blank_rows(scan.collect(), names), repeated, {})
+    frame = drop_blank_rows(scan.collect(), names)
+    swallowed = swallowed_rows(frame, names, header.delimiter)
+    return Sheet([n for _, n in positions], frame, repeated, swallowed)
 
 
 def csv_scan(
@@ -498,14 +504,19 @@ def _csv_python(f: Path) -> Sheet:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _not_utf8(f, data) from None
-    first = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     try:
-        grid = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+        grid = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = [[c if c != "" else None for c in r] for r in grid]
     except csv.Error as exc:
         raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
     width = max(map(len, rows), default=0)
-    return grid_sheet([r + [None] * (width - len(r)) for r in rows])
+    sheet = grid_sheet([r + [None] * (width - len(r)) for r in rows])
+    text_columns = [c for c, t in sheet.frame.schema.items() if c != "_row" and t == pl.String]
+    swallowed = swallowed_rows(sheet.frame, text_columns, delimiter)
+    for row, found in swallowed.items():
+        sheet.cell_problems.setdefault(row, []).extend(found)
+    return sheet
 
 
 # --------------------------------------------------------------------- Parquet
