@@ -139,6 +139,14 @@ def test_extends_stays_inside_the_rule_files_folder(
     assert message.startswith(f"extends {reference!r}: {why}")
 
 
+def test_extends_a_name_too_long_for_a_file_is_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.yaml", BASE + f"extends: {'x' * 300}.yaml\n")
+    with pytest.raises(RulesError) as info:
+        load_rules(path)
+    [message] = [p.message for p in info.value.problems if p.message.startswith("extends")]
+    assert ": no such baseline, and no file can be read there (File name too long)" in message
+
+
 def test_extends_reads_a_rule_file_below_its_own_folder(tmp_path: Path) -> None:
     (tmp_path / "base").mkdir()
     write(tmp_path / "base", "common.yaml", BASE + "extends: pp-46-2011\n")

@@ -48,14 +48,17 @@ def resolve(reference: str, relative_to: Path) -> Path | str:
     written = Path(reference)
     if written.is_absolute():
         return "a path must be relative to the rule file's folder, not absolute"
-    candidate = (folder / written).resolve()
-    if not candidate.is_relative_to(folder.resolve()):
-        return (
-            "the path leads out of the rule file's folder; extend a baseline, or a rule "
-            "file in the same folder or below it"
-        )
-    if not candidate.is_file():
-        return "no such baseline or file"
+    try:
+        candidate = (folder / written).resolve()
+        if not candidate.is_relative_to(folder.resolve()):
+            return (
+                "the path leads out of the rule file's folder; extend a baseline, or a rule "
+                "file in the same folder or below it"
+            )
+        if not candidate.is_file():
+            return "no such baseline or file"
+    except OSError as exc:  # a name too long, a loop of links...
+        return f"no such baseline, and no file can be read there ({exc.strerror})"
     return candidate
 
 
