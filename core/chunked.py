@@ -6,9 +6,9 @@ is validated and appraised in one step. A larger run takes two passes:
 
 1. every chunk is validated, its validated frames wait on disk
    (:class:`~kinerja.spill.BatchStore`) and its raters are summarised;
-2. the rater partials are combined into the run's summary on disk
-   (:mod:`kinerja.raters`), and each chunk is appraised, in order, with the summary
-   rows of its own raters.
+2. the rater partials are combined into the run's summary on disk, a hash partition
+   of raters at a time (:class:`~kinerja.raters.RunRaters`), and each chunk is
+   appraised, in order, with the summary rows of its own raters.
 
 :func:`merge_outputs` joins the chunks' outputs into the run's: results in chunk order
 (input order within a chunk), the whole-file problems first among the rejects, then
@@ -31,7 +31,7 @@ from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
 from kinerja.output.write_parts import merged_columns, own_wide_table
-from kinerja.raters import PARTIALS, rater_partials, raters_of, summary_plan
+from kinerja.raters import RunRaters, rater_partials
 from kinerja.rules import RuleSet
 from kinerja.spill import BatchStore, FrameStore
 
@@ -74,22 +74,23 @@ def appraise_chunks(
         yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
         return
     with BatchStore() as store:
+        raters = RunRaters(store, chunks.count)
         employees = 0
         for index, tables in enumerate(chunks.tables):
             if say is not None:
                 say(f"Checking chunk {index + 1} of {chunks.count} ...")
             batch = build_dataset(tables, spec)
             del tables
-            store.keep("raters", index, rater_partials(rules, batch.ratings))
+            raters.add(index, rater_partials(rules, batch.ratings))
             employees += batch.employees.height
             store.put(index, batch)
+            del batch
         chunks.close()  # every row now waits in the store, validated
-        summary = store.sink("raters-run", summary_plan(store.scan("raters", PARTIALS)))
+        raters.combine()
         if start is not None:
             start(employees)
         for index in range(chunks.count):
-            batch = store.get(index)
-            batch = replace(batch, raters=raters_of(summary, batch.ratings))
+            batch = replace(store.get(index), raters=raters.of(index))
             yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
 
 

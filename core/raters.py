@@ -4,10 +4,9 @@ A chunked run appraises employees a chunk at a time, but a rater's leniency is j
 against every other rater of their group in the run, and "the same scores to every
 employee" means every employee they rated. So each chunk's ratings are summarised per
 rater (:func:`rater_partials`), the partials of all chunks are combined into the
-run's summary (:func:`summary_plan`, written to disk by the streaming engine), and
-every chunk is appraised with the summary rows of its own raters in ``Batch.raters``
-(:func:`raters_of`). A run of one chunk gives the same summary in one step
-(:func:`rater_summary`).
+run's summary on disk a hash partition of raters at a time (:class:`RunRaters`), and
+every chunk is appraised with the summary rows of its own raters in ``Batch.raters``.
+A run of one chunk gives the same summary in one step (:func:`rater_summary`).
 
 Only raters identified by a NIP outside the ``self`` group are summarised. Ratings are
 on a 0-1 scale of their aspect (``scaled``), so aspects with different scales compare.
@@ -16,22 +15,31 @@ on a 0-1 scale of their aspect (``scaled``), so aspects with different scales co
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from kinerja.frames import Schema, empty
 from kinerja.rules import RuleSet
 
+if TYPE_CHECKING:
+    from kinerja.spill import FrameStore
+
 __all__ = [
     "PARTIALS",
+    "PARTITION_CHUNKS",
     "RATERS",
+    "RunRaters",
     "batch_raters",
+    "group_means",
+    "group_sums",
     "rated_by_colleagues",
     "rater_partials",
     "rater_summary",
-    "raters_of",
+    "rater_totals",
     "scaled",
     "summary_plan",
+    "with_groups",
 ]
 
 PARTIALS: Schema = {
@@ -44,8 +52,9 @@ PARTIALS: Schema = {
     "same": pl.Boolean,
 }
 """One chunk's raters: ratings given, their sum on the 0-1 scale, employees rated, the
-first employee's pattern of ``aspek=nilai`` (as a 64-bit hash, so that a summary of
-millions of raters stays small), and whether every employee got that pattern."""
+first employee's pattern of ``aspek=nilai`` ratings (a 64-bit hash of them, in any
+order, so that a summary of millions of raters stays small), and whether every employee
+got that pattern."""
 
 RATERS: Schema = {
     "kelompok": pl.String,
@@ -61,7 +70,15 @@ RATERS: Schema = {
 whether every employee got the same pattern, and the rater's group: the mean of its
 raters' means and how many raters it has."""
 
+PARTITION_CHUNKS = 4
+"""About how many chunks' raters one hash partition of a run's summary holds: a run of
+``n`` chunks is combined in ``ceil(n / PARTITION_CHUNKS)`` partitions."""
+
 _KEY = ["kelompok", "penilai_nip"]
+_CHUNK = "@chunk"
+_KEPT: Schema = {**PARTIALS, _CHUNK: pl.Int64}
+"""A kept partial: one chunk's rater, and that chunk's number."""
+_GROUPS: Schema = {"kelompok": pl.String, "group_mean": pl.Float64, "group_raters": pl.Int64}
 
 
 def scaled(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
@@ -85,16 +102,20 @@ def rated_by_colleagues(ratings: pl.DataFrame) -> pl.DataFrame:
 
 
 def pattern() -> pl.Expr:
-    """One employee's ratings by one rater: ``aspek=nilai`` sorted, joined by ``|``, hashed."""
+    """In an aggregation of one employee's ratings by one rater: the 64-bit hash of each
+    rating's ``aspek=nilai``, sorted, so that the same ratings in any order give the same
+    list (:func:`rater_partials` hashes the list)."""
     each = pl.concat_str(pl.col("aspek"), pl.lit("="), pl.col("nilai").cast(pl.String))
-    return each.sort().str.join("|").hash().alias("pattern")
+    return each.hash().sort().alias("pattern")
 
 
 def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
     """One chunk's ratings summarised per rater (:data:`PARTIALS`)."""
     rated = scaled(rules, rated_by_colleagues(ratings))
-    per_employee = rated.group_by([*_KEY, "nip"], maintain_order=True).agg(
-        pattern().first(), pl.len().alias("ratings"), pl.col("scaled").sum().alias("total")
+    per_employee = (
+        rated.group_by([*_KEY, "nip"], maintain_order=True)
+        .agg(pattern(), pl.len().alias("ratings"), pl.col("scaled").sum().alias("total"))
+        .with_columns(pl.col("pattern").hash())
     )
     summary = per_employee.group_by(_KEY, maintain_order=True).agg(
         pl.col("ratings").sum(),
@@ -109,17 +130,23 @@ def rater_partials(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
 def rater_summary(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.DataFrame:
     """The chunks' partials (:data:`PARTIALS`) combined into the run's raters
     (:data:`RATERS`), in no particular order. ``partials`` may be a scan of them on disk."""
-    found = summary_plan(partials).collect(engine="streaming")
-    return found.cast(RATERS)  # type: ignore[arg-type]
+    return summary_plan(partials).collect(engine="streaming").cast(RATERS)  # type: ignore[arg-type]
 
 
 def summary_plan(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.LazyFrame:
-    """:func:`rater_summary` as a lazy query, for the streaming engine to write to disk
-    (a run of millions of employees has millions of raters)."""
+    """:func:`rater_summary` as a lazy query (all partials in one step; a run of many
+    chunks combines them a hash partition at a time: :class:`RunRaters`)."""
     if not isinstance(partials, pl.LazyFrame):
         frames = [p.lazy() for p in partials]
         partials = pl.concat(frames) if frames else empty(PARTIALS).lazy()
-    raters = (
+    raters = rater_totals(partials)
+    return with_groups(raters, group_means(group_sums(raters)))
+
+
+def rater_totals(partials: pl.LazyFrame) -> pl.LazyFrame:
+    """Partials (:data:`PARTIALS`) combined per rater: ratings, their total and mean,
+    employees rated, and whether every employee got the same pattern."""
+    return (
         partials.group_by(_KEY)
         .agg(
             pl.col("ratings").sum(),
@@ -129,9 +156,26 @@ def summary_plan(partials: pl.LazyFrame | Iterable[pl.DataFrame]) -> pl.LazyFram
         )
         .with_columns((pl.col("total") / pl.col("ratings")).alias("mean"))
     )
-    groups = raters.group_by("kelompok").agg(
-        pl.col("mean").mean().alias("group_mean"), pl.len().alias("group_raters")
+
+
+def group_sums(raters: pl.LazyFrame) -> pl.LazyFrame:
+    """Per rater group of ``raters`` (:func:`rater_totals`): the sum of its raters' means
+    and how many raters it has, to be added up over the hash partitions of a run."""
+    return raters.group_by("kelompok").agg(
+        pl.col("mean").sum().alias("_sum"), pl.len().cast(pl.Int64).alias("group_raters")
     )
+
+
+def group_means(sums: pl.LazyFrame) -> pl.LazyFrame:
+    """Each rater group's mean of raters' means and its raters, from :func:`group_sums`
+    of one or more partitions."""
+    totals = sums.group_by("kelompok").agg(pl.col("_sum").sum(), pl.col("group_raters").sum())
+    mean = (pl.col("_sum") / pl.col("group_raters")).alias("group_mean")
+    return totals.select("kelompok", mean, "group_raters")
+
+
+def with_groups(raters: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
+    """``raters`` (:func:`rater_totals`) with their group's mean and raters (:data:`RATERS`)."""
     joined = raters.join(groups, on="kelompok", how="left")
     return joined.select(list(RATERS)).cast(RATERS)  # type: ignore[arg-type]
 
@@ -141,8 +185,48 @@ def batch_raters(rules: RuleSet, ratings: pl.DataFrame) -> pl.DataFrame:
     return rater_summary([rater_partials(rules, ratings)])
 
 
-def raters_of(summary: pl.LazyFrame, ratings: pl.DataFrame) -> pl.DataFrame:
-    """The rows of the run's ``summary`` for the raters who gave ``ratings`` (one chunk's)."""
-    here = rated_by_colleagues(ratings).select(_KEY).unique()
-    found = summary.join(here.lazy(), on=_KEY, how="semi").collect(engine="streaming")
-    return found.cast(RATERS)  # type: ignore[arg-type]
+class RunRaters:
+    """The rater summary of a run of many chunks, made on disk a hash partition at a time.
+
+    A run of millions of employees has tens of millions of raters, too many to combine
+    at once. Each chunk's partials are split by a hash of the rater's NIP
+    (:meth:`add`), so that all partials of one rater fall in one partition. Once every
+    chunk is in, each partition is combined into its raters, whose rows go back to the
+    chunks they rate in (:meth:`combine`); memory holds one partition. A chunk's
+    summary rows are then read on their own, with the groups' means over the whole run
+    (:meth:`of`).
+    """
+
+    def __init__(self, store: FrameStore, chunks: int) -> None:
+        self._store = store
+        self._parts = max(1, -(-chunks // PARTITION_CHUNKS))
+        self._groups = empty(_GROUPS)
+
+    def add(self, index: int, partials: pl.DataFrame) -> None:
+        """Keep chunk ``index``'s partials (:func:`rater_partials`), by partition."""
+        part = (pl.col("penilai_nip").hash(seed=0) % self._parts).alias("@part")
+        keyed = partials.with_columns(pl.lit(index, pl.Int64).alias(_CHUNK), part)
+        by_part = keyed.partition_by("@part", as_dict=True, include_key=False)
+        for (number,), frame in by_part.items():
+            self._store.keep(f"raters-{number}", index, frame)
+
+    def combine(self) -> None:
+        """Combine every partition into its raters, and the groups' means of the run."""
+        sums = []
+        for number in range(self._parts):
+            partials = self._store.scan(f"raters-{number}", _KEPT).collect()
+            raters = rater_totals(partials.lazy().drop(_CHUNK)).collect()
+            sums.append(group_sums(raters.lazy()).collect())
+            rated = partials.select(_CHUNK, *_KEY).join(raters, on=_KEY)
+            del partials, raters
+            by_chunk = rated.partition_by(_CHUNK, as_dict=True, include_key=False)
+            for (index,), frame in by_chunk.items():
+                self._store.keep(f"rated-{index}", number, frame)
+        self._groups = group_means(pl.concat(sums).lazy()).collect()
+
+    def of(self, index: int) -> pl.DataFrame:
+        """The summary rows (:data:`RATERS`) of the raters who rate in chunk ``index``."""
+        scans = self._store.kept_scans(f"rated-{index}")
+        if not scans:
+            return empty(RATERS)
+        return with_groups(pl.concat(scans), self._groups.lazy()).collect()

@@ -59,21 +59,17 @@ class FrameStore(Generic[T]):
         self._kept[index] = replace(value, **empty)
 
     def keep(self, name: str, index: int, frame: pl.DataFrame) -> None:
-        """Write a frame of one chunk that is read back for all chunks at once (:meth:`scan`)."""
+        """Write a frame under ``name`` and a number (a chunk's, or a partition's), read
+        back alone (:meth:`kept`) or with every frame of that name (:meth:`scan`,
+        :meth:`kept_scans`)."""
         frame.write_parquet(self._dir / f"{name}-{index:06d}.parquet", compression="lz4")
 
     def scan(self, name: str, schema: dict) -> pl.LazyFrame:
-        """Every chunk's frame kept under ``name``, one after the other, in chunk order."""
+        """Every frame kept under ``name``, one after the other, in number order."""
         files = sorted(self._dir.glob(f"{name}-*.parquet"))
         if not files:
             return pl.DataFrame(schema=schema).lazy()
         return pl.scan_parquet(files)
-
-    def sink(self, name: str, plan: pl.LazyFrame) -> pl.LazyFrame:
-        """Run ``plan`` by the streaming engine into one file; a scan of that file."""
-        path = self._dir / f"{name}.parquet"
-        plan.sink_parquet(path, compression="lz4")
-        return pl.scan_parquet(path)
 
     def get(self, index: int) -> T:
         """The value put under ``index``, its frames read back from disk."""

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from kinerja.authoring.sample import generate_lazy
 from kinerja.cli import main
-from kinerja.input.chunks import chunk_count, split_tables
+from kinerja.input import chunks as chunks_module
+from kinerja.input.chunks import chunk_count, employee_chunks, split_tables
 from kinerja.input.read import read_tables
 from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
@@ -170,6 +171,30 @@ def test_a_split_keeps_nips_and_units_whole(
         c.cell_problems.get("penilaian") == {2: [("nilai", "formula without a value")]}
         for c in owners
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    pegawai=st.lists(
+        st.tuples(
+            st.sampled_from([*NIPS[:6], " " + NIPS[0], "", "x", "12"]),
+            st.sampled_from(["A", "B", "C"]),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    size=st.integers(1, 6),
+)
+def test_nips_that_share_a_hash_are_still_told_apart(
+    pegawai: list[tuple[str, str]], size: int
+) -> None:
+    # NIPs are grouped by a 64-bit hash of their text unless two of them share one; a
+    # hash of the text's length makes NIPs of one length (and no NIP, "") share one
+    frame = pl.DataFrame(pegawai, schema=["nip", "unit_kerja"], orient="row")
+    expected = employee_chunks(frame, size)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chunks_module, "_nip_hash", lambda nip: nip.str.len_bytes().cast(pl.UInt64))
+        assert employee_chunks(frame, size).equals(expected)
 
 
 def test_a_chunk_holds_about_size_employees() -> None:

@@ -21,7 +21,7 @@ whole input gives:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -36,20 +36,23 @@ __all__ = [
     "chunk_of",
     "employee_chunks",
     "split_tables",
+    "with_chunk",
 ]
 
 CHUNK_EMPLOYEES = 50_000
 """Employees per chunk by default: a multi-rater chunk peaks near 1 GB."""
 
 _ROUTE = "@route"
+_KEY = "@key"
 CHUNK = "@chunk"
 """The column :func:`employee_chunks` and :func:`chunk_of` give: a row's chunk number."""
 _CHUNK = CHUNK
 
 
-def _route(frame: pl.DataFrame) -> pl.Expr:
-    """The NIP a row belongs to, as validation compares it (null when there is none)."""
-    if "nip" not in frame.columns:
+def _route(columns: Collection[str]) -> pl.Expr:
+    """The NIP a row of a frame with ``columns`` belongs to, as validation compares it
+    (null when there is none)."""
+    if "nip" not in columns:
         return pl.lit(None, pl.String)
     return without_spaces(pl.col("nip"))
 
@@ -57,22 +60,51 @@ def _route(frame: pl.DataFrame) -> pl.Expr:
 def employee_chunks(pegawai: pl.DataFrame, size: int) -> pl.DataFrame:
     """``@route`` -> ``@chunk`` for every NIP of pegawai (see the module doc)."""
     unit = pl.col("unit_kerja") if "unit_kerja" in pegawai.columns else pl.lit(None, pl.String)
-    rows = pegawai.select(_route(pegawai).alias(_ROUTE), unit.fill_null("").alias("@unit"))
+    rows = pegawai.select(_route(pegawai.columns).alias(_ROUTE), unit.fill_null("").alias("@unit"))
+    rows, nip = _keyed(rows)
     # every row of a NIP follows the unit of that NIP's first row
-    rows = rows.with_columns(pl.col("@unit").first().over(_ROUTE))
+    rows = rows.with_columns(pl.col("@unit").first().over(nip))
     units = rows.group_by("@unit", maintain_order=True).len()
     # a unit joins the chunk its last employee falls in: at most size + one unit each
     end = pl.col("len").cum_sum()
     units = units.select("@unit", ((end - 1) // size).rank("dense").cast(pl.Int64).alias(_CHUNK))
-    routes = rows.unique(_ROUTE, keep="first", maintain_order=True)
+    routes = rows.unique(nip, keep="first", maintain_order=True)
     return routes.join(units, on="@unit", maintain_order="left").select(_ROUTE, pl.col(_CHUNK) - 1)
+
+
+def _nip_hash(route: pl.Expr) -> pl.Expr:
+    """A 64-bit hash of a NIP's text (its route), to group millions of NIPs cheaply."""
+    return route.hash()
+
+
+def _keyed(rows: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """``rows`` and the column that tells their NIPs apart: ``@key``, the NIP's hash
+    (:func:`_nip_hash`), when no two NIPs share one, else ``@route`` itself."""
+    hashed = rows.with_columns(_nip_hash(pl.col(_ROUTE)).alias(_KEY))
+    one_nip_each = pl.col(_ROUTE).eq_missing(pl.col(_ROUTE).first().over(_KEY)).all()
+    if hashed.select(one_nip_each).item():
+        return hashed, _KEY
+    return rows, _ROUTE
 
 
 def chunk_of(frame: pl.DataFrame, routes: pl.DataFrame) -> pl.Series:
     """Each row's ``@chunk`` (0 for a row whose NIP is in no pegawai row)."""
-    keys = frame.select(_route(frame).alias(_ROUTE))
-    joined = keys.join(routes, on=_ROUTE, how="left", maintain_order="left", nulls_equal=True)
-    return joined[_CHUNK].fill_null(0)
+    keys = frame.lazy().select(_route(frame.columns).alias(_ROUTE))
+    return _joined(keys, routes).collect()[_CHUNK]
+
+
+def with_chunk(frame: pl.LazyFrame, routes: pl.DataFrame) -> pl.LazyFrame:
+    """``frame`` with each row's ``@chunk`` (see :func:`chunk_of`), in its own order."""
+    key = _route(frame.collect_schema().names()).alias(_ROUTE)
+    return _joined(frame.with_columns(key), routes).drop(_ROUTE)
+
+
+def _joined(frame: pl.LazyFrame, routes: pl.DataFrame) -> pl.LazyFrame:
+    """``frame``'s ``@route`` joined to its ``@chunk`` (0 where it has none)."""
+    joined = frame.join(
+        routes.lazy(), on=_ROUTE, how="left", maintain_order="left", nulls_equal=True
+    )
+    return joined.with_columns(pl.col(_CHUNK).fill_null(0))
 
 
 def chunk_count(tables: Tables, size: int = CHUNK_EMPLOYEES) -> int:

@@ -2,10 +2,12 @@
 
 The input of a national run does not fit in memory as text: five million employees
 with thirty ratings each are some 150 million rows. A large folder (:func:`is_large`)
-is therefore read a batch of rows at a time, and each batch is
-routed to its chunk (:mod:`kinerja.input.chunks`) and written to a temporary folder
-as Parquet. Each chunk is then read back on its own. Memory holds one batch while
-reading, and one chunk afterwards.
+is therefore read a batch of rows at a time, each batch turned into text and written
+to a temporary folder as Parquet. Then the streaming engine routes each sheet's rows
+to their chunks (:mod:`kinerja.input.chunks`), one file per chunk, so that the work
+and the number of files grow with the rows, not with rows times chunks. Each chunk is
+then read back on its own. Memory holds one batch while reading, a few row groups
+while routing (and the NIP -> chunk map of every employee), and one chunk afterwards.
 
 The chunks hold exactly the rows the in-memory reader gives, with the same row
 numbers, so that the run's answer does not depend on how the input was read. A file
@@ -27,7 +29,7 @@ from typing import NamedTuple
 import polars as pl
 
 from kinerja.errors import InputError
-from kinerja.input.chunks import CHUNK, Chunks, chunk_of, employee_chunks
+from kinerja.input.chunks import CHUNK, Chunks, employee_chunks, with_chunk
 from kinerja.input.read import (
     FolderFiles,
     Sheet,
@@ -42,7 +44,7 @@ from kinerja.input.read import (
     parquet_positions,
     read_tables,
 )
-from kinerja.input.tables import Tables
+from kinerja.input.tables import KIND_SUFFIX, Tables
 from kinerja.model import Reject
 
 __all__ = ["BATCH_ROWS", "STREAM_BYTES", "STREAM_ROWS", "is_large", "open_chunks", "stream_folder"]
@@ -54,6 +56,10 @@ STREAM_ROWS = 2_000_000
 is compressed: its size on disk says little about its size in memory)."""
 BATCH_ROWS = 1_000_000
 """Rows of one file read at a time."""
+ROW_GROUP = 16_384
+"""Rows per row group of the files written on the way to the chunks: the streaming
+engine that routes a sheet's rows to their chunks reads and writes a few row groups at
+a time (a larger row group costs it more memory)."""
 
 
 class _Source(NamedTuple):
@@ -166,11 +172,14 @@ def _spilled(
     digest = hashlib.sha256()
     with ThreadPoolExecutor(1) as pool:
         hashed = pool.submit(hash_folder, digest, files)
-        pegawai = next(s for s in sources if s.name == "pegawai")
-        routes = employee_chunks(_who(pegawai), size)
+        batches = {s.name: _write_batches(s, folder / s.name) for s in sources}
+        routes = employee_chunks(_who(batches["pegawai"]), size)
         count = int(routes[CHUNK].max() or 0) + 1
-        rows = sum(_spill(s, routes, folder) for s in sources)
+        for name, written in batches.items():
+            _route(written, routes, folder / name)
+        del routes
         hashed.result()
+    rows = sum(b.rows for b in batches.values())
     problems: list[Reject] = []
     for s in sources:
         problems += file_problems(s.name, s.files, Sheet([], pl.DataFrame(), s.repeated, {}))
@@ -191,29 +200,70 @@ def _spilled(
     )
 
 
-def _who(pegawai: _Source) -> pl.DataFrame:
-    """The NIP and unit of every pegawai row, as :func:`employee_chunks` reads them."""
-    wanted = [c for c in ("nip", "unit_kerja") if c in pegawai.names]
-    parts = [batch.select(wanted) for batch in pegawai.batches()]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
+class _Batches(NamedTuple):
+    """One sheet's rows as text, written a batch at a time (:func:`_write_batches`)."""
+
+    paths: list[Path]
+    schema: dict[str, pl.DataType]
+    """Every batch's columns, in the order they first occur (a batch may lack a kind
+    column that another has)."""
+    rows: int
+
+    def scan(self) -> pl.LazyFrame:
+        """Every batch, one after the other, with every batch's columns."""
+        return pl.scan_parquet(self.paths, schema=self.schema, missing_columns="insert")
 
 
-def _spill(sheet: _Source, routes: pl.DataFrame, folder: Path) -> int:
-    """Write ``sheet``'s rows to ``folder/<sheet>/<chunk>/<batch>.parquet``; count them."""
+def _write_batches(sheet: _Source, folder: Path) -> _Batches:
+    """``sheet``'s rows as text, each batch written to ``folder`` as it is read."""
+    folder.mkdir(parents=True)
+    paths: list[Path] = []
+    schema: dict[str, pl.DataType] = {}
     rows = 0
     for number, batch in enumerate(sheet.batches()):
         rows += batch.height
-        routed = batch.with_columns(chunk_of(batch, routes))
-        for (index,), part in routed.partition_by(CHUNK, as_dict=True, include_key=False).items():
-            target = folder / sheet.name / str(index)
-            target.mkdir(parents=True, exist_ok=True)
-            part.write_parquet(target / f"{number:06d}.parquet", compression="lz4")
-    return rows
+        for name, dtype in batch.schema.items():
+            schema.setdefault(name, dtype)
+        paths.append(folder / f"batch-{number:06d}.parquet")
+        batch.write_parquet(paths[-1], compression="lz4", row_group_size=ROW_GROUP)
+    return _Batches(paths, schema, rows)
+
+
+def _who(pegawai: _Batches) -> pl.DataFrame:
+    """The NIP and unit of every pegawai row, as :func:`employee_chunks` reads them."""
+    wanted = [c for c in ("nip", "unit_kerja") if c in pegawai.schema]
+    if not pegawai.paths:
+        return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
+    return pegawai.scan().select(wanted).collect()
+
+
+def _route(batches: _Batches, routes: pl.DataFrame, folder: Path) -> None:
+    """Write a sheet's batches again as ``folder/<chunk>/<n>.parquet``, in input order
+    within each chunk, by the streaming engine; then remove the batches."""
+    if not batches.paths:
+        return
+    plan = with_chunk(batches.scan(), routes)
+    target = pl.PartitionBy(folder, key=CHUNK, include_key=False, file_path_provider=_chunk_file)
+    plan.sink_parquet(target, compression="lz4", row_group_size=ROW_GROUP, mkdir=True)
+    for path in batches.paths:
+        path.unlink()
+
+
+def _chunk_file(args: pl.io.partition.FileProviderArgs) -> str:
+    """``<chunk>/<n>.parquet``: the ``n``-th file of a chunk (a large chunk has several)."""
+    return f"{args.partition_keys.item()}/{args.index_in_partition:06d}.parquet"
 
 
 def _read_back(folder: Path, schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
-    """One chunk's rows of one sheet, in input order (an empty frame when it has none)."""
+    """One chunk's rows of one sheet, in input order (an empty frame when it has none),
+    without the kind columns that no row of the chunk fills."""
     parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
     if not parts:
         return pl.DataFrame(schema=schema)
-    return pl.concat([pl.read_parquet(part) for part in parts], how="diagonal_relaxed")
+    frame = pl.read_parquet(parts)
+    empty = [
+        name
+        for name in frame.columns
+        if name.endswith(KIND_SUFFIX) and frame.get_column(name).null_count() == frame.height
+    ]
+    return frame.drop(empty)
