@@ -15,19 +15,16 @@ on a 0-1 scale of their aspect (``scaled``), so aspects with different scales co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from kinerja.frames import Schema, empty
 from kinerja.rules import RuleSet
-
-if TYPE_CHECKING:
-    from kinerja.spill import FrameStore
+from kinerja.spill import FrameStore, sink_by, sunk
 
 __all__ = [
     "PARTIALS",
-    "PARTITION_CHUNKS",
+    "PARTITION_ROWS",
     "RATERS",
     "RunRaters",
     "batch_raters",
@@ -70,14 +67,26 @@ RATERS: Schema = {
 whether every employee got the same pattern, and the rater's group: the mean of its
 raters' means and how many raters it has."""
 
-PARTITION_CHUNKS = 4
-"""About how many chunks' raters one hash partition of a run's summary holds: a run of
-``n`` chunks is combined in ``ceil(n / PARTITION_CHUNKS)`` partitions."""
+PARTITION_ROWS = 1_500_000
+"""About how many partials one hash partition of a run's summary holds: a run whose
+chunks have ``n`` partials in all is combined in ``ceil(n / PARTITION_ROWS)`` partitions."""
 
 _KEY = ["kelompok", "penilai_nip"]
 _CHUNK = "@chunk"
-_KEPT: Schema = {**PARTIALS, _CHUNK: pl.Int64}
+_PART = "@part"
+_KEPT: Schema = {**PARTIALS, _CHUNK: pl.Int32}
 """A kept partial: one chunk's rater, and that chunk's number."""
+_RATED: Schema = {
+    _CHUNK: pl.Int32,
+    "kelompok": pl.String,
+    "penilai_nip": pl.String,
+    "ratings": pl.Int64,
+    "total": pl.Float64,
+    "employees": pl.Int64,
+    "same": pl.Boolean,
+    "mean": pl.Float64,
+}
+"""A rater of a partition (:func:`rater_totals`) for one chunk that it rates in."""
 _GROUPS: Schema = {"kelompok": pl.String, "group_mean": pl.Float64, "group_raters": pl.Int64}
 
 
@@ -189,44 +198,50 @@ class RunRaters:
     """The rater summary of a run of many chunks, made on disk a hash partition at a time.
 
     A run of millions of employees has tens of millions of raters, too many to combine
-    at once. Each chunk's partials are split by a hash of the rater's NIP
-    (:meth:`add`), so that all partials of one rater fall in one partition. Once every
-    chunk is in, each partition is combined into its raters, whose rows go back to the
-    chunks they rate in (:meth:`combine`); memory holds one partition. A chunk's
-    summary rows are then read on their own, with the groups' means over the whole run
-    (:meth:`of`).
+    at once. Each chunk's partials wait on disk (:meth:`add`). Then the streaming engine
+    splits them by a hash of the rater's NIP, so that all partials of one rater fall in
+    one partition of at most :data:`PARTITION_ROWS` rows or so; each partition is
+    combined into its raters, whose rows the streaming engine then sends back to the
+    chunks they rate in (:meth:`combine`). A chunk's summary rows are read on their own,
+    with the groups' means over the whole run (:meth:`of`). Memory holds one partition,
+    and the files are as many as the chunks and the partitions.
     """
 
     def __init__(self, store: FrameStore, chunks: int) -> None:
         self._store = store
-        self._parts = max(1, -(-chunks // PARTITION_CHUNKS))
+        self._chunks = chunks
+        self._rows = 0
         self._groups = empty(_GROUPS)
 
     def add(self, index: int, partials: pl.DataFrame) -> None:
-        """Keep chunk ``index``'s partials (:func:`rater_partials`), by partition."""
-        part = (pl.col("penilai_nip").hash(seed=0) % self._parts).alias("@part")
-        keyed = partials.with_columns(pl.lit(index, pl.Int64).alias(_CHUNK), part)
-        by_part = keyed.partition_by("@part", as_dict=True, include_key=False)
-        for (number,), frame in by_part.items():
-            self._store.keep(f"raters-{number}", index, frame)
+        """Keep chunk ``index``'s partials (:func:`rater_partials`)."""
+        self._store.keep(
+            "partials", index, partials.with_columns(pl.lit(index, pl.Int32).alias(_CHUNK))
+        )
+        self._rows += partials.height
 
     def combine(self) -> None:
         """Combine every partition into its raters, and the groups' means of the run."""
+        parts = max(1, -(-self._rows // PARTITION_ROWS))
+        by_part = self._store.folder("raters-by-part")
+        part = (pl.col("penilai_nip").hash(seed=0) % parts).alias(_PART)
+        sink_by(self._store.scan("partials", _KEPT).with_columns(part), _PART, by_part, parts)
         sums = []
-        for number in range(self._parts):
-            partials = self._store.scan(f"raters-{number}", _KEPT).collect()
+        for number in range(parts):
+            files = sunk(by_part, number)
+            partials = pl.read_parquet(files) if files else empty(_KEPT)
             raters = rater_totals(partials.lazy().drop(_CHUNK)).collect()
             sums.append(group_sums(raters.lazy()).collect())
             rated = partials.select(_CHUNK, *_KEY).join(raters, on=_KEY)
-            del partials, raters
-            by_chunk = rated.partition_by(_CHUNK, as_dict=True, include_key=False)
-            for (index,), frame in by_chunk.items():
-                self._store.keep(f"rated-{index}", number, frame)
+            self._store.keep("rated", number, rated)
+            del partials, raters, rated
         self._groups = group_means(pl.concat(sums).lazy()).collect()
+        by_chunk = self._store.folder("rated-by-chunk")
+        sink_by(self._store.scan("rated", _RATED), _CHUNK, by_chunk, self._chunks)
 
     def of(self, index: int) -> pl.DataFrame:
         """The summary rows (:data:`RATERS`) of the raters who rate in chunk ``index``."""
-        scans = self._store.kept_scans(f"rated-{index}")
-        if not scans:
+        files = sunk(self._store.folder("rated-by-chunk"), index)
+        if not files:
             return empty(RATERS)
-        return with_groups(pl.concat(scans), self._groups.lazy()).collect()
+        return with_groups(pl.scan_parquet(files), self._groups.lazy()).collect()

@@ -22,9 +22,36 @@ import polars as pl
 from kinerja.appraisal import DETAILS
 from kinerja.frames import Batch, RunOutput
 
-__all__ = ["BatchStore", "FrameStore", "OutputStore"]
+__all__ = ["HELD_ROWS", "ROW_GROUP", "BatchStore", "FrameStore", "OutputStore", "sink_by", "sunk"]
 
 T = TypeVar("T", Batch, RunOutput)
+
+ROW_GROUP = 16_384
+"""Rows per row group of the files :func:`sink_by` writes, at most."""
+HELD_ROWS = 1_000_000
+"""About how many rows :func:`sink_by` holds at once: each of its files holds a row group
+until the group is full, so the row groups are this many rows over the files (at most
+:data:`ROW_GROUP`, at least 1,024)."""
+
+
+def sink_by(plan: pl.LazyFrame, key: str, folder: Path, values: int) -> None:
+    """Write ``plan``'s rows by the streaming engine into ``folder``, one set of files per
+    value of the integer column ``key`` (without it), in ``plan``'s order within each
+    (read them back with :func:`sunk`). ``values``: how many values ``key`` has."""
+    group = max(1_024, min(ROW_GROUP, HELD_ROWS // max(values, 1)))
+    target = pl.PartitionBy(folder, key=key, include_key=False, file_path_provider=_value_file)
+    plan.sink_parquet(target, compression="lz4", row_group_size=group, mkdir=True)
+
+
+def _value_file(args: pl.io.partition.FileProviderArgs) -> str:
+    """``<value>/<n>.parquet``: the ``n``-th file of a value (a large value has several)."""
+    return f"{args.partition_keys.item()}/{args.index_in_partition:06d}.parquet"
+
+
+def sunk(folder: Path, value: int) -> list[Path]:
+    """The files :func:`sink_by` wrote into ``folder`` for ``value``, in order."""
+    place = folder / str(value)
+    return sorted(place.glob("*.parquet")) if place.is_dir() else []
 
 
 class FrameStore(Generic[T]):
@@ -70,6 +97,10 @@ class FrameStore(Generic[T]):
         if not files:
             return pl.DataFrame(schema=schema).lazy()
         return pl.scan_parquet(files)
+
+    def folder(self, name: str) -> Path:
+        """A folder of the store for files of its own (see :func:`sink_by`), not yet made."""
+        return self._dir / name
 
     def get(self, index: int) -> T:
         """The value put under ``index``, its frames read back from disk."""

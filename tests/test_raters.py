@@ -140,7 +140,7 @@ RATING = st.tuples(
 @given(
     rows=st.lists(RATING, min_size=1, max_size=40),
     cuts=st.lists(st.integers(0, 40), max_size=5),
-    per_partition=st.integers(1, 3),
+    per_partition=st.integers(1, 8),
 )
 def test_partitions_give_the_one_step_summary(
     rows: list[tuple[str, str, str, str, float]], cuts: list[int], per_partition: int
@@ -150,7 +150,7 @@ def test_partitions_give_the_one_step_summary(
     chunks = [ratings.slice(a, b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
     whole = rater_summary([rater_partials(RULES, ratings)])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(raters_module, "PARTITION_CHUNKS", per_partition)
+        patch.setattr(raters_module, "PARTITION_ROWS", per_partition)
         found = _chunked(chunks)
     for chunk, summary in zip(chunks, found, strict=True):
         here = chunk.filter((pl.col("penilai_nip") != "") & (pl.col("kelompok") != "self"))

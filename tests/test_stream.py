@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kinerja import spill
 from kinerja.authoring.sample import generate_lazy
 from kinerja.errors import InputError
 from kinerja.input import stream
@@ -128,3 +129,19 @@ def test_a_folder_is_large_by_csv_bytes_or_parquet_rows(
     monkeypatch.setattr(stream, "STREAM_ROWS", rows - 1)
     assert stream.is_large(pq, 1)
     assert stream.is_large(pq, 0)  # 0: every folder
+
+
+def test_rows_sunk_by_a_key_come_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 5,000 rows for values 0, 1 and 3 of 4 (none for 2), interleaved: i % 7 -> 0 1 3 0 1 3 0
+    rows = pl.DataFrame({"i": range(5_000)}).with_columns(
+        pl.col("i").mod(7).replace_strict([0, 1, 2, 3, 4, 5, 6], [0, 1, 3, 0, 1, 3, 0]).alias("k")
+    )
+    monkeypatch.setattr(spill, "HELD_ROWS", 4_000)  # row groups of 1,024 rows (4,000 / 4)
+    spill.sink_by(rows.lazy(), "k", tmp_path / "by", 4)
+    for value in range(4):
+        files = spill.sunk(tmp_path / "by", value)
+        back = pl.read_parquet(files) if files else pl.DataFrame(schema={"i": pl.Int64})
+        assert back.equals(rows.filter(pl.col("k") == value).drop("k")), value
+    assert spill.sunk(tmp_path / "by", 2) == []

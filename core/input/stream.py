@@ -46,6 +46,7 @@ from kinerja.input.read import (
 )
 from kinerja.input.tables import KIND_SUFFIX, Tables
 from kinerja.model import Reject
+from kinerja.spill import ROW_GROUP, sink_by, sunk
 
 __all__ = ["BATCH_ROWS", "STREAM_BYTES", "STREAM_ROWS", "is_large", "open_chunks", "stream_folder"]
 
@@ -56,10 +57,6 @@ STREAM_ROWS = 2_000_000
 is compressed: its size on disk says little about its size in memory)."""
 BATCH_ROWS = 1_000_000
 """Rows of one file read at a time."""
-ROW_GROUP = 16_384
-"""Rows per row group of the files written on the way to the chunks: the streaming
-engine that routes a sheet's rows to their chunks reads and writes a few row groups at
-a time (a larger row group costs it more memory)."""
 
 
 class _Source(NamedTuple):
@@ -176,7 +173,7 @@ def _spilled(
         routes = employee_chunks(_who(batches["pegawai"]), size)
         count = int(routes[CHUNK].max() or 0) + 1
         for name, written in batches.items():
-            _route(written, routes, folder / name)
+            _route(written, routes, folder / name, count)
         del routes
         hashed.result()
     rows = sum(b.rows for b in batches.values())
@@ -189,7 +186,7 @@ def _spilled(
     def tables() -> Iterator[Tables]:
         for index in range(count):
             frames = {
-                name: _read_back(folder / name / str(index), schema)
+                name: _read_back(sunk(folder / name, index), schema)
                 for name, schema in empty.items()
             }
             first = index == 0
@@ -225,6 +222,7 @@ def _write_batches(sheet: _Source, folder: Path) -> _Batches:
         for name, dtype in batch.schema.items():
             schema.setdefault(name, dtype)
         paths.append(folder / f"batch-{number:06d}.parquet")
+        # small row groups: the streaming engine that routes them reads a few at a time
         batch.write_parquet(paths[-1], compression="lz4", row_group_size=ROW_GROUP)
     return _Batches(paths, schema, rows)
 
@@ -237,27 +235,21 @@ def _who(pegawai: _Batches) -> pl.DataFrame:
     return pegawai.scan().select(wanted).collect()
 
 
-def _route(batches: _Batches, routes: pl.DataFrame, folder: Path) -> None:
+def _route(batches: _Batches, routes: pl.DataFrame, folder: Path, chunks: int) -> None:
     """Write a sheet's batches again as ``folder/<chunk>/<n>.parquet``, in input order
-    within each chunk, by the streaming engine; then remove the batches."""
+    within each of the ``chunks``, by the streaming engine; then remove the batches."""
     if not batches.paths:
         return
-    plan = with_chunk(batches.scan(), routes)
-    target = pl.PartitionBy(folder, key=CHUNK, include_key=False, file_path_provider=_chunk_file)
-    plan.sink_parquet(target, compression="lz4", row_group_size=ROW_GROUP, mkdir=True)
+    sink_by(with_chunk(batches.scan(), routes), CHUNK, folder, chunks)
     for path in batches.paths:
         path.unlink()
 
 
-def _chunk_file(args: pl.io.partition.FileProviderArgs) -> str:
-    """``<chunk>/<n>.parquet``: the ``n``-th file of a chunk (a large chunk has several)."""
-    return f"{args.partition_keys.item()}/{args.index_in_partition:06d}.parquet"
-
-
-def _read_back(folder: Path, schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
-    """One chunk's rows of one sheet, in input order (an empty frame when it has none),
-    without the kind columns that no row of the chunk fills."""
-    parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+def _read_back(
+    parts: list[Path], schema: dict[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    """One chunk's rows of one sheet from its files, in input order (an empty frame when it
+    has none), without the kind columns that no row of the chunk fills."""
     if not parts:
         return pl.DataFrame(schema=schema)
     frame = pl.read_parquet(parts)
