@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kinerja.input.read import read_tables
+from kinerja.input.stream import stream_folder
 
 HEADER = "nip,nama,jabatan,unit_kerja\r\n"
 ROWS = [f"19800101200501100{i},Pegawai {i},Analis,Dinas {i}\r\n" for i in range(1, 8)]
@@ -49,3 +50,17 @@ def test_a_line_break_in_a_note_is_no_stray_quote(tmp_path: Path) -> None:
     tables = read_tables(tmp_path)
     assert tables.frames["pegawai"]["nama"].to_list() == ["Siti\r\nAminah"]
     assert tables.cell_problems == {}
+
+
+def test_a_streamed_folder_names_the_swallowed_rows_too(tmp_path: Path) -> None:
+    rows = list(ROWS)
+    rows[1] = rows[1].replace("Pegawai 2", '"Pegawai 2')
+    rows[4] = rows[4].replace("Dinas 5", 'Dinas 5",x')
+    (tmp_path / "pegawai.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
+    whole = read_tables(tmp_path)
+    with stream_folder(tmp_path, str(tmp_path), 2) as streamed:  # type: ignore[union-attr]
+        found: dict[int, list[tuple[str, str]]] = {}
+        for chunk in streamed.tables:
+            found.update(chunk.cell_problems.get("pegawai", {}))
+    assert found == whole.cell_problems["pegawai"]
+    assert list(found) == [3]

@@ -57,10 +57,11 @@ def test_streamed_chunks_are_the_split_chunks(tmp_path: Path, form: str) -> None
             assert mine.frames.keys() == split.frames.keys()
             for sheet, frame in split.frames.items():
                 assert _same(mine.frames[sheet], frame), sheet
-            assert (mine.problems, mine.columns, mine.sha256) == (
+            assert (mine.problems, mine.columns, mine.sha256, mine.cell_problems) == (
                 split.problems,
                 split.columns,
                 split.sha256,
+                split.cell_problems,
             )
     assert not any(tmp_path.glob("kinerja-input-*"))
 

@@ -29,7 +29,8 @@ def swallowed_rows(frame: pl.DataFrame, columns: list[str], delimiter: str) -> C
         lines = pl.col(column).str.split("\n").list.slice(1)
         rowlike = lines.list.eval(pl.element().str.count_matches(delimiter, literal=True))
         swallowed = rowlike.list.eval(pl.element() >= separators).list.sum()
-        hits = frame.select("_row", swallowed.alias("n")).filter(pl.col("n") > 0)
+        broken = frame.lazy().filter(pl.col(column).str.contains("\n", literal=True))
+        hits = broken.select("_row", swallowed.alias("n")).filter(pl.col("n") > 0).collect()
         for row, n in hits.iter_rows():  # only the few rows a stray quote broke
             found.setdefault(row, []).append((column, _reason(column, n)))
     return found

@@ -24,8 +24,9 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +35,7 @@ import polars as pl
 
 from kinerja.errors import InputError
 from kinerja.input.csv_quotes import swallowed_rows
+from kinerja.input.long_cells import with_long_cells
 from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
 from kinerja.input.tables import (
     KIND_SUFFIX,
@@ -125,7 +127,8 @@ def read_tables(path: str | Path) -> Tables:
     """Read the input tables from an ``.xlsx``/``.xlsm`` workbook, a folder of CSV or
     Parquet files (``pegawai.csv``, ``capaian.parquet``, ...) or a ``.json`` file.
 
-    Returns one polars frame per known sheet found (see :mod:`kinerja.input.tables`).
+    Returns one polars frame per known sheet found (see :mod:`kinerja.input.tables`); a
+    cell longer than a spreadsheet cell can be is a cell problem (:mod:`kinerja.input.long_cells`).
     Raises :class:`InputError` with a readable message when the path does not exist,
     has an unsupported type, or cannot be parsed.
     """
@@ -133,14 +136,14 @@ def read_tables(path: str | Path) -> Tables:
     if not p.exists():
         raise InputError(f"Input not found: {path}. Give {ACCEPTED_FORMATS}.")
     if p.is_dir():
-        return _read_folder(p, str(path))
+        return with_long_cells(_read_folder(p, str(path)))
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         from kinerja.input.xlsx_read import read_workbook  # it imports this module
 
-        return read_workbook(p, str(path))
+        return with_long_cells(read_workbook(p, str(path)))
     if suffix == ".json":
-        return _read_json(p, str(path))
+        return with_long_cells(_read_json(p, str(path)))
     hint = ""
     if suffix == ".xls":
         hint = " The old .xls format is not supported: open it in Excel and Save As .xlsx."
@@ -265,15 +268,15 @@ def drop_blank_rows(
     """
     kept = pl.Series(list(keep), dtype=pl.Int64)
     if not names:
-        frame = frame.filter(pl.col("_row").is_in(kept))
+        frame = frame.filter(pl.col("_row").is_in(kept.implode()))
     elif frame.height:
         first = pl.col(names[0])
         maybe = first.is_null() | (first < "!") | (first >= "\x80")
         blank = frame.filter(maybe).filter(pl.all_horizontal([_blank_cell(n) for n in names]))
         rows = blank.get_column("_row")
-        rows = rows.filter(~rows.is_in(kept))
+        rows = rows.filter(~rows.is_in(kept.implode()))
         if rows.len():
-            frame = frame.filter(~pl.col("_row").is_in(rows))
+            frame = frame.filter(~pl.col("_row").is_in(rows.implode()))
     empty_kinds = [
         c
         for c in frame.columns
@@ -420,14 +423,28 @@ def _csv_header(prefix: bytes, whole: bool) -> _CsvHeader | None:
     delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, cells in enumerate(records, start=1):
-            if all(is_blank(c) for c in cells):
-                continue
-            complete = whole or next(records, None) is not None
-            return _CsvHeader(delimiter, number, cells) if complete else None
+        with _field_limit(len(text)):
+            for number, cells in enumerate(records, start=1):
+                if all(is_blank(c) for c in cells):
+                    continue
+                complete = whole or next(records, None) is not None
+                return _CsvHeader(delimiter, number, cells) if complete else None
     except csv.Error:
         return None
     return _CsvHeader(delimiter, 0, []) if whole else None
+
+
+@contextmanager
+def _field_limit(chars: int) -> Iterator[None]:
+    """Let Python's csv module read fields of up to ``chars`` characters (the text it
+    reads is in memory already; its own 128 KB limit would refuse the whole file for one
+    long cell, which the reader names by row instead: :mod:`kinerja.input.long_cells`)."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, chars + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def csv_header_of(f: Path) -> _CsvHeader | None:
@@ -507,7 +524,8 @@ def _csv_python(f: Path) -> Sheet:
     delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     try:
         grid = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [[c if c != "" else None for c in r] for r in grid]
+        with _field_limit(len(text)):
+            rows = [[c if c != "" else None for c in r] for r in grid]
     except csv.Error as exc:
         raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
     width = max(map(len, rows), default=0)

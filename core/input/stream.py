@@ -6,8 +6,10 @@ is therefore read a batch of rows at a time, each batch turned into text and wri
 to a temporary folder as Parquet. Then the streaming engine routes each sheet's rows
 to their chunks (:mod:`kinerja.input.chunks`), one file per chunk, so that the work
 and the number of files grow with the rows, not with rows times chunks. Each chunk is
-then read back on its own. Memory holds one batch while reading, a few row groups
-while routing (and the NIP -> chunk map of every employee), and one chunk afterwards.
+then read back on its own, and its cells are checked as the in-memory reader checks
+a file's (rows swallowed by a stray quote, cells over the length limit). Memory holds
+one batch while reading, a few row groups while routing (and the NIP -> chunk map of
+every employee), and one chunk afterwards.
 
 The chunks hold exactly the rows the in-memory reader gives, with the same row
 numbers, so that the run's answer does not depend on how the input was read. A file
@@ -30,6 +32,8 @@ import polars as pl
 
 from kinerja.errors import InputError
 from kinerja.input.chunks import CHUNK, Chunks, employee_chunks, with_chunk
+from kinerja.input.csv_quotes import swallowed_rows
+from kinerja.input.long_cells import add_problems, with_long_cells
 from kinerja.input.read import (
     FolderFiles,
     Sheet,
@@ -68,6 +72,8 @@ class _Source(NamedTuple):
     repeated: dict[str, list[str]]
     scan: pl.LazyFrame | None
     """A CSV file's lazy read (None for Parquet, read as typed batches)."""
+    delimiter: str | None
+    """A CSV file's field separator (None for Parquet)."""
 
     @property
     def names(self) -> list[str]:
@@ -92,7 +98,7 @@ def _sources(files: FolderFiles) -> list[_Source] | None:
     sources = []
     for name, chosen in files.chosen:
         f = chosen[0]
-        scan = None
+        scan, delimiter = None, None
         if f.suffix.lower() == ".parquet":
             positions, repeated = parquet_positions(f)
         else:
@@ -100,7 +106,8 @@ def _sources(files: FolderFiles) -> list[_Source] | None:
             if header is None or header.number == 0:
                 return None
             scan, positions, repeated = csv_scan(f, header)
-        sources.append(_Source(name, chosen, positions, repeated, scan))
+            delimiter = header.delimiter
+        sources.append(_Source(name, chosen, positions, repeated, scan, delimiter))
     return sources
 
 
@@ -190,7 +197,8 @@ def _spilled(
                 for name, schema in empty.items()
             }
             first = index == 0
-            yield Tables(frames, source, digest.hexdigest(), problems if first else [], columns)
+            chunk = Tables(frames, source, digest.hexdigest(), problems if first else [], columns)
+            yield _with_cell_problems(chunk, sources)
 
     return Chunks(
         count, len(problems), rows, tables(), lambda: shutil.rmtree(folder, ignore_errors=True)
@@ -243,6 +251,16 @@ def _route(batches: _Batches, routes: pl.DataFrame, folder: Path, chunks: int) -
     sink_by(with_chunk(batches.scan(), routes), CHUNK, folder, chunks)
     for path in batches.paths:
         path.unlink()
+
+
+def _with_cell_problems(tables: Tables, sources: list[_Source]) -> Tables:
+    """One chunk's tables with what the in-memory reader finds in cells: CSV rows
+    swallowed by a stray quote, and cells over the length limit."""
+    for s in sources:
+        frame = tables.frames[s.name]
+        if s.delimiter is not None:
+            add_problems(tables.cell_problems, s.name, swallowed_rows(frame, s.names, s.delimiter))
+    return with_long_cells(tables)
 
 
 def _read_back(
