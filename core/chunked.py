@@ -25,7 +25,8 @@ import polars as pl
 
 from kinerja.appraisal import DETAILS
 from kinerja.engine import appraise
-from kinerja.frames import RunOutput, RunParts, Tally, WideParts, joined_outputs
+from kinerja.frames import Batch, RunOutput, RunParts, Tally, WideParts, joined_outputs
+from kinerja.guard import doing
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
@@ -68,30 +69,49 @@ def appraise_chunks(
     """
     spec = rules.input_spec()
     if chunks.count == 1:
-        batch = build_dataset(next(chunks.tables), spec)
+        with doing(stage="checking the input"):
+            batch = build_dataset(next(chunks.tables), spec)
         if start is not None:
             start(batch.employees.height)
-        yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
+        with doing(stage="appraising", chunk=employees_words(batch)):
+            output = appraise(rules, batch, pm, progress=advance)
+        yield Chunk(output, batch.rejects.height)
         return
     with BatchStore() as store:
         raters = RunRaters(store, chunks.count)
         employees = 0
-        for index, tables in enumerate(chunks.tables):
+        inputs = iter(chunks.tables)
+        for index in range(chunks.count):
             if say is not None:
                 say(f"Checking chunk {index + 1} of {chunks.count} ...")
-            batch = build_dataset(tables, spec)
-            del tables
-            raters.add(index, rater_partials(rules, batch.ratings))
-            employees += batch.employees.height
-            store.put(index, batch)
-            del batch
+            with doing(stage="checking", chunk=f"chunk {index + 1} of {chunks.count}"):
+                batch = build_dataset(next(inputs), spec)
+                raters.add(index, rater_partials(rules, batch.ratings))
+                employees += batch.employees.height
+                store.put(index, batch)
+                del batch
         chunks.close()  # every row now waits in the store, validated
-        raters.combine()
+        with doing(stage="summarising the raters of the whole run"):
+            raters.combine()
         if start is not None:
             start(employees)
         for index in range(chunks.count):
-            batch = replace(store.get(index), raters=raters.of(index))
-            yield Chunk(appraise(rules, batch, pm, progress=advance), batch.rejects.height)
+            with doing(stage="appraising", chunk=f"chunk {index + 1} of {chunks.count}"):
+                batch = replace(store.get(index), raters=raters.of(index))
+                where = f"chunk {index + 1} of {chunks.count}: {employees_words(batch)}"
+                with doing(chunk=where):
+                    output = appraise(rules, batch, pm, progress=advance)
+            yield Chunk(output, batch.rejects.height)
+
+
+def employees_words(batch: Batch) -> str:
+    """Who a batch appraises, for the watchdog: ``1,200 employees, NIP a ... NIP b``."""
+    nips = batch.employees.get_column("nip")
+    if nips.is_empty():
+        return "no employees"
+    if nips.len() == 1:
+        return f"the employee with NIP {nips.first()}"
+    return f"{nips.len():,} employees, from NIP {nips.first()} to NIP {nips.last()} in input order"
 
 
 def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:

@@ -19,6 +19,7 @@ from kinerja import __version__
 from kinerja.appraisal import Appraisal
 from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
+from kinerja.guard import doing
 from kinerja.model import RunInfo
 from kinerja.raters import batch_raters
 from kinerja.regions import RegionHooks
@@ -48,11 +49,13 @@ def appraise(
     hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
     if batch.raters is None:  # the batch is the whole run
         batch = replace(batch, raters=batch_raters(rules, batch.ratings))
-    values, indicators = collected_values(
-        batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
-    )
-    weighed = hook.kinerja_weigh_ratings(rules=rules, batch=batch)
-    values = weighed_values(rules, values, weighed)
+    with doing(stage="collecting the indicators"):
+        values, indicators = collected_values(
+            batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
+        )
+    with doing(stage="weighing the ratings"):
+        weighed = hook.kinerja_weigh_ratings(rules=rules, batch=batch)
+        values = weighed_values(rules, values, weighed)
     computed, failed = evaluated(rules, values)
     appraisal = Appraisal(computed)
     appraisal.add("indicators", indicators)
@@ -65,10 +68,13 @@ def appraise(
     if predikat is not None:
         appraisal.results = appraisal.results.with_columns(predikat.alias("predikat"))
     for stage in rules.stages:
-        hook.kinerja_review_stage(rules=rules, stage=stage, appraisal=appraisal, batch=batch)
-    hook.kinerja_review_batch(rules=rules, appraisal=appraisal, batch=batch)
+        with doing(stage=f"reviewing: stage {stage.id}"):
+            hook.kinerja_review_stage(rules=rules, stage=stage, appraisal=appraisal, batch=batch)
+    with doing(stage="reviewing the whole batch"):
+        hook.kinerja_review_batch(rules=rules, appraisal=appraisal, batch=batch)
     # feedback and recommendations come last, on the final result (after objections)
-    hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)
+    with doing(stage="giving feedback and recommendations"):
+        hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)
     if progress is not None:
         progress(batch.employees.height)
     return _output(rules, batch, appraisal, failed)

@@ -8,12 +8,15 @@ in order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 import polars as pl
 
 from kinerja.expr.check import NUMBER
-from kinerja.expr.columnar import compile_steps
+from kinerja.expr.columnar import Watch, compile_steps
+from kinerja.expr.steps import Step
 from kinerja.frames import INDICATORS, empty
+from kinerja.guard import doing
 from kinerja.regions import Collected, Weighed
 from kinerja.rules import BUILTIN_NAMES, RuleSet
 
@@ -181,8 +184,19 @@ def evaluated(rules: RuleSet, values: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
         score_weights=rules.score_weights,
         labels=labels,
     )
-    frame = program.apply(values)
+    frame = program.apply(values, _rule_watch(rules))
     failed = pl.col("_error").is_not_null()
     return frame.filter(~failed).drop("_error"), frame.filter(failed).select(
         "nip", "_row", "_error"
     )
+
+
+def _rule_watch(rules: RuleSet) -> Watch:
+    """Tell the run's watchdog which rule is being computed (:mod:`kinerja.guard`)."""
+    where = {c.name: c.location for c in rules.components}
+    where["score"], where["predikat"] = rules.where("score"), rules.where("predikat")
+
+    def watch(step: Step) -> AbstractContextManager[None]:
+        return doing(rule=f"computing the rule {step.name} ({where[step.name]})")
+
+    return watch

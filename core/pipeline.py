@@ -16,6 +16,7 @@ import pluggy
 from kinerja.chunked import appraise_chunks, merge_outputs, stored_parts
 from kinerja.errors import OutputError
 from kinerja.frames import RunOutput, RunParts
+from kinerja.guard import doing
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
@@ -89,7 +90,8 @@ def appraise_path(
     """
     report = report or Report()
     report.say(f"Reading {path} ...")
-    chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    with doing(stage=f"reading {path}"):
+        chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
     return appraise_chunked(rules, chunks, pm, report)
 
 
@@ -103,7 +105,8 @@ def appraise_chunked(
         done = appraise_chunks(
             rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
         )
-        return merge_outputs(list(done), chunks.problems)
+        with doing(stage="appraising"):
+            return merge_outputs(list(done), chunks.problems)
 
 
 def run(
@@ -132,19 +135,22 @@ def run(
     """
     report = report or Report()
     report.say(f"Reading {path} ...")
-    chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    with doing(stage=f"reading {path}"):
+        chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
     with chunks, OutputStore() as store:
         report.say(f"Checking {chunks.rows:,} rows ...")
         done = appraise_chunks(
             rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
         )
-        if chunks.count == 1:
-            parts = RunParts.of(merge_outputs(list(done), chunks.problems))
-        else:
-            parts = stored_parts(done, chunks.problems, store)
+        with doing(stage="appraising and keeping the results"):
+            if chunks.count == 1:
+                parts = RunParts.of(merge_outputs(list(done), chunks.problems))
+            else:
+                parts = stored_parts(done, chunks.problems, store)
         report.say(f"Writing {output} ...")
         try:
-            return parts, write_run(parts, output, fmt)
+            with doing(stage=f"writing {output}"):
+                return parts, write_run(parts, output, fmt)
         except OSError as exc:
             raise OutputError.of(exc) from exc
 

@@ -21,6 +21,7 @@ import polars as pl
 
 from kinerja.appraisal import DETAILS
 from kinerja.frames import Batch, RunOutput
+from kinerja.guard import hold, release
 
 __all__ = ["HELD_ROWS", "ROW_GROUP", "BatchStore", "FrameStore", "OutputStore", "sink_by", "sunk"]
 
@@ -62,7 +63,7 @@ class FrameStore(Generic[T]):
 
     def __init__(self, frames: tuple[str, ...], prefix: str) -> None:
         self._frames = frames
-        self._dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self._dir = hold(Path(tempfile.mkdtemp(prefix=prefix)))
         self._kept: dict[int, T] = {}
 
     def __enter__(self) -> FrameStore[T]:
@@ -75,6 +76,7 @@ class FrameStore(Generic[T]):
         trace: TracebackType | None,
     ) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
+        release(self._dir)
 
     def put(self, index: int, value: T) -> None:
         """Write ``value``'s frames to disk and keep the rest of it in memory."""

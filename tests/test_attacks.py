@@ -5,7 +5,8 @@ a bounded result, and no traceback.
 The limits (3 GiB of address space, of which start-up reserves about half, and 60 s
 of CPU) are far above what a refusal costs and far below what the attacks cost without
 their guards (the zip bomb alone would unpack to 1.1 GiB, then to several times that
-as cells; the nested condition to 12**20 operations).
+as cells; the nested condition to 12**20 operations). Each child also reports the
+most memory it held (its peak resident set), which must stay under 1 GiB.
 """
 
 from __future__ import annotations
@@ -38,19 +39,38 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
-def kinerja(*args: object) -> subprocess.CompletedProcess[str]:
-    """``kinerja ARGS`` in a child process under the limits."""
-    code = "import sys; from kinerja.cli import main; sys.exit(main())"
-    env = {**os.environ, "POLARS_MAX_THREADS": "2"}
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
+PEAK = 1 << 30
+"""The most resident memory a child may have held when it ends."""
+_REPORT_PEAK = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: sys.stderr.write("
+    "f'\\n@peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+)
+"""Start of a child's program: on exit it writes its peak resident set (KiB on Linux)."""
+
+
+def child(code: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """Python ``code`` with ``args`` in a child under the limits; its peak memory is
+    checked against :data:`PEAK` and taken out of its stderr."""
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT_PEAK + code, *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,
         preexec_fn=_limits,
-        env=env,
+        env={**os.environ, "POLARS_MAX_THREADS": "2"},
         check=False,
     )
+    stderr, _, peak = result.stderr.rpartition("\n@peak ")
+    assert peak, result.stderr  # the child ended by itself, through its exit handlers
+    assert int(peak) * 1024 < PEAK, f"the child held {int(peak) // 1024} MiB"
+    result.stderr = stderr
+    return result
+
+
+def kinerja(*args: object) -> subprocess.CompletedProcess[str]:
+    """``kinerja ARGS`` in a child process under the limits."""
+    return child("from kinerja.cli import main; sys.exit(main())", *args)
 
 
 def refused(result: subprocess.CompletedProcess[str], words: str) -> None:
@@ -194,15 +214,7 @@ run(load_rules(rules), Path(source), Path(out), "csv", make_manager())
 def run_rules(rules: Path, source: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """The whole run of ``source`` under the rule file ``rules`` (not an installed
     region), through :func:`kinerja.pipeline.run`, in a child under the limits."""
-    return subprocess.run(
-        [sys.executable, "-c", _RUN_RULES, str(rules), str(source), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limits,
-        env={**os.environ, "POLARS_MAX_THREADS": "2"},
-        check=False,
-    )
+    return child(_RUN_RULES, rules, source, out)
 
 
 def test_a_deeply_nested_condition_runs_in_bounded_cost(tmp_path: Path, folder: Path) -> None:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from damage import damage_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from kinerja.regions import load_region_rules
 
 PM = make_manager()
 RULES = load_region_rules(PM, "sawahlunto")
-DAMAGE = [b'"', b",", b"\n", b"\r", b"\x00", b"\xff", b"=1+1", b"9" * 40, b"2026-13-45", b";"]
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +40,7 @@ def test_damaged_inputs_are_read_or_refused(
 ) -> None:
     where = tmp_path_factory.mktemp("bad")
     shutil.copytree(folder, where, dirs_exist_ok=True)
-    files = sorted(where.glob("*.csv"))
-    for _ in range(data.draw(st.integers(1, 5))):
-        target = data.draw(st.sampled_from(files))
-        raw = target.read_bytes()
-        at = data.draw(st.integers(0, len(raw)))
-        how = data.draw(st.sampled_from(["insert", "delete", "truncate"]))
-        if how == "insert":
-            raw = raw[:at] + data.draw(st.sampled_from(DAMAGE)) + raw[at:]
-        elif how == "delete":
-            raw = raw[:at] + raw[at + data.draw(st.integers(1, 30)) :]
-        else:
-            raw = raw[:at]
-        target.write_bytes(raw)
+    damage_files(data, sorted(where.glob("*.csv")))
     try:
         run = appraise_path(RULES, where, PM)
     except InputError as exc:

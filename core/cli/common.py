@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,6 +16,7 @@ import pluggy
 
 from kinerja.errors import InputError, OutputError
 from kinerja.frames import RunOutput, RunParts
+from kinerja.guard import Budget, Watchdog
 from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.input.measure import WorkbookLimits, workbook_limits
 from kinerja.manager import make_manager
@@ -89,6 +91,74 @@ def input_limit_options(function: Callable[..., Any]) -> Callable[..., Any]:
         help="Refuse an xlsx workbook that unpacks to more bytes than this (a guard "
         "against zip bombs); raise it for a genuinely large workbook.",
     )(limited)
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes, written ``4G``, ``500M``, ``2GB`` or a plain number of bytes."""
+
+    name = "size"
+    _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        number, unit = text.rstrip("KMGT"), text[len(text.rstrip("KMGT")) :]
+        try:
+            size = float(number) * self._UNITS[unit]
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size like 4G, 500M or 2000000000", param, ctx)
+        if not 0 < size < 1 << 60:
+            self.fail(f"{value!r} is not a size above 0", param, ctx)
+        return int(size)
+
+
+def machine_memory() -> int | None:
+    """This machine's physical memory in bytes (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+MEMORY_SHARE = 0.8
+"""The share of the machine's memory a run may hold unless told otherwise."""
+
+
+def budget_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-seconds`` and ``--max-memory``: the run's budget, kept by a watchdog
+    (:mod:`kinerja.guard`) that stops the run with a message when it is spent."""
+
+    @functools.wraps(function)
+    def watched(
+        *args: Any, max_seconds: float | None, max_memory: int | None, **kwargs: Any
+    ) -> Any:
+        if max_memory is None:
+            total = machine_memory()
+            max_memory = int(total * MEMORY_SHARE) if total else None
+        budget = Budget(seconds=max_seconds, memory=max_memory)
+        with Watchdog(budget, _stopped):
+            return function(*args, **kwargs)
+
+    seconds = click.option(
+        "--max-seconds",
+        type=click.FloatRange(min=0, min_open=True),
+        envvar="KINERJA_MAX_SECONDS",
+        help="Stop the run, saying what it was doing, once it has taken this many "
+        "seconds [default: no limit].",
+    )
+    memory = click.option(
+        "--max-memory",
+        type=ByteSize(),
+        envvar="KINERJA_MAX_MEMORY",
+        help="Stop the run, saying what it was doing, once it holds this much memory, "
+        f"e.g. 4G [default: {MEMORY_SHARE:.0%} of this machine's memory].",
+    )
+    return seconds(memory(watched))
+
+
+def _stopped(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
 
 
 def appraise_input(

@@ -11,6 +11,7 @@ import polars as pl
 from kinerja.cli.common import (
     FORMATS,
     appraise_input,
+    budget_options,
     fail,
     input_limit_options,
     manager,
@@ -60,6 +61,7 @@ from kinerja.rules import RuleSet
 )
 @rules_version_options
 @input_limit_options
+@budget_options
 def run(
     region: str,
     input_path: Path,
@@ -129,6 +131,7 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
 @click.option("--nip", required=True, help="The employee's 18-digit NIP.")
 @rules_version_options
 @input_limit_options
+@budget_options
 def explain(region: str, input_path: Path, nip: str, as_of: str | None, period: int | None) -> None:
     """Explain step by step how one employee's result came about."""
     pm = manager()

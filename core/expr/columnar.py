@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -119,6 +120,8 @@ class Column:
 
 
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+Watch = Callable[[Step], AbstractContextManager[object]]
+"""Told of each step as it is computed (see :meth:`Steps.apply`)."""
 
 
 def without_hidden(frame: F) -> F:
@@ -600,11 +603,17 @@ class Steps:
         produced = set(self.names)
         return {n for s in self.steps for n in s.checked.names if n not in produced}
 
-    def apply(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    def apply(
+        self, frame: pl.DataFrame | pl.LazyFrame, watch: Watch | None = None
+    ) -> pl.DataFrame | pl.LazyFrame:
         """``frame`` with a column per step and ``_error`` (null where every step succeeds).
 
         A row that fails keeps nulls in the failing step and the later ones; ``_error``
         says why in ``engine._why``'s words. Names the frame lacks read as None.
+
+        :param watch: for a DataFrame, each step is computed inside ``watch(step)``, one
+            step at a time, so that a run's watchdog can say which rule it was computing
+            (:mod:`kinerja.guard`).
         """
         lazy = frame.lazy()
         schema = lazy.collect_schema()
@@ -626,6 +635,9 @@ class Steps:
             failed = any_of(failed, *(f for j, f in flags if j == i))
             value = p.value if failed is False else pl.when(failed).then(None).otherwise(p.value)
             lazy = lazy.with_columns(_full(value).cast(_DTYPE[p.kind]).alias(p.step.name))
+            if watch is not None and isinstance(frame, pl.DataFrame):
+                with watch(p.step):
+                    lazy = lazy.collect().lazy()
         first = pick([(f, pl.lit(i, pl.Int32)) for i, f in flags], pl.lit(None, pl.Int32))
         words = pick(
             [(first == i, _full(self._words(plan, i))) for i, _ in flags], pl.lit(None, pl.String)

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import polars as pl
 
 from kinerja.errors import InputError
+from kinerja.guard import hold, release
 from kinerja.input.chunks import CHUNK, Chunks, employee_chunks, with_chunk
 from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.long_cells import add_problems, with_long_cells
@@ -158,15 +159,21 @@ def stream_folder(p: Path, source: str, size: int) -> Chunks | None:
         return None
     if sources is None:
         return None
-    folder = Path(tempfile.mkdtemp(prefix="kinerja-input-"))
+    folder = hold(Path(tempfile.mkdtemp(prefix="kinerja-input-")))
     try:
         return _spilled(files, sources, source, size, folder)
     except (pl.exceptions.PolarsError, InputError, UnicodeDecodeError):
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         return None
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         raise
+
+
+def _remove(folder: Path) -> None:
+    """Remove the temporary folder of a streamed read."""
+    shutil.rmtree(folder, ignore_errors=True)
+    release(folder)
 
 
 def _spilled(
@@ -200,9 +207,7 @@ def _spilled(
             chunk = Tables(frames, source, digest.hexdigest(), problems if first else [], columns)
             yield _with_cell_problems(chunk, sources)
 
-    return Chunks(
-        count, len(problems), rows, tables(), lambda: shutil.rmtree(folder, ignore_errors=True)
-    )
+    return Chunks(count, len(problems), rows, tables(), lambda: _remove(folder))
 
 
 class _Batches(NamedTuple):

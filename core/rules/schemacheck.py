@@ -40,9 +40,22 @@ def located_schema_problems(
                     Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
                 )
             continue
-        message = (reword(error, path) if reword else None) or error.message
+        message = (reword(error, path) if reword else None) or _shortened(error)
         if error.validator == "required":
             message = message.replace("is a required property", "is required here")
         where = "/".join(str(p) for p in path) or "(top level)"
         problems.append(Problem(loaded.where(path), f"{where}: {message}"))
     return problems
+
+
+_SHOWN = 80
+"""Characters of a value a message quotes; a longer value is cut, with its length."""
+
+
+def _shortened(error: jsonschema.ValidationError) -> str:
+    """The violation's message, quoting at most :data:`_SHOWN` characters of the value."""
+    quoted = repr(error.instance)
+    if len(quoted) <= _SHOWN or quoted not in error.message:
+        return error.message
+    cut = f"{quoted[: _SHOWN - 20]}… ({len(quoted):,} characters)"
+    return error.message.replace(quoted, cut)
