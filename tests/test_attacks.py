@@ -234,3 +234,23 @@ def test_an_infinite_score_is_a_reject_not_a_result(tmp_path: Path, folder: Path
     out = tmp_path / "out.csv"
     rejects = bounded(run_rules(_rules(tmp_path, text), folder, out), out)
     assert "not appraised: rule 'hasil_kerja' failed: the result is inf, not a finite" in rejects
+
+
+def test_a_chain_of_growing_components_is_bounded(tmp_path: Path, folder: Path) -> None:
+    # each component cubes the one before: as Python integers the last would have some
+    # 7 * 3**40 bits, growing past any machine; as bounded numbers each step costs the
+    # same, and the first that grows too large fails its employee, named: from an
+    # achievement of 95, tumbuh_5 is 95 ** 3**5 = 10**480.6, past the largest double
+    # (an achievement under 18 reaches tumbuh_6 first)
+    chain = "".join(
+        f"  - name: tumbuh_{i}\n    label: tumbuh {i}\n    expr: round(tumbuh_{i - 1}) ** 3\n"
+        for i in range(1, 41)
+    )
+    first = "  - name: tumbuh_0\n    label: tumbuh 0\n    expr: round(achievement_mean)\n"
+    text = RULES.replace("components:\n", "components:\n" + first + chain, 1)
+    text = text.replace("    hasil_kerja: 1.0\n", "    hasil_kerja: 1.0\n    tumbuh_40: 0.0\n")
+    out = tmp_path / "out.csv"
+    rejects = bounded(run_rules(_rules(tmp_path, text), folder, out), out)
+    assert "failed: number too large in `round(tumbuh_4) ** 3`" in rejects
+    reasons = [line.split(",", 4)[-1] for line in rejects.splitlines()[1:]]
+    assert all(r.startswith("not appraised: rule 'tumbuh_") for r in reasons), reasons

@@ -343,11 +343,14 @@ def _explain(
     checked: Checked,
     missing: Mapping[str, pl.Expr | bool],
     describe: Callable[[str], str] | None,
+    failure: pl.Expr | None = None,
 ) -> pl.Expr:
-    """Why each failing row of ``val`` fails, in words."""
+    """Why each failing row of ``val`` fails, in words (``failure``: ``val``'s error as
+    computed already, e.g. a column; the words read it several times)."""
     source = checked.source
-    assert val.error is not None
-    kind, detail = val.error.str.slice(0, 1), val.error.str.slice(1)
+    failure = val.error if failure is None else failure
+    assert failure is not None
+    kind, detail = failure.str.slice(0, 1), failure.str.slice(1)
     flags = [as_expr(missing[n]) for n in checked.names]
     shown = [
         pl.when(f).then(pl.lit(describe(n) if describe else n))
@@ -484,6 +487,10 @@ _COMPILED = itertools.count()
 # ------------------------------------------------------------------ rule programs
 
 _HIDDEN = "__kinerja_"
+_FIRST = f"{_HIDDEN}first"
+"""The step that failed first on a row (null where none did)."""
+_FAILURE = f"{_HIDDEN}failure"
+"""A failing step's error (``<kind><message>``), on its failing rows."""
 
 
 @dataclass(frozen=True)
@@ -639,23 +646,36 @@ class Steps:
                 with watch(p.step):
                     lazy = lazy.collect().lazy()
         first = pick([(f, pl.lit(i, pl.Int32)) for i, f in flags], pl.lit(None, pl.Int32))
-        words = pick(
-            [(first == i, _full(self._words(plan, i))) for i, _ in flags], pl.lit(None, pl.String)
-        )
         hidden = [c for c in lazy.collect_schema() if c.startswith(_HIDDEN)]
         if isinstance(frame, pl.LazyFrame):
-            return lazy.with_columns(words.alias("_error")).drop(hidden)
-        done = lazy.with_columns(first.alias(f"{_HIDDEN}first")).collect()
-        rows = done[f"{_HIDDEN}first"].is_not_null()
-        error = pl.Series("_error", [None] * done.height, dtype=pl.String)
-        if rows.any():
-            shown = done.filter(rows).select(words).to_series()
-            error = error.scatter(rows.arg_true(), shown)
-        return done.drop([*hidden, f"{_HIDDEN}first"]).with_columns(error)
+            words = [(first == i, _full(self._words(plan, i))) for i, _ in flags]
+            return lazy.with_columns(pick(words, pl.lit(None, pl.String)).alias("_error")).drop(
+                hidden
+            )
+        done = lazy.with_columns(first.alias(_FIRST)).collect()
+        return done.drop([*hidden, _FIRST]).with_columns(self._failures(plan, done))
 
-    def _words(self, plan: Sequence[_Planned], i: int) -> pl.Expr:
+    def _failures(self, plan: Sequence[_Planned], done: pl.DataFrame) -> pl.Series:
+        """``_error`` of a computed frame (its :data:`_FIRST` says which step failed first).
+
+        The words of each failing step are made on that step's failing rows alone, with
+        its failure read once (as a column), so that a long program's words cost what its
+        failing steps say, not what all its steps could say. The loop is over the steps
+        that failed somewhere, never over rows.
+        """
+        error = pl.Series("_error", [None] * done.height, dtype=pl.String)
+        firsts = done.get_column(_FIRST)
+        for i in firsts.drop_nulls().unique().sort().to_list():
+            rows = (firsts == i).fill_null(False)
+            failing = done.filter(rows).with_columns(_full(plan[i].val.error).alias(_FAILURE))
+            shown = failing.select(self._words(plan, i, pl.col(_FAILURE))).to_series()
+            error = error.scatter(rows.arg_true(), shown)
+        return error
+
+    def _words(self, plan: Sequence[_Planned], i: int, failure: pl.Expr | None = None) -> pl.Expr:
+        """Why step ``i`` failed, in words; ``failure``: its failure, when already computed."""
         p = plan[i]
-        why = _explain(p.val, p.step.checked, p.missing, self.describe)
+        why = _explain(p.val, p.step.checked, p.missing, self.describe, failure)
         words = pl.concat_str([pl.lit(f"not appraised: rule '{p.step.name}' failed: "), why])
         names = [q.step.name for q in plan[:i]]
         if not self.score_weights or "score" not in names:
