@@ -5,24 +5,43 @@ Each command lives in a module of its own; this module only assembles the group.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from kinerja import __version__
+from kinerja import __version__, i18n
 from kinerja.cli.check import check, schema
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
+from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
 from kinerja.cli.regions import regions
 from kinerja.cli.run import explain, run
 from kinerja.cli.sample import sample_data
 from kinerja.cli.show import show
 from kinerja.cli.test import test
+from kinerja.i18n import N_
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Kinerja(click.Group):
+    """The ``kinerja`` group: each run speaks the language in use (:mod:`kinerja.cli.lang`)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.use(None)  # each invocation chooses anew: --lang, else KINERJA_LANG, ...
+        i18n.use_rules_language(None)
+        speak(self)
+        return super().main(*args, **kwargs)
+
+
+@click.group(
+    cls=_Kinerja,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Appraise civil servants (ASN) under each region's own rules."),
+)
 @click.version_option(__version__, prog_name="kinerja")
+@lang_option
 def main() -> None:
-    """Appraise civil servants (ASN) under each region's own rules."""
+    """The ``kinerja`` command (see its help)."""
 
 
 for command in (
@@ -38,6 +57,6 @@ for command in (
     docs,
     test,
 ):
-    main.add_command(command)
+    main.add_command(lang_option(command))
 
 __all__ = ["main"]
