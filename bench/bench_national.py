@@ -157,7 +157,8 @@ def probe(command: str, workdir: Path) -> Engine:
 
 def _appraises(args: list[str]) -> bool:
     """Whether the run succeeds and reads the five employees."""
-    done = subprocess.run(args, capture_output=True, text=True)
+    english = {**os.environ, "KINERJA_LANG": "en"}
+    done = subprocess.run(args, capture_output=True, text=True, env=english)
     return done.returncode == 0 and "Employees: 5 in" in done.stdout
 
 

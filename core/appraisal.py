@@ -26,6 +26,7 @@ from kinerja.frames import (
     STAGES,
     Schema,
 )
+from kinerja.i18n import _
 
 DETAILS: dict[str, Schema] = {
     "indicators": INDICATORS,
@@ -60,7 +61,9 @@ class Appraisal:
         schema = DETAILS[kind]
         missing = [c for c in schema if c not in rows.columns]
         if missing:
-            raise ValueError(f"{kind} rows need the columns {', '.join(missing)}")
+            raise ValueError(
+                _("{kind} rows need the columns {columns}", kind=kind, columns=", ".join(missing))
+            )
         if rows.height:
             self._parts[kind].append(rows.select([pl.col(c).cast(t) for c, t in schema.items()]))
             self._done.pop(kind, None)

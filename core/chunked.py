@@ -27,6 +27,7 @@ from kinerja.appraisal import DETAILS
 from kinerja.engine import appraise
 from kinerja.frames import Batch, RunOutput, RunParts, Tally, WideParts, joined_outputs
 from kinerja.guard import doing
+from kinerja.i18n import _, count
 from kinerja.input.cascade import sorted_rejects
 from kinerja.input.chunks import Chunks
 from kinerja.input.validate import build_dataset
@@ -69,11 +70,11 @@ def appraise_chunks(
     """
     spec = rules.input_spec()
     if chunks.count == 1:
-        with doing(stage="checking the input"):
+        with doing(stage=_("checking the input")):
             batch = build_dataset(next(chunks.tables), spec)
         if start is not None:
             start(batch.employees.height)
-        with doing(stage="appraising", chunk=employees_words(batch)):
+        with doing(stage=_("appraising"), chunk=employees_words(batch)):
             output = appraise(rules, batch, pm, progress=advance)
         yield Chunk(output, batch.rejects.height)
         return
@@ -83,22 +84,26 @@ def appraise_chunks(
         inputs = iter(chunks.tables)
         for index in range(chunks.count):
             if say is not None:
-                say(f"Checking chunk {index + 1} of {chunks.count} ...")
-            with doing(stage="checking", chunk=f"chunk {index + 1} of {chunks.count}"):
+                say(_("Checking chunk {i} of {n} ...", i=index + 1, n=chunks.count))
+            with doing(stage=_("checking"), chunk=_chunk_words(index, chunks.count)):
                 batch = build_dataset(next(inputs), spec)
                 raters.add(index, rater_partials(rules, batch.ratings))
                 employees += batch.employees.height
                 store.put(index, batch)
                 del batch
         chunks.close()  # every row now waits in the store, validated
-        with doing(stage="summarising the raters of the whole run"):
+        with doing(stage=_("summarising the raters of the whole run")):
             raters.combine()
         if start is not None:
             start(employees)
         for index in range(chunks.count):
-            with doing(stage="appraising", chunk=f"chunk {index + 1} of {chunks.count}"):
+            with doing(stage=_("appraising"), chunk=_chunk_words(index, chunks.count)):
                 batch = replace(store.get(index), raters=raters.of(index))
-                where = f"chunk {index + 1} of {chunks.count}: {employees_words(batch)}"
+                where = _(
+                    "{chunk}: {employees}",
+                    chunk=_chunk_words(index, chunks.count),
+                    employees=employees_words(batch),
+                )
                 with doing(chunk=where):
                     output = appraise(rules, batch, pm, progress=advance)
             yield Chunk(output, batch.rejects.height)
@@ -108,10 +113,20 @@ def employees_words(batch: Batch) -> str:
     """Who a batch appraises, for the watchdog: ``1,200 employees, NIP a ... NIP b``."""
     nips = batch.employees.get_column("nip")
     if nips.is_empty():
-        return "no employees"
+        return _("no employees")
     if nips.len() == 1:
-        return f"the employee with NIP {nips.first()}"
-    return f"{nips.len():,} employees, from NIP {nips.first()} to NIP {nips.last()} in input order"
+        return _("the employee with NIP {nip}", nip=nips.first())
+    return _(
+        "{n} employees, from NIP {first} to NIP {last} in input order",
+        n=count(nips.len()),
+        first=nips.first(),
+        last=nips.last(),
+    )
+
+
+def _chunk_words(index: int, chunks: int) -> str:
+    """``chunk 3 of 100`` for chunk number ``index`` (from 0)."""
+    return _("chunk {i} of {n}", i=index + 1, n=chunks)
 
 
 def merge_outputs(chunks: Sequence[Chunk], problems: int) -> RunOutput:

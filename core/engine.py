@@ -20,6 +20,7 @@ from kinerja.appraisal import Appraisal
 from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
 from kinerja.guard import doing
+from kinerja.i18n import _
 from kinerja.model import RunInfo
 from kinerja.raters import batch_raters
 from kinerja.regions import RegionHooks
@@ -49,11 +50,11 @@ def appraise(
     hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
     if batch.raters is None:  # the batch is the whole run
         batch = replace(batch, raters=batch_raters(rules, batch.ratings))
-    with doing(stage="collecting the indicators"):
+    with doing(stage=_("collecting the indicators")):
         values, indicators = collected_values(
             batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
         )
-    with doing(stage="weighing the ratings"):
+    with doing(stage=_("weighing the ratings")):
         weighed = hook.kinerja_weigh_ratings(rules=rules, batch=batch)
         values = weighed_values(rules, values, weighed)
     computed, failed = evaluated(rules, values)
@@ -68,12 +69,12 @@ def appraise(
     if predikat is not None:
         appraisal.results = appraisal.results.with_columns(predikat.alias("predikat"))
     for stage in rules.stages:
-        with doing(stage=f"reviewing: stage {stage.id}"):
+        with doing(stage=_("reviewing: stage {stage}", stage=stage.id)):
             hook.kinerja_review_stage(rules=rules, stage=stage, appraisal=appraisal, batch=batch)
-    with doing(stage="reviewing the whole batch"):
+    with doing(stage=_("reviewing the whole batch")):
         hook.kinerja_review_batch(rules=rules, appraisal=appraisal, batch=batch)
     # feedback and recommendations come last, on the final result (after objections)
-    with doing(stage="giving feedback and recommendations"):
+    with doing(stage=_("giving feedback and recommendations")):
         hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)
     if progress is not None:
         progress(batch.employees.height)

@@ -15,8 +15,9 @@ import polars as pl
 from kinerja.expr.check import NUMBER
 from kinerja.expr.columnar import Watch, compile_steps
 from kinerja.expr.steps import Step
-from kinerja.frames import INDICATORS, empty
+from kinerja.frames import INDICATORS, either, empty
 from kinerja.guard import doing
+from kinerja.i18n import _
 from kinerja.regions import Collected, Weighed
 from kinerja.rules import BUILTIN_NAMES, RuleSet
 
@@ -98,13 +99,16 @@ def rater_group_flags(rules: RuleSet, weighed: Weighed) -> pl.DataFrame:
         how="left",
         maintain_order="left",
     )
-    why = pl.when("_unrated").then(pl.lit("no ratings yet"))
-    why = why.otherwise(pl.lit("a rater group is below its minimum"))
+    unrated, below = (
+        _("{aspect}: no ratings yet"),
+        _("{aspect}: a rater group is below its minimum"),
+    )
+    why = either(pl.col("_unrated"), unrated, below, aspect=pl.col("label"))
     flags = [
         incomplete.select(
             "nip",
             pl.lit("incomplete").alias("code"),
-            pl.concat_str("label", pl.lit(": "), why).alias("message"),
+            why.alias("message"),
             pl.lit("warning").alias("severity"),
         )
     ]
@@ -135,18 +139,21 @@ def rater_group_flags(rules: RuleSet, weighed: Weighed) -> pl.DataFrame:
         pl.col("_min").first(),
         pl.col("_renormalise").first(),
     )
-    outcome = (
-        pl.when("_renormalise")
-        .then(pl.lit("left out and the other groups' weights rescaled"))
-        .otherwise(pl.lit("the result stays provisional until they are in"))
+    counts = {"group": pl.col("_label"), "count": pl.col("count"), "minimum": pl.col("_min")}
+    rescaled = _(
+        "{group}: {count} rater(s), fewer than the {minimum} needed; "
+        "left out and the other groups' weights rescaled"
     )
+    waiting = _(
+        "{group}: {count} rater(s), fewer than the {minimum} needed; "
+        "the result stays provisional until they are in"
+    )
+    outcome = either(pl.col("_renormalise"), rescaled, waiting, **counts)
     flags.append(
         per_group.select(
             "nip",
             pl.lit("group_missing").alias("code"),
-            pl.format(
-                "{}: {} rater(s), fewer than the {} needed; {}", "_label", "count", "_min", outcome
-            ).alias("message"),
+            outcome.alias("message"),
             pl.lit("info").alias("severity"),
         )
     )
@@ -158,13 +165,13 @@ def describer(rules: RuleSet):  # noqa: ANN201 - a small closure
 
     def describe(name: str) -> str:
         if name in rules.aspects:
-            return f"{name} (no ratings)"
+            return _("{name} (no ratings)", name=name)
         if name in rules.indicators:
-            return f"{name} (no capaian row)"
+            return _("{name} (no capaian row)", name=name)
         if name in ("achievement_mean", "indicator_count"):
-            return f"{name} (no capaian rows)"
+            return _("{name} (no capaian rows)", name=name)
         if name in rules.inputs:
-            return f"{name} (empty column)"
+            return _("{name} (empty column)", name=name)
         return name
 
     return describe
@@ -197,6 +204,8 @@ def _rule_watch(rules: RuleSet) -> Watch:
     where["score"], where["predikat"] = rules.where("score"), rules.where("predikat")
 
     def watch(step: Step) -> AbstractContextManager[None]:
-        return doing(rule=f"computing the rule {step.name} ({where[step.name]})")
+        return doing(
+            rule=_("computing the rule {rule} ({where})", rule=step.name, where=where[step.name])
+        )
 
     return watch

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kinerja.i18n import _, number
+
 __all__ = [
     "EXIT_LIMIT",
     "Activity",
@@ -169,23 +171,31 @@ class Watchdog:
         seconds, memory = self.budget.seconds, self.budget.memory
         elapsed = time.monotonic() - self._start
         if seconds is not None and elapsed > seconds:
-            return (
-                f"it ran for {elapsed:,.1f} s, over its limit of {seconds:,g} s "
-                "(--max-seconds raises it)"
+            return _(
+                "it ran for {elapsed} s, over its limit of {limit} s (--max-seconds raises it)",
+                elapsed=number(elapsed, 1),
+                limit=number(seconds),
             )
         used = self._memory() if memory is not None else None
         if memory is not None and used is not None and used > memory:
-            return (
-                f"it held {_size(used)} of memory, over its limit of {_size(memory)} "
-                "(--max-memory raises it; a smaller --chunk-size needs less)"
+            return _(
+                "it held {used} of memory, over its limit of {limit} "
+                "(--max-memory raises it; a smaller --chunk-size needs less)",
+                used=_size(used),
+                limit=_size(memory),
             )
         return None
 
     def _trip(self, over: str) -> None:
         where = activity().words()
+        if where:
+            words = _("the run was stopped: {why}, while {doing}.", why=over, doing=where)
+        else:
+            words = _("the run was stopped: {why}.", why=over)
         self._tell(
-            f"the run was stopped: {over}" + (f", while {where}" if where else "") + ". "
-            "Nothing was written; the results of an earlier run at the same --output are kept."
+            words
+            + " "
+            + _("Nothing was written; the results of an earlier run at the same --output are kept.")
         )
         with _lock:
             for folder in list(_held):
@@ -196,5 +206,5 @@ class Watchdog:
 def _size(n: int) -> str:
     """Bytes in words: ``1.5 GB``, ``300 MB``."""
     if n >= 1 << 30:
-        return f"{n / (1 << 30):,.1f} GB"
-    return f"{n / (1 << 20):,.0f} MB"
+        return _("{n} GB", n=number(n / (1 << 30), 1))
+    return _("{n} MB", n=number(n / (1 << 20), 0))

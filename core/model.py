@@ -11,11 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kinerja.i18n import N_, _
+
 Value = float | int | str | bool | None
 """A value an expression can see: numbers, text, booleans, or None when missing."""
 
 RATER_GROUPS = ("self", "supervisor", "peer", "subordinate", "citizen")
 """Rater groups the input may name. Rules choose which ones they use."""
+
+RATER_GROUP_WORDS = {
+    # i18n: a rater group, as in "supervisor rater 1987..." or "needs ratings from 2 peer raters"
+    "self": N_("self"),
+    # i18n: a rater group (the employee's supervisor, atasan)
+    "supervisor": N_("supervisor"),
+    # i18n: a rater group (the employee's peers, rekan kerja)
+    "peer": N_("peer"),
+    # i18n: a rater group (the employee's subordinates, bawahan)
+    "subordinate": N_("subordinate"),
+    # i18n: a rater group (members of the public, masyarakat)
+    "citizen": N_("citizen"),
+}
+"""How a person reads each rater group in a sentence (in English, its code itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +45,7 @@ class Source:
     row: int
 
     def __str__(self) -> str:
-        return f"{self.sheet} row {self.row}"
+        return _("{sheet} row {row}", sheet=self.sheet, row=self.row)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from kinerja.chunked import appraise_chunks, merge_outputs, stored_parts
 from kinerja.errors import OutputError
 from kinerja.frames import RunOutput, RunParts
 from kinerja.guard import doing
+from kinerja.i18n import _, count
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
@@ -89,8 +90,8 @@ def appraise_path(
     :raises kinerja.errors.InputError: the file cannot be read at all.
     """
     report = report or Report()
-    report.say(f"Reading {path} ...")
-    with doing(stage=f"reading {path}"):
+    report.say(_("Reading {path} ...", path=path))
+    with doing(stage=_("reading {path}", path=path)):
         chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
     return appraise_chunked(rules, chunks, pm, report)
 
@@ -100,12 +101,12 @@ def appraise_chunked(
 ) -> RunOutput:
     """Validate and appraise ``chunks`` (see :class:`~kinerja.input.chunks.Chunks`)."""
     report = report or Report()
-    report.say(f"Checking {chunks.rows:,} rows ...")
+    report.say(_("Checking {n} rows ...", n=count(chunks.rows)))
     with chunks:
         done = appraise_chunks(
             rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
         )
-        with doing(stage="appraising"):
+        with doing(stage=_("appraising")):
             return merge_outputs(list(done), chunks.problems)
 
 
@@ -134,23 +135,24 @@ def run(
     :raises kinerja.errors.OutputError: the output cannot be written (an ``OSError``).
     """
     report = report or Report()
-    report.say(f"Reading {path} ...")
-    with doing(stage=f"reading {path}"):
+    report.say(_("Reading {path} ...", path=path))
+    with doing(stage=_("reading {path}", path=path)):
         chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
     with chunks, OutputStore() as store:
-        report.say(f"Checking {chunks.rows:,} rows ...")
+        report.say(_("Checking {n} rows ...", n=count(chunks.rows)))
         done = appraise_chunks(
             rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
         )
-        with doing(stage="appraising and keeping the results"):
+        with doing(stage=_("appraising and keeping the results")):
             if chunks.count == 1:
                 parts = RunParts.of(merge_outputs(list(done), chunks.problems))
             else:
                 parts = stored_parts(done, chunks.problems, store)
-        report.say(f"Writing {output} ...")
+        report.say(_("Writing {path} ...", path=output))
         try:
-            with doing(stage=f"writing {output}"):
-                return parts, write_run(parts, output, fmt)
+            with doing(stage=_("writing {path}", path=output)):
+                written = write_run(parts, output, fmt, predikat=rules.predikat_labels)
+                return parts, written
         except OSError as exc:
             raise OutputError.of(exc) from exc
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from kinerja import __version__
 from kinerja.input.read import KNOWN_SHEETS
 from kinerja.output.explain import fmt
+from kinerja.output.explain_format import shown
 from kinerja.rules import load_rules
 
 BASIS = dict(zip(REGIONS, ("outcome", "mixed", "mixed", "competency", "mixed"), strict=True))
@@ -162,12 +163,15 @@ def test_run_xlsx_and_csv_outputs(runner, sample, tmp_path):
 
     cli(runner, "run", "-r", "sawahlunto", "-i", source, "-o", tmp_path / "hasil.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "hasil.xlsx")
-    assert wb.sheetnames == ["hasil", "rincian", "penolakan", "info"]
-    header = [c.value for c in wb["hasil"][1]]
-    assert header[:8] == [*"nip nama jabatan unit_kerja score predikat status".split(), "peer_rank"]
-    assert header[-3:] == ["feedback", "recommendations", "flags"]
-    assert wb["hasil"].max_row == appraised + 1 and wb["penolakan"].max_row == rejects + 1
-    nips = [row[0] for row in wb["hasil"].iter_rows(min_row=2, values_only=True)]
+    assert wb.sheetnames == ["results", "details", "rejects", "info"]
+    header = [c.value for c in wb["results"][1]]  # headers people read, grouped
+    assert header[:6] == ["NIP", "Name", "Position", "Work unit", "Grade", "Supervisor's NIP"]
+    assert header[-7:] == [
+        "Score", "Rank among peers", "Predikat", "Status", "Feedback", "Recommendations",
+        "Flags for the reviewer",
+    ]  # fmt: skip
+    assert wb["results"].max_row == appraised + 1 and wb["rejects"].max_row == rejects + 1
+    nips = [row[0] for row in wb["results"].iter_rows(min_row=2, values_only=True)]
     assert nips == [r["nip"] for r in data["results"]]
     assert all(isinstance(nip, str) and len(nip) == 18 for nip in nips)
     info = dict(wb["info"].iter_rows(min_row=2, values_only=True))
@@ -179,7 +183,11 @@ def test_run_xlsx_and_csv_outputs(runner, sample, tmp_path):
     cli(runner, "run", "-r", "sawahlunto", "-i", source, "-o", tmp_path / "hasil.csv")
     with (tmp_path / "hasil.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == header and len(rows) == appraised + 1
+    # the CSV keeps the stable column names
+    machine = "nip nama jabatan unit_kerja score predikat status peer_rank".split()
+    assert rows[0][:8] == machine
+    assert rows[0][-3:] == ["feedback", "recommendations", "flags"]
+    assert len(rows[0]) == len(header) - 2 and len(rows) == appraised + 1  # no grade, atasan
     assert [row[0] for row in rows[1:]] == nips
     assert len(read_rejects(tmp_path / "hasil-rejects.csv")) == rejects
 
@@ -190,7 +198,7 @@ def test_run_default_output_and_empty_rejects(runner, sample, tmp_path, monkeypa
     assert reconcile(output) == (N, N, 0)
     rejects = "Rejects: 0 row(s) (0 employee(s), 0 other row(s)); see asemrowo-results-rejects.csv"
     assert rejects in output.splitlines()
-    assert openpyxl.load_workbook("asemrowo-results.xlsx").sheetnames[0] == "hasil"
+    assert openpyxl.load_workbook("asemrowo-results.xlsx").sheetnames[0] == "results"
     assert Path("asemrowo-results-rejects.csv").read_bytes() == REJECTS_HEADER
 
 
@@ -258,9 +266,11 @@ def test_run_unreadable_input(runner, tmp_path, name, content, message):
 
 def test_run_folder_without_pegawai(runner, tmp_path):
     (tmp_path / "in").mkdir()
-    output = cli(runner, "run", "-r", "kasemen", "-i", tmp_path / "in", "-o", tmp_path / "o.csv")
+    args = ("run", "-r", "kasemen", "-i", tmp_path / "in", "-o", tmp_path / "o.csv")
+    output = cli(runner, *args, code=2)  # unusable: nobody can be appraised
     assert reconcile(output.output) == (0, 0, 0)
     assert "Rejects: 1 row(s) (0 employee(s), 1 other row(s))" in output.output
+    assert output.output.splitlines()[-1].startswith("Error: The input has no pegawai CSV file")
     [reject] = read_rejects(tmp_path / "o-rejects.csv")
     assert (reject["sheet"], reject["row"]) == ("pegawai", "0")
     assert "no pegawai CSV file" in reject["reason"]
@@ -281,7 +291,7 @@ def test_explain_appraised(runner, sample, tmp_path, region):
         assert steps == list(range(1, len(steps) + 1)) and len(steps) >= 3
         assert any(re.fullmatch(r"\d+\. Final score", line) for line in lines)
         assert lines[-1] == (
-            f"Result: {fmt(r['score'])}, {r['predikat'] or '-'} — {r['status'].upper()}"
+            f"Result: {shown(r['score'])}, {r['predikat'] or '-'} — {r['status'].upper()}"
         )
         assert re.fullmatch(r"Result: .+, .+ — (FINAL|PROVISIONAL)", lines[-1])
 
@@ -303,6 +313,7 @@ def test_explain_rejected_and_unknown(runner, sample, tmp_path):
     assert result.output.splitlines() == [
         f"NIP {short['nip']} was not appraised:",
         f"   - pegawai row {short['row']}, column nip: NIP has 17 digits, expected 18",
+        "Correct these rows in the input and run kinerja again.",
     ]
     [spoilt] = [r for r in data["rejects"] if r["sheet"] == "capaian"]
     result = cli(runner, "explain", "-r", "kasemen", "-i", source, "--nip", spoilt["nip"], code=1)

@@ -340,7 +340,8 @@ def test_run_json(tmp_path: Path) -> None:
     assert doc["run"]["region"] == "kasemen" and doc["run"]["rows_in"]["pegawai"] == 3
     first = doc["results"][0]
     assert first["status"] == "final" and doc["results"][1]["status"] == "final"
-    assert first["score"] == -1.23456789 and first["components"][0]["value"] == 1 / 3
+    # numbers to the rules' precision: round(1/3, 9)
+    assert first["score"] == -1.23456789 and first["components"][0]["value"] == 0.333333333
     assert first["aspects"][0]["groups"][0]["effective_weight"] == 0.6
     assert first["nama"].startswith("=")  # JSON is data, not a spreadsheet
     assert doc["rejects"][0]["column"] == "nip"
@@ -385,17 +386,19 @@ def test_run_csv_wide_table_and_escaping(tmp_path: Path) -> None:
 def test_run_xlsx_sheets(tmp_path: Path) -> None:
     write_run(make_run(), tmp_path / "hasil.xlsx", "xlsx")
     wb = openpyxl.load_workbook(tmp_path / "hasil.xlsx")
-    assert wb.sheetnames == ["hasil", "rincian", "penolakan", "info"]
-    hasil = wb["hasil"]
+    assert wb.sheetnames == ["results", "details", "rejects", "info"]
+    hasil = wb["results"]
     assert hasil["A2"].value == A and hasil["A2"].number_format == "@"
     # xlsx keeps risky text as a text cell, without the apostrophe CSV needs
     assert hasil["B2"].value == '=HYPERLINK("http://x")' and hasil["B2"].data_type == "s"
-    assert hasil["E2"].value == -1.2346
-    kinds = {row[1] for row in wb["rincian"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in hasil[1]]
+    score = hasil.cell(2, header.index("Score") + 1)
+    assert score.value == -1.23456789 and score.number_format == "0.00"
+    kinds = {row[1] for row in wb["details"].iter_rows(min_row=2, values_only=True)}
     assert kinds == {"indicator", "aspect", "group", "component", "stage", "flag", "audit"}
-    penolakan = list(wb["penolakan"].iter_rows(values_only=True))
-    assert penolakan[0] == ("sheet", "row", "nip", "column", "reason")
-    assert penolakan[1][2] == "-123" and wb["penolakan"]["C2"].data_type == "s"
+    penolakan = list(wb["rejects"].iter_rows(values_only=True))
+    assert penolakan[0] == ("Sheet", "Row", "NIP", "Column", "Reason")
+    assert penolakan[1][2] == "-123" and wb["rejects"]["C2"].data_type == "s"
     info = dict(wb["info"].iter_rows(min_row=2, values_only=True))
     assert info["region"] == "kasemen" and info["rows_in.pegawai"] == 3
     assert wb.properties.created == dt.datetime(2000, 1, 1)

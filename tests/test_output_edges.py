@@ -45,8 +45,8 @@ def test_control_characters_do_not_break_xlsx(tmp_path: Path) -> None:
     run = _odd_run("Ani\x01 Les\x0btari\x1f", "catatan '\x07' is odd")
     write_run(run, tmp_path / "hasil.xlsx", "xlsx")
     wb = openpyxl.load_workbook(tmp_path / "hasil.xlsx")
-    assert wb["hasil"]["B2"].value == "Ani Lestari"
-    assert wb["penolakan"]["E2"].value == "catatan '' is odd"
+    assert wb["results"]["B2"].value == "Ani Lestari"
+    assert wb["rejects"]["E2"].value == "catatan '' is odd"
     assert read_csv(tmp_path / "hasil-rejects.csv")[1][4] == "catatan '\x07' is odd"
 
 
@@ -94,9 +94,9 @@ def test_run_with_odd_text_in_json_input(tmp_path: Path) -> None:
     out = tmp_path / "hasil.xlsx"
     cli(CliRunner(), "run", "-r", "kasemen", "-i", source, "-o", out)
     wb = openpyxl.load_workbook(out)
-    names = [row[1] for row in wb["hasil"].iter_rows(min_row=2, values_only=True)]
+    names = [row[1] for row in wb["results"].iter_rows(min_row=2, values_only=True)]
     assert "Ani" in names and not any("Budi" in n for n in names)
-    reasons = [row[4] for row in wb["penolakan"].iter_rows(min_row=2, values_only=True)]
+    reasons = [row[4] for row in wb["rejects"].iter_rows(min_row=2, values_only=True)]
     assert any("nama holds text that is not valid Unicode" in r for r in reasons)
 
 
@@ -136,12 +136,12 @@ def test_rejects_are_written_before_results(tmp_path: Path) -> None:
 def test_xlsx_keeps_formula_looking_text_as_text(tmp_path: Path) -> None:
     write_run(make_run(), tmp_path / "hasil.xlsx", "xlsx")
     wb = openpyxl.load_workbook(tmp_path / "hasil.xlsx")
-    hasil = {c.value: i for i, c in enumerate(wb["hasil"][1])}
-    row = wb["hasil"][2]
+    hasil = {c.value: i for i, c in enumerate(wb["results"][1])}
+    row = wb["results"][2]
     for column, text in [
-        ("nama", '=HYPERLINK("http://x")'),
-        ("feedback", "+ tingkatkan | bagus"),
-        ("recommendations", "-ikut pelatihan"),
+        ("Name", '=HYPERLINK("http://x")'),
+        ("Feedback", "+ tingkatkan\nbagus"),  # one feedback item a line
+        ("Recommendations", "-ikut pelatihan"),
     ]:
         cell = row[hasil[column]]
         assert (cell.value, cell.data_type) == (text, "s"), column

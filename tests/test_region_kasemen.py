@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from region_helpers import (
     aspect,
     capaian,
@@ -17,7 +20,10 @@ from region_helpers import (
     stages,
 )
 
+from kinerja.cli import main
+from kinerja.manager import make_manager
 from kinerja.output.views import rejects_of
+from kinerja.regions import UnknownRegion, load_region_rules
 
 REGION = "kasemen"
 SUP = nip(90)
@@ -210,3 +216,52 @@ def test_promotion_and_training_thresholds() -> None:
         assert res[n].score == pytest.approx(score)
         assert res[n].predikat == predikat
         assert [code for code, _ in recs(res[n])] == codes
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period"),
+    [("2026-01-01", None), ("2026-03-15", None), ("2026-06-30", None), ("2026-07-01", None),
+     ("2026-09-15", None), ("2026-12-31", None), (None, "2026")],
+)  # fmt: skip
+def test_both_semesters_of_2026_are_appraised_under_the_rules(
+    as_of: str | None, period: str | None
+) -> None:
+    # semester I (January-June) and semester II (July-December): one version for the year
+    rules = load_region_rules(make_manager(), REGION, as_of=as_of, period=period)
+    assert (rules.version, rules.valid_from, rules.valid_to) == (
+        "2026.1",
+        "2026-01-01",
+        "2026-12-31",
+    )
+    assert rules.period == "semester"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "wanted"), [("2025-12-31", "on 2025-12-31"), ("2027-01-04", "on 2027-01-04")]
+)
+def test_a_day_outside_every_version_is_refused_not_given_the_nearest(
+    as_of: str, wanted: str
+) -> None:
+    with pytest.raises(UnknownRegion) as info:
+        load_region_rules(make_manager(), REGION, as_of=as_of)
+    assert str(info.value) == (
+        f"no rules of region 'kasemen' are in force {wanted}; "
+        "versions: 2026.1 (2026-01-01 to 2026-12-31)"
+    )
+
+
+def test_a_run_dated_outside_the_rules_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "kasemen" / "kasemen.xlsx"
+    out = tmp_path / "out.json"
+    runner = CliRunner()
+    late = runner.invoke(
+        main, ["run", "-r", REGION, "-i", str(example), "-o", str(out), "--as-of", "2027-02-01"]
+    )
+    assert late.exit_code == 2
+    assert "no rules of region 'kasemen' are in force on 2027-02-01" in late.output
+    assert not out.exists()
+    second = runner.invoke(
+        main, ["run", "-r", REGION, "-i", str(example), "-o", str(out), "--as-of", "2026-09-15"]
+    )
+    assert second.exit_code == 0, second.output
+    assert second.output.splitlines()[0].startswith("Region kasemen — rules 2026.1 ")

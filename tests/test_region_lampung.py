@@ -3,6 +3,7 @@ supervisor, then constructive feedback; JPM against the post's level; subjectivi
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from region_helpers import (
     aspect,
@@ -18,7 +19,11 @@ from region_helpers import (
     stages,
 )
 
+from kinerja.authoring import sample
+from kinerja.input.tables import Tables
+from kinerja.manager import make_manager
 from kinerja.output.views import rejects_of
+from kinerja.pipeline import appraise_tables
 
 REGION = "lampung"
 SUP = nip(90)
@@ -26,6 +31,15 @@ ASPECTS = ("keterampilan", "pengetahuan", "sikap")
 SELF_DAY, SUP_DAY, TALK_DAY = "2026-11-01", "2026-11-15", "2026-11-25"
 ALL_DONE = [("penilaian_diri", "done"), ("evaluasi_atasan", "done"), ("umpan_balik", "done")]
 JPM_TEXT = "Kesesuaian jabatan {:.1f}% ({}); kesenjangan per kompetensi menjadi dasar pengembangan."
+STRENGTH = (
+    "Kekuatan: {} ({:.2f} dari 5, level jabatan 3); pertahankan dan bagikan praktik baiknya "
+    "kepada rekan kerja."
+)
+AT_LEVEL = (
+    "Setiap kompetensi sudah mencapai level jabatan (3), tetapi nilai kompetensi {:.1f} "
+    "(Butuh Perbaikan) belum mencapai 70 untuk predikat Baik (rata-rata 3.5 dari 5); "
+    "tingkatkan lebih dulu {} ({:.2f}) bersama atasan."
+)
 
 
 def rows(
@@ -77,7 +91,9 @@ def test_sample_employee_lina_hand_computed() -> None:
     assert component(r, "kesesuaian") == "optimal"
     assert r.score == pytest.approx(248 / 3)
     assert r.predikat == "Baik"
-    assert r.feedback == []  # nothing below the post's level, JPM optimal
+    # nothing below the post's level, JPM optimal: the line on the strongest competency
+    # (keterampilan 4.2, the first of the two 4.2s)
+    assert r.feedback == [STRENGTH.format("Keterampilan", 4.2)]
     assert recs(r) == [
         ("training", "Kinerja baik; berkesempatan mengikuti pelatihan pengembangan.")
     ]
@@ -97,8 +113,11 @@ def test_jpm_cap_and_recommendations() -> None:
     assert component(res[b], "kesesuaian") == "optimal"
     assert res[b].score == pytest.approx(60.0)
     assert res[b].predikat == "Butuh Perbaikan"
+    # below 70, but keterampilan 2.2 is below the level: its own line says what to do;
+    # the strongest is sikap 3.8
     assert res[b].feedback == [
-        "Keterampilan 2.20 di bawah level jabatan (3); susun rencana latihan kerja bersama atasan."
+        "Keterampilan 2.20 di bawah level jabatan (3); susun rencana latihan kerja bersama atasan.",
+        STRENGTH.format("Sikap", 3.8),
     ]
     assert res[b].recommendations == []
     # c: 2.0, 2.0, 0.4 + 2.4 = 2.8 -> kompetensi 6.8/3*20 = 45.33 -> Kurang (30 <= x < 50)
@@ -111,6 +130,9 @@ def test_jpm_cap_and_recommendations() -> None:
         "Pengetahuan 2.00 di bawah level jabatan (3); ikuti pembelajaran mandiri atau kursus.",
         "Sikap 2.80 di bawah level jabatan (3); diskusikan contoh perilaku yang diharapkan.",
         JPM_TEXT.format(680 / 9, "kurang optimal"),
+        # every competency below 3: the strongest, sikap 2.8, is where development starts
+        "Kompetensi terkuat: Sikap (2.80 dari 5), belum mencapai level jabatan (3); jadikan "
+        "titik awal rencana pengembangan bersama atasan.",
     ]
     assert recs(res[c]) == [("coaching", "Perlu pembinaan pada kompetensi di bawah level jabatan.")]
     # d: 5.0, 0.2*5 + 0.8*4 = 4.2, 5.0 -> 14.2/3*20 = 94.67 -> Sangat Baik, further education
@@ -129,8 +151,9 @@ def test_cukup_optimal_jpm_gets_feedback() -> None:
     # 0.6 + 1.6 = 2.2, 2.2, 0.6 + 3.2 = 3.8 -> JPM (2.2/3 + 2.2/3 + 1)/3 = 82.22% -> cukup optimal
     # kompetensi (2.2 + 2.2 + 3.8)/3 * 20 = 54.67 -> Butuh Perbaikan; no coaching (not kurang)
     assert component(r, "kesesuaian") == "cukup optimal"
-    assert r.feedback[-1] == JPM_TEXT.format((4.4 / 3 + 1) / 3 * 100, "cukup optimal")
-    assert r.feedback[-1].startswith("Kesesuaian jabatan 82.2% (cukup optimal)")
+    assert r.feedback[-2] == JPM_TEXT.format((4.4 / 3 + 1) / 3 * 100, "cukup optimal")
+    assert r.feedback[-2].startswith("Kesesuaian jabatan 82.2% (cukup optimal)")
+    assert r.feedback[-1] == STRENGTH.format("Sikap", 3.8)
     assert r.recommendations == []
 
 
@@ -185,3 +208,44 @@ def test_missing_self_assessment_is_incomplete() -> None:
     assert "incomplete" in flag_codes(r)
     assert stages(r)[0] == ("penilaian_diri", "pending")
     assert r.status == "provisional"
+
+
+def test_butuh_perbaikan_at_the_level_is_told_what_baik_needs() -> None:
+    k = nip(11)
+    r = appraise({k: ((3, 3, 4), (3, 4, 3))})[k]
+    # keterampilan 0.2*3 + 0.8*3 = 3.0; pengetahuan 0.6 + 3.2 = 3.8; sikap 0.8 + 2.4 = 3.2
+    # kompetensi (3.0 + 3.8 + 3.2)/3 * 20 = 10/3 * 20 = 66.67 -> Butuh Perbaikan, although no
+    # competency is below 3: the line names the weakest (keterampilan 3.0) and the strongest
+    # (pengetahuan 3.8); JPM capped = 100 -> optimal, no JPM line
+    assert r.predikat == "Butuh Perbaikan"
+    assert r.score == pytest.approx(200 / 3)
+    assert (component(r, "terlemah"), component(r, "kekuatan")) == ("Keterampilan", "Pengetahuan")
+    assert r.feedback == [
+        AT_LEVEL.format(200 / 3, "Keterampilan", 3.0),
+        STRENGTH.format("Pengetahuan", 3.8),
+    ]
+
+
+def test_every_sample_employee_gets_constructive_feedback() -> None:
+    rules = rules_for(REGION)
+    generated = sample.generate(rules, 60, seed=3)
+    tables = Tables.from_rows(
+        {name: list(enumerate(rows, start=2)) for name, rows in generated.items()},
+        source="sample",
+    )
+    out = appraise_tables(rules, tables, make_manager())
+    labels = {code: a.label for code, a in rules.aspects.items()}
+    lines = out.feedback.group_by("nip").agg(pl.col("text"))
+    results = out.results.join(lines, on="nip", how="left")
+    # every one has feedback (under the earlier rules, 43 of the 50 employees of
+    # `kinerja sample-data -r lampung` had none)
+    assert results.height == 60 and results["text"].null_count() == 0
+    for row in results.iter_rows(named=True):
+        texts = row["text"]
+        below = [code for code in ASPECTS if row[code] < 3]
+        for code in below:  # a line for each competency below the post's level
+            assert sum(t.startswith(f"{labels[code]} ") for t in texts) == 1
+        strength = [t for t in texts if t.startswith(("Kekuatan: ", "Kompetensi terkuat: "))]
+        assert len(strength) == 1  # and exactly one on their strength
+        if row["predikat"] == "Butuh Perbaikan" and not below:
+            assert texts[0].startswith("Setiap kompetensi sudah mencapai level jabatan (3)")

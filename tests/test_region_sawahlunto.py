@@ -3,7 +3,10 @@ results published beside the peers of the same unit."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from region_helpers import (
     aspect,
     bias_codes,
@@ -15,11 +18,16 @@ from region_helpers import (
     nip,
     pegawai,
     recs,
+    rules_for,
     run,
     stages,
 )
 
+from kinerja.authoring import sample
+from kinerja.input.tables import Tables
+from kinerja.manager import make_manager
 from kinerja.output.views import rejects_of
+from kinerja.pipeline import appraise_tables
 
 REGION = "sawahlunto"
 BERAKHLAK = (
@@ -91,7 +99,7 @@ def test_sample_employees_matrix_baik_and_sangat_kurang() -> None:
 
     r = res[z]
     # hasil: 6/10 = 60; (2 - 14/10)*100 = 60 -> 60 -> di bawah (< 90)
-    # perilaku: no subordinates -> sup and peers rescaled to 0.5 each: 0.5*2 + 0.5*2 = 2
+    # perilaku: no subordinates -> sup capped at 0.4, peers 0.6: 0.4*2 + 0.6*2 = 2
     #   -> 2 * 20 = 40 -> di bawah (< 70); matrix (di bawah, di bawah) -> Sangat Kurang
     # score = 0.5*60 + 0.5*40 = 50
     assert component(r, "rating_hasil") == "di bawah ekspektasi"
@@ -128,45 +136,191 @@ def test_missing_peers_make_the_result_provisional_and_incomplete() -> None:
     m = nip(3)
     _, res = _behaviour_only(
         {
-            m: same(m, SUP, "atasan", 4)
+            m: same(m, SUP, "atasan", 5)
             + same(m, PEER1, "rekan", 3)
             + same(m, SUB1, "bawahan", 4)
             + same(m, SUB2, "bawahan", 4)
         }
     )
     r = res[m]
-    # one peer < min_count 2 -> peers missing; the region says "incomplete":
-    # sup 0.4 and subordinates 0.2 rescaled over 0.6 -> 2/3*4 + 1/3*4 = 4 -> perilaku 80
+    # one peer < min_count 2 -> peers missing; the region says "incomplete".
+    # Rescaled over the groups present, the supervisor would carry 0.4/0.6 = 2/3; capped
+    # at 0.4, the subordinates get the rest, 1 - 0.4 = 0.6:
+    # each value = 0.4*5 + 0.6*4 = 2 + 2.4 = 4.4 -> perilaku 4.4*20 = 88
     peers = group(r, "loyal", "peer")
     assert (peers.count, peers.status, peers.effective_weight) == (1, "below_minimum", 0.0)
-    assert group(r, "loyal", "supervisor").effective_weight == pytest.approx(2 / 3)
+    assert group(r, "loyal", "supervisor").effective_weight == pytest.approx(0.4)
+    assert group(r, "loyal", "subordinate").effective_weight == pytest.approx(0.6)
+    assert aspect(r, "loyal").score == pytest.approx(4.4)
     assert not aspect(r, "loyal").complete
-    assert component(r, "perilaku") == pytest.approx(80.0)
+    assert component(r, "perilaku") == pytest.approx(88.0)
     assert "incomplete" in flag_codes(r)
     assert stages(r)[2] == ("penilaian_rekan", "pending")
     assert r.status == "provisional"
 
 
-def test_missing_subordinates_rescale_the_weights_without_incomplete() -> None:
+def test_missing_subordinates_give_their_weight_to_the_peers_not_the_supervisor() -> None:
     s = nip(4)
     _, res = _behaviour_only(
         {s: same(s, SUP, "atasan", 5) + same(s, PEER1, "rekan", 3) + same(s, PEER2, "rekan", 4)}
     )
     r = res[s]
-    # no subordinates: sup 0.4/0.8 = 0.5, peers 0.4/0.8 = 0.5
-    # each value = 0.5*5 + 0.5*(3+4)/2 = 2.5 + 1.75 = 4.25 -> perilaku 85 -> sesuai
-    # hasil 100 -> sesuai; matrix (sesuai, sesuai) -> Baik; score = 0.5*100 + 0.5*85 = 92.5
+    # no subordinates: rescaled, the supervisor would carry 0.4/0.8 = 0.5; capped at 0.4,
+    # the peers get 1 - 0.4 = 0.6
+    # each value = 0.4*5 + 0.6*(3+4)/2 = 2 + 2.1 = 4.1 -> perilaku 82 -> sesuai
+    # hasil 100 -> sesuai; matrix (sesuai, sesuai) -> Baik; score = 0.5*100 + 0.5*82 = 91
     subs = group(r, "adaptif", "subordinate")
     assert (subs.count, subs.status, subs.effective_weight) == (0, "absent", 0.0)
-    assert group(r, "adaptif", "supervisor").effective_weight == pytest.approx(0.5)
-    assert group(r, "adaptif", "peer").effective_weight == pytest.approx(0.5)
-    assert aspect(r, "adaptif").score == pytest.approx(4.25)
+    assert group(r, "adaptif", "supervisor").effective_weight == pytest.approx(0.4)
+    assert group(r, "adaptif", "peer").effective_weight == pytest.approx(0.6)
+    assert aspect(r, "adaptif").score == pytest.approx(4.1)
     assert aspect(r, "adaptif").complete
-    assert r.score == pytest.approx(92.5)
+    assert component(r, "perilaku") == pytest.approx(82.0)
+    assert r.score == pytest.approx(91.0)
     assert r.predikat == "Baik"
     assert "incomplete" not in flag_codes(r)
     assert r.status == "final"
     assert r.peer_rank == "1 of 1"
+
+
+def test_all_groups_present_keep_their_declared_weights() -> None:
+    f = nip(5)
+    _, res = _behaviour_only(
+        {
+            f: same(f, SUP, "atasan", 5)
+            + same(f, PEER1, "rekan", 3)
+            + same(f, PEER2, "rekan", 3)
+            + same(f, SUB1, "bawahan", 4)
+            + same(f, SUB2, "bawahan", 2)
+        }
+    )
+    r = res[f]
+    # nothing missing, nothing capped: 0.4*5 + 0.4*3 + 0.2*(4+2)/2 = 2 + 1.2 + 0.6 = 3.8
+    assert [g.effective_weight for g in aspect(r, "harmonis").groups] == [0.4, 0.4, 0.2]
+    assert aspect(r, "harmonis").score == pytest.approx(3.8)
+    assert component(r, "perilaku") == pytest.approx(76.0)  # 3.8 * 20
+    assert r.status == "final"
+
+
+def test_one_peer_of_two_takes_the_rest_and_the_result_stays_provisional() -> None:
+    b = nip(7)
+    _, res = _behaviour_only({b: same(b, SUP, "atasan", 5) + same(b, PEER1, "rekan", 2)})
+    r = res[b]
+    # peers: 1 rater of the 2 needed, subordinates none. Rescaled the supervisor would
+    # carry 100%; capped at 0.4, the one peer takes 0.6 for now:
+    # each value = 0.4*5 + 0.6*2 = 2 + 1.2 = 3.2 -> perilaku 64 -> di bawah (< 70)
+    peers = group(r, "loyal", "peer")
+    assert (peers.count, peers.status, peers.effective_weight) == (1, "used", pytest.approx(0.6))
+    assert group(r, "loyal", "supervisor").effective_weight == pytest.approx(0.4)
+    assert aspect(r, "loyal").score == pytest.approx(3.2)
+    assert not aspect(r, "loyal").complete  # still below the minimum of 2
+    assert component(r, "perilaku") == pytest.approx(64.0)
+    assert component(r, "rating_perilaku") == "di bawah ekspektasi"
+    # hasil 100 -> sesuai; (sesuai, di bawah) -> Kurang/Misconduct; 0.5*100 + 0.5*64 = 82
+    assert (r.predikat, r.score) == ("Kurang/Misconduct", pytest.approx(82.0))
+    assert stages(r)[2] == ("penilaian_rekan", "pending")
+    assert r.status == "provisional"
+    [flag] = [f for f in r.flags if f.code.startswith("supervisor_")]
+    assert (flag.code, flag.severity) == ("supervisor_topped_up", "warning")
+    assert flag.message == (
+        "Penilai selain atasan belum lengkap; bobot atasan tetap 40% dan sisanya sementara "
+        "diberikan kepada penilai lain yang sudah menilai. Hasil tetap sementara sampai "
+        "penilaian lengkap."
+    )
+
+
+def test_supervisor_alone_stays_provisional_and_is_flagged() -> None:
+    a = nip(6)
+    out, res = _behaviour_only({a: same(a, SUP, "atasan", 4)})
+    assert rejects_of(out) == []
+    r = res[a]
+    # no one else rated: nobody can take the rest, so the supervisor's 4 stands alone
+    # (4*20 = 80); the peers are missing, so the result cannot be final
+    assert [g.effective_weight for g in aspect(r, "loyal").groups] == [1.0, 0.0, 0.0]
+    assert component(r, "perilaku") == pytest.approx(80.0)
+    assert r.status == "provisional"
+    assert "incomplete" in flag_codes(r)
+    [flag] = [f for f in r.flags if f.code.startswith("supervisor_")]
+    assert (flag.code, flag.severity) == ("supervisor_only", "warning")
+    assert flag.message == (
+        "Perilaku kerja hanya dinilai oleh atasan (bobot atasan 100%, sedangkan batasnya 40%). "
+        "Hasil tetap sementara dan belum dapat menjadi final sampai rekan kerja menilai."
+    )
+
+
+def test_no_result_of_the_sample_gives_the_supervisor_more_than_40_percent() -> None:
+    out = _sample_run(50)
+    supervisor = out.groups.filter((pl.col("group") == "supervisor") & (pl.col("status") == "used"))
+    # before the cap, 43 of these 50 results gave the supervisor 0.5 (no subordinates)
+    # or 1.0 (one peer of the two needed, no subordinates)
+    assert supervisor.height > 0
+    assert supervisor["effective_weight"].max() == pytest.approx(0.4)
+    weights = out.groups.group_by(["nip", "aspect"]).agg(pl.col("effective_weight").sum())
+    assert weights["effective_weight"].to_list() == pytest.approx([1.0] * weights.height)
+    # the two results with one peer only: topped up, provisional
+    topped = out.flags.filter(pl.col("code") == "supervisor_topped_up")["nip"]
+    assert topped.len() == 2
+    assert set(out.results.filter(pl.col("nip").is_in(topped.implode()))["status"]) == {
+        "provisional"
+    }
+    assert out.flags.filter(pl.col("code") == "supervisor_only").height == 0
+
+
+def _sample_run(employees: int):
+    rules = rules_for(REGION)
+    generated = sample.generate(rules, employees, seed=1)
+    tables = Tables.from_rows(
+        {name: list(enumerate(rows, start=2)) for name, rows in generated.items()},
+        source="sample",
+    )
+    return appraise_tables(rules, tables, make_manager())
+
+
+_RATERS = {
+    "atasan": [SUP],
+    "rekan": [PEER1, PEER2, nip(95)],
+    "bawahan": [SUB1, SUB2, nip(96)],
+}
+
+
+_PATTERN = st.fixed_dictionaries(
+    {kind: st.lists(st.integers(1, 5), max_size=len(who)) for kind, who in _RATERS.items()}
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(_PATTERN, min_size=1, max_size=12))
+def test_the_supervisor_never_carries_more_than_40_percent(
+    patterns: list[dict[str, list[int]]],
+) -> None:
+    people = {
+        nip(100 + i): [
+            row
+            for kind, values in scores.items()
+            for rater, value in zip(_RATERS[kind], values, strict=False)
+            for row in nilai(nip(100 + i), rater, kind, {"loyal": value})
+        ]
+        for i, scores in enumerate(patterns)
+    }
+    _, res = _behaviour_only(people)
+    for n, scores in zip(people, patterns, strict=True):
+        if n not in res:  # no group counts: not appraised (perilaku cannot be computed)
+            assert not scores["atasan"] and len(scores["rekan"]) < 2
+            assert len(scores["bawahan"]) < 2
+            continue
+        loyal = aspect(res[n], "loyal")
+        used = [g for g in loyal.groups if g.status == "used"]
+        weights = {g.group: g.effective_weight for g in loyal.groups}
+        others = scores["rekan"] or scores["bawahan"]
+        assert sum(weights.values()) == pytest.approx(1.0)
+        assert loyal.score == pytest.approx(sum(g.mean * g.effective_weight for g in used))
+        if scores["atasan"] and others:  # the supervisor and anyone else: capped at 0.4
+            assert weights["supervisor"] == pytest.approx(0.4)
+        elif scores["atasan"]:  # the supervisor alone: flagged, provisional
+            assert weights["supervisor"] == 1.0
+            assert "supervisor_only" in flag_codes(res[n])
+        if len(scores["rekan"]) < 2:  # too few peers: never final
+            assert res[n].status == "provisional"
 
 
 def test_lenient_supervisor_is_flagged() -> None:

@@ -71,6 +71,8 @@ class CaseFile:
     rules: RuleSet
     cases: list[Case]
     loaded: LoadedYaml = field(repr=False)
+    language: str = "en"
+    """The language of the reject reasons the cases expect (``en`` unless the file says)."""
 
     def where(self, *path: str | int) -> Location:
         """The location of a value in the case file."""
@@ -173,7 +175,7 @@ def load_case_file(path: str | Path, cache: RulesCache | None = None) -> CaseFil
         unique = list(dict.fromkeys(problems))
         raise CasesError(sorted(unique, key=lambda p: (p.location.file != file, _order(p))))
     assert rules is not None
-    return CaseFile(file, rules, cases, loaded)
+    return CaseFile(file, rules, cases, loaded, str(loaded.data.get("language", "en")))
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:

@@ -30,6 +30,7 @@ from kinerja.authoring.caseload import (
 )
 from kinerja.expr.evaluate import evaluate_one
 from kinerja.frames import RunOutput
+from kinerja.i18n import language
 from kinerja.input.read import normalise_header
 from kinerja.input.tables import Tables
 from kinerja.input.validate import GROUP_ALIASES
@@ -216,7 +217,8 @@ def run_case(
     """Build the case's input, appraise it, and compare the employee's result."""
     rules = cases.rules
     built = build_tables(cases, case)
-    output = appraise_tables(rules, built.tables, pm)
+    with language(cases.language):  # the reasons in the language the cases expect
+        output = appraise_tables(rules, built.tables, pm)
     if observer is not None:
         observer(rules, output)
     location = cases.where("cases", case.index, "name")

@@ -11,7 +11,8 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.frames import Batch
+from kinerja.frames import Batch, either, filled, group_words
+from kinerja.i18n import _
 from kinerja.numbers import fixed
 from kinerja.raters import batch_raters, rated_by_colleagues, scaled
 from kinerja.rules import RuleSet
@@ -61,12 +62,11 @@ def leniency(
     lenient = lenient.select(*_RATER, above)
     hits = rated_by_colleagues(ratings).join(lenient, on=_RATER, how="inner").sort("_seq")
     hits = hits.unique(["nip", *_RATER], keep="first", maintain_order=True)
-    message = pl.format(
-        "{} rater {} rates {} points above other {} raters on average",
-        "kelompok",
-        "penilai_nip",
-        fixed(pl.col("_above") * span, 2),
-        "kelompok",
+    message = filled(
+        _("{group} rater {rater} rates {points} points above other {group} raters on average"),
+        group=group_words(pl.col("kelompok")),
+        rater=pl.col("penilai_nip"),
+        points=fixed(pl.col("_above") * span, 2),
     )
     return _flags(hits, "bias_leniency", message)
 
@@ -84,11 +84,11 @@ def identical(ratings: pl.DataFrame, raters: pl.DataFrame, minimum: float) -> pl
     )
     firsts = per_employee.group_by(_RATER).agg(pl.col("_seq").min().alias("_first"))
     hits = per_employee.join(same, on=_RATER).join(firsts, on=_RATER).sort(["_first", "_seq"])
-    message = pl.format(
-        "{} rater {} gave the same scores to all {} employees they rated",
-        "kelompok",
-        "penilai_nip",
-        "employees",
+    message = filled(
+        _("{group} rater {rater} gave the same scores to all {employees} employees they rated"),
+        group=group_words(pl.col("kelompok")),
+        rater=pl.col("penilai_nip"),
+        employees=pl.col("employees"),
     )
     return _flags(hits, "bias_identical", message)
 
@@ -110,23 +110,27 @@ def per_result(ratings: pl.DataFrame, checks: dict[str, float], span: float) -> 
     if "disagreement" in checks:
         diff = (pl.col("supervisor") - pl.col("peer")) * span
         hit = wide.filter(diff.abs() > checks["disagreement"])
-        message = pl.format("supervisor's ratings differ from the peers' by {} points", _plus(diff))
+        message = filled(
+            _("supervisor's ratings differ from the peers' by {points} points"), points=_plus(diff)
+        )
         found.append(_flags(hit, "bias_disagreement", message))
     if "supervisor_self_gap" in checks:
         diff = (pl.col("supervisor") - pl.col("self")) * span
         hit = wide.filter(diff.abs() > checks["supervisor_self_gap"])
-        side = pl.when(diff < 0).then(pl.lit("below")).otherwise(pl.lit("above"))
-        message = pl.format(
-            "supervisor rates {} points {} the self-assessment; "
-            "discuss the evidence for each aspect in the feedback session",
-            fixed(diff.abs(), 2),
-            side,
+        below = _(
+            "supervisor rates {points} points below the self-assessment; "
+            "discuss the evidence for each aspect in the feedback session"
         )
+        above = _(
+            "supervisor rates {points} points above the self-assessment; "
+            "discuss the evidence for each aspect in the feedback session"
+        )
+        message = either(diff < 0, below, above, points=fixed(diff.abs(), 2))
         found.append(_flags(hit, "bias_supervisor_self_gap", message))
     if "self_inflation" in checks:
         diff = (pl.col("self") - pl.col("_others")) * span
         hit = wide.filter(diff > checks["self_inflation"])
-        message = pl.format("self-rating is {} points above others'", fixed(diff, 2))
+        message = filled(_("self-rating is {points} points above others'"), points=fixed(diff, 2))
         found.append(_flags(hit, "bias_self_inflation", message))
     return found
 

@@ -14,7 +14,8 @@ import polars as pl
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
 from kinerja.expr.columnar import compile_column, truth
-from kinerja.frames import Batch
+from kinerja.frames import Batch, either, filled
+from kinerja.i18n import _
 from kinerja.numbers import fixed, general, percent, shown
 from kinerja.rules import Condition, RuleSet, Template
 
@@ -54,9 +55,10 @@ def render(template: Template, schema: pl.Schema) -> pl.Expr:
 
 
 def _applied(
-    rules: RuleSet, condition: Condition, results: pl.DataFrame, what: str
+    rules: RuleSet, condition: Condition, results: pl.DataFrame, skipped: str, **values: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The rows where ``condition`` holds (with ``text``), and the rule_skipped flags."""
+    """The rows where ``condition`` holds (with ``text``), and the rule_skipped flags:
+    their message is ``skipped`` filled from ``values``, its ``{why}`` saying why."""
     column = compile_column(condition.checked, rules.bands)
     prepared = column.prepare(results)
     evaluated = prepared.with_columns(column.value.alias("_value"), column.error.alias("_error"))
@@ -68,7 +70,7 @@ def _applied(
     skipped = evaluated.filter(pl.col("_error").is_not_null()).select(
         "nip",
         pl.lit("rule_skipped").alias("code"),
-        pl.format("{} not applied: {}", pl.lit(what), "_error").alias("message"),
+        filled(skipped, why=pl.col("_error"), **values).alias("message"),
         pl.lit("info").alias("severity"),
     )
     return hits, skipped
@@ -81,20 +83,21 @@ def gap_lines(indicators: pl.DataFrame) -> pl.DataFrame:
         .then(pl.concat_str(general(pl.col("target")), pl.lit("-"), general(pl.col("target_max"))))
         .otherwise(general(pl.col("target")))
     )
-    direction = pl.when(pl.col("kind") == "inverse").then(pl.lit(" (lower is better)"))
-    text = pl.concat_str(
-        pl.col("label"),
-        pl.lit(": target "),
-        target,
-        pl.lit(", realised "),
-        general(pl.col("realised")),
-        pl.lit(", gap "),
-        general(pl.col("gap"), plus=True),
-        direction.otherwise(pl.lit("")),
-        pl.lit("; achievement "),
-        fixed(pl.col("achievement"), 1),
-        pl.lit("%"),
+    values = {
+        "indicator": pl.col("label"),
+        "target": target,
+        "realised": general(pl.col("realised")),
+        "gap": general(pl.col("gap"), plus=True),
+        "achievement": fixed(pl.col("achievement"), 1),
+    }
+    higher = _(
+        "{indicator}: target {target}, realised {realised}, gap {gap}; achievement {achievement}%"
     )
+    lower = _(
+        "{indicator}: target {target}, realised {realised}, gap {gap} (lower is better); "
+        "achievement {achievement}%"
+    )
+    text = either(pl.col("kind") == "inverse", lower, higher, **values)
     return indicators.select("nip", text.alias("text"))
 
 
@@ -118,14 +121,15 @@ def kinerja_give_feedback(rules: RuleSet, appraisal: Appraisal, batch: Batch) ->
     """Apply the rules' feedback and recommendations; add target gaps and rater notes."""
     results = appraisal.results
     for i, condition in enumerate(rules.feedback):
-        hits, skipped = _applied(rules, condition, results, f"feedback rule {i + 1}")
+        words = _("feedback rule {number} not applied: {why}")
+        hits, skipped = _applied(rules, condition, results, words, number=str(i + 1))
         appraisal.add("feedback", hits)
         appraisal.add("flags", skipped)
     if rules.gap_feedback:
         appraisal.add("feedback", gap_lines(appraisal.detail("indicators")))
     appraisal.add("feedback", note_lines(rules, appraisal))
     for condition in rules.recommendations:
-        what = f"recommendation {condition.code}"
-        hits, skipped = _applied(rules, condition, results, what)
+        words = _("recommendation {code} not applied: {why}")
+        hits, skipped = _applied(rules, condition, results, words, code=condition.code)
         appraisal.add("recommendations", hits.with_columns(pl.lit(condition.code).alias("code")))
         appraisal.add("flags", skipped)

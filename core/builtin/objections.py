@@ -7,7 +7,8 @@ import polars as pl
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
 from kinerja.builtin.supervisors import in_loops
-from kinerja.frames import Batch
+from kinerja.frames import Batch, filled
+from kinerja.i18n import N_, _
 from kinerja.rules import RuleSet
 
 
@@ -39,11 +40,11 @@ def _sequence(objections: pl.DataFrame, window: int) -> pl.DataFrame:
     before = pl.col("after").shift(1).over("nip").fill_null(pl.col("predikat"))
     return framed.with_columns(
         before.alias("before"),
-        pl.format("keberatan row {}", "_row").alias("source"),
+        filled(_("keberatan row {row}"), row=pl.col("_row")).alias("source"),
     )
 
 
-_NO_DECIDER = (
+_NO_DECIDER = N_(
     "the supervisor chain goes round a loop (atasan_nip leads back), so no supervisor's "
     "supervisor can decide it; correct atasan_nip and decide the objection again"
 )
@@ -72,6 +73,7 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
         & pl.col("_expected").is_not_null()
         & (pl.col("pemutus_nip") != pl.col("_expected"))
     )
+    source = pl.col("source")
     flags = seq.filter(late | loop | wrong).select(
         "nip",
         pl.when(late)
@@ -81,15 +83,30 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
         .otherwise(pl.lit("objection_decider"))
         .alias("code"),
         pl.when(late)
-        .then(pl.format("objection at {} filed after {} days", "source", "_days"))
+        .then(
+            filled(
+                _("objection at {source} filed after {days} days"),
+                source=source,
+                days=pl.col("_days"),
+            )
+        )
         .when(loop)
-        .then(pl.format("objection at {} has no decider: {}", "source", pl.lit(_NO_DECIDER)))
+        .then(
+            filled(
+                _("objection at {source} has no decider: {why}"),
+                source=source,
+                why=_(_NO_DECIDER),
+            )
+        )
         .otherwise(
-            pl.format(
-                "objection at {} was decided by {}, not the supervisor's supervisor {}",
-                "source",
-                "pemutus_nip",
-                "_expected",
+            filled(
+                _(
+                    "objection at {source} was decided by {by}, "
+                    "not the supervisor's supervisor {expected}"
+                ),
+                source=source,
+                by=pl.col("pemutus_nip"),
+                expected=pl.col("_expected"),
             )
         )
         .alias("message"),
@@ -105,14 +122,14 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
     reason = (
         pl.when(late)
         .then(
-            pl.format(
-                "filed {} days after the result was received; the limit is {}",
-                "_days",
-                pl.lit(window),
+            filled(
+                _("filed {days} days after the result was received; the limit is {limit}"),
+                days=pl.col("_days"),
+                limit=str(window),
             )
         )
         .when(loop)
-        .then(pl.lit(_NO_DECIDER))
+        .then(pl.lit(_(_NO_DECIDER)))
         .otherwise("alasan")
     )
     appraisal.add(

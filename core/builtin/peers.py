@@ -6,7 +6,8 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.frames import Batch
+from kinerja.frames import Batch, filled
+from kinerja.i18n import _
 from kinerja.rules import RuleSet
 
 
@@ -15,7 +16,8 @@ def peer_rank(score: pl.Expr, by: str) -> pl.Expr:
     and the number of scored members; null where there is no score."""
     rank = score.rank("min", descending=True).over(by).cast(pl.Int64)
     members = score.count().over(by)
-    return pl.when(score.is_not_null()).then(pl.format("{} of {}", rank, members))
+    place = filled(_("{rank} of {members}"), rank=rank, members=members)
+    return pl.when(score.is_not_null()).then(place)
 
 
 @hookimpl(trylast=True)

@@ -6,7 +6,8 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.frames import Batch
+from kinerja.frames import Batch, filled, group_word
+from kinerja.i18n import _
 from kinerja.rules import RuleSet, Stage
 
 
@@ -16,18 +17,22 @@ def stage_done(rules: RuleSet, stage: Stage, appraisal: Appraisal) -> pl.DataFra
     if stage.kind == "outcomes":
         having = appraisal.detail("indicators").select("nip").unique()
         done = pl.col("nip").is_in(having["nip"].implode())
-        missing = "no outcome rows (capaian) yet"
+        missing = _("no outcome rows (capaian) yet")
     elif stage.kind == "ratings":
         minimum = rules.rater_groups[stage.subject].min_count
         groups = appraisal.detail("groups").filter(pl.col("group") == stage.subject)
         enough = groups.group_by("nip").agg(pl.col("count").max() >= minimum)
         having = enough.filter(pl.col("count"))
         done = pl.col("nip").is_in(having["nip"].implode())
-        missing = f"needs ratings from {minimum} {stage.subject} rater(s)"
+        missing = _(
+            "needs ratings from {minimum} {group} rater(s)",
+            minimum=str(minimum),
+            group=group_word(stage.subject),
+        )
     else:
         value = pl.col(stage.subject)
         done = value.is_not_null() & (value.cast(pl.String) != "")
-        missing = f"column {stage.subject!r} is empty"
+        missing = _("column {column} is empty", column=repr(stage.subject))
     return results.select("nip", done.alias("done"), pl.lit(missing).alias("missing"))
 
 
@@ -72,9 +77,16 @@ def _order_check(
         .otherwise("status")
         .alias("status"),
         pl.when(not_after)
-        .then(pl.lit(f"done before '{earlier.label}', which must come first"))
+        .then(pl.lit(_("done before '{stage}', which must come first", stage=earlier.label)))
         .when(too_early)
-        .then(pl.format("dated {}, before '{}' ({})", "_mine", pl.lit(earlier.label), "_prior"))
+        .then(
+            filled(
+                _("dated {date}, before '{stage}' ({before})"),
+                date=pl.col("_mine"),
+                stage=earlier.label,
+                before=pl.col("_prior"),
+            )
+        )
         .otherwise("detail")
         .alias("detail"),
     )

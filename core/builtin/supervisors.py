@@ -14,7 +14,8 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.frames import Batch
+from kinerja.frames import Batch, filled
+from kinerja.i18n import _
 from kinerja.rules import RuleSet
 
 __all__ = ["in_loops", "kinerja_review_batch"]
@@ -45,10 +46,13 @@ def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> 
     flags = batch.employees.filter(pl.col("nip").is_in(looped.implode())).select(
         "nip",
         pl.lit(LOOP).alias("code"),
-        pl.format(
-            "the supervisor chain from this employee (atasan_nip {}) leads back to them; "
-            "correct atasan_nip, so that the chain ends at the head of the organisation",
-            "atasan_nip",
+        filled(
+            _(
+                "the supervisor chain from this employee (atasan_nip {supervisor}) leads back "
+                "to them; correct atasan_nip, so that the chain ends at the head of the "
+                "organisation"
+            ),
+            supervisor=pl.col("atasan_nip"),
         ).alias("message"),
         pl.lit("warning").alias("severity"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from kinerja import hookimpl
-from kinerja.frames import ASPECTS, GROUPS, NOTES, Batch
+from kinerja.frames import ASPECTS, GROUPS, NOTES, Batch, group_words
 from kinerja.numbers import tidy
 from kinerja.regions import Weighed
 from kinerja.rules import RuleSet
@@ -140,9 +140,11 @@ def aspect_frame(groups: pl.DataFrame) -> pl.DataFrame:
 
 
 def note_frame(batch: Batch) -> pl.DataFrame:
-    """The raters' written notes per aspect, in input order: ``group rater: note``."""
+    """The raters' written notes per aspect, in input order: ``group rater: note`` (the
+    group as a person reads it, :func:`~kinerja.frames.group_words`)."""
+    group = group_words(pl.col("kelompok"))
     text = pl.concat_str(
-        [pl.col("kelompok"), pl.lit(" "), pl.col("penilai_nip"), pl.lit(": "), pl.col("catatan")]
+        [group, pl.lit(" "), pl.col("penilai_nip"), pl.lit(": "), pl.col("catatan")]
     ).str.strip_chars()
     notes = batch.ratings.filter(pl.col("catatan") != "")
     return notes.select("nip", pl.col("aspek").alias("aspect"), text.alias("text"))

@@ -13,10 +13,11 @@ from kinerja import __version__, i18n
 from kinerja.cli.check import check, schema
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
+from kinerja.cli.explain import explain
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
 from kinerja.cli.regions import regions
-from kinerja.cli.run import explain, run
+from kinerja.cli.run import run
 from kinerja.cli.sample import sample_data
 from kinerja.cli.show import show
 from kinerja.cli.test import test
@@ -30,7 +31,11 @@ class _Kinerja(click.Group):
         i18n.use(None)  # each invocation chooses anew: --lang, else KINERJA_LANG, ...
         i18n.use_rules_language(None)
         speak(self)
-        return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        finally:  # and leaves no choice behind (tests call it many times in one process)
+            i18n.use(None)
+            i18n.use_rules_language(None)
 
 
 @click.group(

@@ -14,9 +14,11 @@ from typing import Any
 import click
 import pluggy
 
+from kinerja import i18n
 from kinerja.errors import InputError, OutputError
 from kinerja.frames import RunOutput, RunParts
 from kinerja.guard import Budget, Watchdog
+from kinerja.i18n import _
 from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.input.measure import WorkbookLimits, workbook_limits
 from kinerja.manager import make_manager
@@ -35,7 +37,7 @@ def manager() -> pluggy.PluginManager:
 
 def fail(message: str, code: int = 2) -> None:
     """Print ``Error: message`` on stderr and exit with ``code`` (no traceback)."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}", message=message), err=True)
     sys.exit(code)
 
 
@@ -44,11 +46,20 @@ def region_rules(
 ) -> RuleSet:
     """The region's rules (in force on ``as_of`` / during ``period``), or a clean exit."""
     try:
-        return load_region_rules(pm, region, as_of, period)
+        rules = load_region_rules(pm, region, as_of, period)
     except UnknownRegion as exc:
         fail(str(exc))
     except RulesError as exc:
-        fail(f"the rules of region {region!r} have problems:\n{exc}\nRun `kinerja check`.")
+        fail(
+            _(
+                "the rules of region {region} have problems:\n{problems}\nRun `kinerja check`.",
+                region=repr(region),
+                problems=exc,
+            )
+        )
+    else:
+        i18n.use_rules_language(rules.language)
+        return rules
     raise AssertionError("unreachable")
 
 
@@ -58,7 +69,9 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-12-31") from None
+        raise click.BadParameter(
+            _("{value} is not a date like 2026-12-31", value=repr(value))
+        ) from None
 
 
 def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -107,9 +120,13 @@ class ByteSize(click.ParamType):
         try:
             size = float(number) * self._UNITS[unit]
         except (ValueError, KeyError):
-            self.fail(f"{value!r} is not a size like 4G, 500M or 2000000000", param, ctx)
+            self.fail(
+                _("{value} is not a size like 4G, 500M or 2000000000", value=repr(value)),
+                param,
+                ctx,
+            )
         if not 0 < size < 1 << 60:
-            self.fail(f"{value!r} is not a size above 0", param, ctx)
+            self.fail(_("{value} is not a size above 0", value=repr(value)), param, ctx)
         return int(size)
 
 
@@ -152,13 +169,13 @@ def budget_options(function: Callable[..., Any]) -> Callable[..., Any]:
         type=ByteSize(),
         envvar="KINERJA_MAX_MEMORY",
         help="Stop the run, saying what it was doing, once it holds this much memory, "
-        f"e.g. 4G [default: {MEMORY_SHARE:.0%} of this machine's memory].",
+        "e.g. 4G [default: 80% of this machine's memory].",
     )
     return seconds(memory(watched))
 
 
 def _stopped(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}", message=message), err=True)
 
 
 def appraise_input(
@@ -203,9 +220,11 @@ def write_error(exc: OSError, output: Path) -> str:
     """What could not be written and why, for ``Error: ...`` (no traceback)."""
     where = exc.filename2 or exc.filename or output  # filename2: the target of a rename
     why = exc.strerror or str(exc)
-    return (
-        f"cannot write {where}: {why}. The results were not written; choose another --output, "
-        "or check that the folder is writable and that no folder or open file has that name."
+    return _(
+        "cannot write {where}: {why}. The results were not written; choose another --output, "
+        "or check that the folder is writable and that no folder or open file has that name.",
+        where=where,
+        why=why,
     )
 
 
@@ -220,7 +239,7 @@ def _progress() -> Iterator[Report]:
 
         def start(total: int) -> None:
             if total > 0:
-                bar = click.progressbar(length=total, label="Appraising", file=sys.stderr)
+                bar = click.progressbar(length=total, label=_("Appraising"), file=sys.stderr)
                 bars.append(stack.enter_context(bar))
 
         def advance(n: int) -> None:

@@ -30,6 +30,8 @@ _CLICK_MODULES = (
     "termui",
 )
 _ORIGINAL = "_kinerja_help"
+_CLICK_WORDS = (N_("required"),)
+"""Words click translates through a variable, so that the catalogs cannot find them."""
 
 
 def _gettext(message: str) -> str:

@@ -1,16 +1,13 @@
-"""`kinerja run` and `kinerja explain`: for HR staff."""
+"""`kinerja run`: for HR staff."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-import polars as pl
 
 from kinerja.cli.common import (
     FORMATS,
-    appraise_input,
     budget_options,
     fail,
     input_limit_options,
@@ -19,16 +16,25 @@ from kinerja.cli.common import (
     rules_version_options,
     run_input,
 )
-from kinerja.expr.check import suggest
 from kinerja.frames import RunParts
+from kinerja.i18n import N_, _, count
 from kinerja.input.chunks import CHUNK_EMPLOYEES
-from kinerja.output.explain import explain_rejected, explain_result, fmt
-from kinerja.output.views import result_of
+from kinerja.outcome import DONE, outcome
+from kinerja.output.explain import fmt
 from kinerja.output.writers import rejects_path
 from kinerja.rules import RuleSet
 
 
-@click.command()
+@click.command(
+    epilog=N_(
+        "Exit codes: 0 when at least one employee was appraised (the rejects file lists any "
+        "rows that were not); 1 when the input could be read but no employee could be "
+        "appraised; 2 when the input cannot be used as it is (no pegawai sheet, no "
+        "employees, a sheet the rules need is empty, every employee refused for the same "
+        "column) or the command line is wrong; 3 when the run was stopped by --max-memory "
+        "or --max-seconds. The cause of 1, 2 and 3 is printed on one line."
+    )
+)
 @click.option("--region", "-r", required=True, help="The region whose rules apply.")
 @click.option(
     "--input",
@@ -88,19 +94,33 @@ def run(
         chunk_size=chunk_size,  # type: ignore[arg-type]
     )
     _summary(rules, result, written)
+    _finish(rules, result)
 
 
 def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
     info = run_output.info
     tally = run_output.tally
-    click.echo(f"Region {info.region} — rules {info.rules_version} ({rules.title})")
-    click.echo(f"Input  {info.input} (sha256 {info.input_sha256[:12]}…)")
     click.echo(
-        f"Employees: {info.employees_in} in = {info.appraised} appraised "
-        f"+ {info.rejected_employees} rejected"
+        _(
+            "Region {region} — rules {version} ({title})",
+            region=info.region,
+            version=info.rules_version,
+            title=rules.title,
+        )
+    )
+    click.echo(
+        _("Input  {input} (sha256 {digest}…)", input=info.input, digest=info.input_sha256[:12])
+    )
+    click.echo(
+        _(
+            "Employees: {n} in = {appraised} appraised + {rejected} rejected",
+            n=count(info.employees_in),
+            appraised=count(info.appraised),
+            rejected=count(info.rejected_employees),
+        )
     )
     counts = tally.predikat
-    click.echo("Predikat:")
+    click.echo(_("Predikat:"))
     for label in rules.predikat_labels:
         click.echo(f"  {label:<22} {counts.get(label, 0):>7}")
     for label, n in counts.items():
@@ -108,43 +128,31 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
             click.echo(f"  {fmt(label):<22} {n:>7}")
     status = tally.status
     click.echo(
-        f"Status: {status.get('final', 0)} final, {status.get('provisional', 0)} provisional"
+        _(
+            "Status: {final} final, {provisional} provisional",
+            final=count(status.get("final", 0)),
+            provisional=count(status.get("provisional", 0)),
+        )
     )
     flagged = tally.flagged
     if flagged:
-        click.echo(f"Flags: {flagged} result(s) carry flags for the reviewer")
+        click.echo(_("Flags: {n} result(s) carry flags for the reviewer", n=count(flagged)))
     other_rows = info.rejected_rows - info.rejected_employees
     click.echo(
-        f"Rejects: {info.rejected_rows} row(s) ({info.rejected_employees} employee(s), "
-        f"{other_rows} other row(s)); see {rejects_path(written[0])}"
+        _(
+            "Rejects: {rows} row(s) ({employees} employee(s), {other} other row(s)); see {path}",
+            rows=count(info.rejected_rows),
+            employees=count(info.rejected_employees),
+            other=count(other_rows),
+            path=rejects_path(written[0]),
+        )
     )
     for path in written:
-        click.echo(f"Wrote {path}")
+        click.echo(_("Wrote {path}", path=path))
 
 
-# ------------------------------------------------------------------ explain
-@click.command()
-@click.option("--region", "-r", required=True)
-@click.option(
-    "--input", "-i", "input_path", required=True, type=click.Path(exists=True, path_type=Path)
-)
-@click.option("--nip", required=True, help="The employee's 18-digit NIP.")
-@rules_version_options
-@input_limit_options
-@budget_options
-def explain(region: str, input_path: Path, nip: str, as_of: str | None, period: int | None) -> None:
-    """Explain step by step how one employee's result came about."""
-    pm = manager()
-    rules = region_rules(pm, region, as_of, None if period is None else str(period))
-    nip = nip.replace(" ", "")
-    output = appraise_input(pm, rules, input_path)
-    found = result_of(output, nip)
-    if found is not None:
-        click.echo("\n".join(explain_result(rules, found, output.info)))
-        return
-    rejects = output.rejects.filter(pl.col("nip") == nip)
-    if rejects.height:
-        click.echo("\n".join(explain_rejected(nip, rejects)))
-        sys.exit(1)
-    known = output.results["nip"].to_list()
-    fail(f"NIP {nip} is not in {input_path}{suggest(nip, known)}", 1)
+def _finish(rules: RuleSet, run_output: RunParts) -> None:
+    """Exit with the run's code (:mod:`kinerja.outcome`), its cause on stderr in one line."""
+    result = outcome(run_output, rules)
+    if result.code != DONE:
+        fail(result.cause or "", result.code)

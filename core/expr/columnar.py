@@ -36,6 +36,7 @@ from kinerja.errors import ExprError
 from kinerja.expr.check import Checked
 from kinerja.expr.steps import Bands, Step, computed
 from kinerja.expr.trace import Tracer
+from kinerja.frames import filled, per_count
 from kinerja.functions import FUNCTIONS
 from kinerja.functions.columnar import VECTORISED
 from kinerja.functions.columnar_operators import binary, compare
@@ -75,6 +76,7 @@ from kinerja.functions.columnar_values import (
     select,
     truthy,
 )
+from kinerja.i18n import N_, _, ngettext
 from kinerja.numbers import shown, tidy
 
 __all__ = [
@@ -129,15 +131,19 @@ def without_hidden(frame: F) -> F:
     return frame.drop([c for c in frame.collect_schema().names() if c.startswith(_HIDDEN)])
 
 
-def _unsupported(node: ast.AST, source: str, why: str) -> ExprError:
+def _unsupported(node: ast.AST, source: str, message: str, **values: object) -> ExprError:
+    """The error of a part of ``source`` that cannot be a column: ``message`` (marked
+    with ``N_``) says why, its ``{part}`` filled with the part."""
     part = ast.get_source_segment(source, node) or source
-    return ExprError(f"`{part}` {why}", getattr(node, "col_offset", 0))
+    return ExprError(_(message, part=part, **values), getattr(node, "col_offset", 0))
 
 
-_MIXED = (
-    "is text for some employees and a number (or true/false) for others; a column holds "
-    "one kind of value: convert the branches to one kind"
+_MIXED = N_(
+    "`{part}` is text for some employees and a number (or true/false) for others; a column "
+    "holds one kind of value: convert the branches to one kind"
 )
+_LISTED = N_("`{part}` is a list; a column holds one value per employee")
+_UNSUPPORTED = N_("`{part}` cannot be computed in columns: {why}")
 
 
 _BOUND = (ast.BinOp, ast.Call, ast.BoolOp, ast.IfExp, ast.UnaryOp, ast.Compare)
@@ -173,7 +179,7 @@ class _Compiler:
         except MixedKinds:
             raise _unsupported(node, self.source, _MIXED) from None
         except Unsupported as exc:
-            raise _unsupported(node, self.source, f"cannot be computed in columns: {exc}") from None
+            raise _unsupported(node, self.source, _UNSUPPORTED, why=exc) from None
 
     # leaves -------------------------------------------------------------
     def visit_Constant(self, node: ast.Constant) -> Val:
@@ -206,10 +212,11 @@ class _Compiler:
             return after([v], own)
         sign = "-" if isinstance(node.op, ast.USub) else "+"
         checks = Checks()
+        bad = _("bad operand type for unary {sign}: '{type}'")
         if v.kind in (NUMBER, BOOL, NONE):
-            checks.add(is_missing(v), TYPE_ERROR, f"bad operand type for unary {sign}: 'NoneType'")
+            checks.add(is_missing(v), TYPE_ERROR, bad.format(sign=sign, type="NoneType"))
         else:
-            checks.add(True, TYPE_ERROR, f"bad operand type for unary {sign}: '", type_name(v), "'")
+            checks.add(True, TYPE_ERROR, filled(bad, sign=sign, type=type_name(v)))
         n = number(v)
         tag = n.tag
         if isinstance(tag, str) and tag == "bool":
@@ -227,7 +234,7 @@ class _Compiler:
     def visit_BinOp(self, node: ast.BinOp) -> Val:
         left, right = self.visit(node.left), self.visit(node.right)
         if LIST in (left.kind, right.kind):
-            raise Unsupported("lists cannot be used in arithmetic")
+            raise Unsupported(_("lists cannot be used in arithmetic"))
         own = binary(type(node.op), left.bare(), right.bare())
         return after([left, right], own)
 
@@ -352,39 +359,59 @@ def _explain(
     assert failure is not None
     kind, detail = failure.str.slice(0, 1), failure.str.slice(1)
     flags = [as_expr(missing[n]) for n in checked.names]
-    shown = [
-        pl.when(f).then(pl.lit(describe(n) if describe else n))
-        for n, f in zip(checked.names, flags, strict=True)
-    ]
-    hint = (
-        "add the data"
-        if _LENIENT & set(checked.functions)
-        else "add the data, or write the rule with coalesce() or mean(), which skip missing values"
-    )
+    where = _("{detail} (in `{source}`)")
     words = [
-        (kind == ZERO_DIVISION, pl.lit(f"division by zero in `{source}`")),
+        (kind == ZERO_DIVISION, pl.lit(_("division by zero in `{source}`", source=source))),
         (
             kind.is_in([FUNCTION_ERROR, EVALUATION_ERROR]),
-            pl.concat_str([detail, pl.lit(f" (in `{source}`)")]),
+            filled(where, detail=detail, source=source),
         ),
-        (kind == OVERFLOW, pl.lit(f"number too large in `{source}`")),
-        (kind == OTHER_ERROR, pl.concat_str([detail, pl.lit(f" (in `{source}`)")])),
+        (kind == OVERFLOW, pl.lit(_("number too large in `{source}`", source=source))),
+        (kind == OTHER_ERROR, filled(where, detail=detail, source=source)),
     ]
     if flags:
+        shown = [
+            pl.when(f).then(pl.lit(describe(n) if describe else n))
+            for n, f in zip(checked.names, flags, strict=True)
+        ]
         count = pl.sum_horizontal([f.cast(pl.Int32) for f in flags])
         names = pl.concat_str(shown, separator=", ", ignore_nulls=True)
-        verb = pl.when(count == 1).then(pl.lit(" is")).otherwise(pl.lit(" are"))
-        tail = pl.lit(f" missing for this employee, so `{source}` cannot be computed; {hint}")
+        lenient = bool(_LENIENT & set(checked.functions))
+        said = per_count(
+            _missing_lenient if lenient else _missing, count, names=names, source=source
+        )
         gone = kind.is_in([TYPE_ERROR, FUNCTION_ERROR]) & (count > 0)
-        words.insert(0, (gone, pl.concat_str([names, verb, tail])))
-    generic = pl.concat_str([pl.lit("TypeError: "), detail, pl.lit(f" (in `{source}`)")])
+        words.insert(0, (gone, said))
+    generic = filled(_("TypeError: {detail} (in `{source}`)"), detail=detail, source=source)
     return pick(words, generic)
+
+
+def _missing(n: int, **values: object) -> str:
+    """Missing data, where the rule could skip missing values (see :func:`_explain`)."""
+    return ngettext(
+        "{names} is missing for this employee, so `{source}` cannot be computed; add the data, "
+        "or write the rule with coalesce() or mean(), which skip missing values",
+        "{names} are missing for this employee, so `{source}` cannot be computed; add the data, "
+        "or write the rule with coalesce() or mean(), which skip missing values",
+        n,
+        **values,
+    )
+
+
+def _missing_lenient(n: int, **values: object) -> str:
+    """Missing data, where the rule already uses a function that skips missing values."""
+    return ngettext(
+        "{names} is missing for this employee, so `{source}` cannot be computed; add the data",
+        "{names} are missing for this employee, so `{source}` cannot be computed; add the data",
+        n,
+        **values,
+    )
 
 
 def _materialise(val: Val, node: ast.AST, source: str) -> tuple[pl.Expr, str]:
     """The value as one column, and its type; refused when it cannot be one."""
     if val.kind == LIST:
-        raise _unsupported(node, source, "is a list; a column holds one value per employee")
+        raise _unsupported(node, source, _LISTED)
     if val.kind == NUMBER and val.bools:
         raise _unsupported(node, source, _MIXED)
     if val.kind == NONE:
@@ -435,7 +462,13 @@ def truth(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def _input(name: str, kind: str, expr: pl.Expr, source: str) -> Val:
     if not kind:
-        raise ExprError(f"`{name}` in `{source}` is a list; a column holds one value per employee")
+        raise ExprError(
+            _(
+                "`{name}` in `{source}` is a list; a column holds one value per employee",
+                name=name,
+                source=source,
+            )
+        )
     return column(kind, expr)
 
 
@@ -579,14 +612,21 @@ def _finite(val: Val, value: pl.Expr, checked: Checked, env: Mapping[str, Val]) 
     result is always a finite number (the words name the numbers it was made from)."""
     bad = value.is_not_null() & ~value.is_finite()
     numbers = [n for n in checked.names if env[n].kind == NUMBER]
-    parts: list[str | pl.Expr] = ["the result is ", shown(value), ", not a finite number"]
-    for i, name in enumerate(numbers):
-        parts += [
-            ", from " if i == 0 else ", ",
-            f"{name} = ",
-            shown(env[name].value).fill_null("none"),
+    if not numbers:
+        said = filled(_("the result is {value}, not a finite number"), value=shown(value))
+    else:
+        # i18n: a missing value, in a list of values ("a = 2, b = none")
+        none = _("none")
+        made = [
+            pl.concat_str(pl.lit(f"{name} = "), shown(env[name].value).fill_null(none))
+            for name in numbers
         ]
-    fail, error = first_failure([(val.fail, val.error), (bad, message(EVALUATION_ERROR, *parts))])
+        said = filled(
+            _("the result is {value}, not a finite number, from {values}"),
+            value=shown(value),
+            values=pl.concat_str(made, separator=", "),
+        )
+    fail, error = first_failure([(val.fail, val.error), (bad, message(EVALUATION_ERROR, said))])
     return replace(val, fail=fail, error=error)
 
 
@@ -676,7 +716,7 @@ class Steps:
         """Why step ``i`` failed, in words; ``failure``: its failure, when already computed."""
         p = plan[i]
         why = _explain(p.val, p.step.checked, p.missing, self.describe, failure)
-        words = pl.concat_str([pl.lit(f"not appraised: rule '{p.step.name}' failed: "), why])
+        words = filled(_("not appraised: rule '{rule}' failed: {why}"), rule=p.step.name, why=why)
         names = [q.step.name for q in plan[:i]]
         if not self.score_weights or "score" not in names:
             return words
@@ -691,17 +731,20 @@ class Steps:
             for c, g in zip(weights, gone, strict=True)
         ]
         count = pl.sum_horizontal([g.cast(pl.Int32) for g in gone])
-        verb = pl.when(count == 1).then(pl.lit(" has")).otherwise(pl.lit(" have"))
-        return pl.concat_str(
-            [
-                pl.lit("not appraised: the score weighs every component, but "),
-                pl.concat_str(shown, separator=", ", ignore_nulls=True),
-                verb,
-                pl.lit(
-                    " no value for this employee; add the missing data (capaian rows or ratings)"
-                ),
-            ]
-        )
+        names = pl.concat_str(shown, separator=", ", ignore_nulls=True)
+        return per_count(_unweighed, count, components=names)
+
+
+def _unweighed(n: int, **values: object) -> str:
+    """The score weighs components that have no value (see :meth:`Steps._no_weights`)."""
+    return ngettext(
+        "not appraised: the score weighs every component, but {components} has no value for "
+        "this employee; add the missing data (capaian rows or ratings)",
+        "not appraised: the score weighs every component, but {components} have no value for "
+        "this employee; add the missing data (capaian rows or ratings)",
+        n,
+        **values,
+    )
 
 
 def compile_steps(

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from kinerja.functions.arguments import _NUM, _exact, _number, _show, _to_float
 from kinerja.functions.registry import FunctionError, Param, register
+from kinerja.i18n import N_, _
 
 __all__ = ["achievement", "achievement_inverse", "achievement_range"]
 
 
 def _positive_cap(fn: str, cap: object) -> float:
     """Validate the ``cap`` argument of the achievement functions."""
-    number = _number(fn, "cap", cap)
+    number = _number(fn, N_("cap"), cap)
     if number <= 0:
         raise FunctionError(
-            f"{fn}: cap must be above zero, got {_show(number)}; the usual cap is 120"
+            _(
+                "{fn}: cap must be above zero, got {value}; the usual cap is 120",
+                fn=fn,
+                value=_show(number),
+            )
         )
     return _exact(number)
 
@@ -56,13 +61,17 @@ def _ratio_inputs(
     fn: str, realised: object, target: object, cap: object
 ) -> tuple[int | float, int | float, float]:
     """Checked (realised, target, cap) for the achievement functions, or a FunctionError."""
-    r = _number(fn, "realised value", realised)
-    t = _number(fn, "target value", target)
+    r = _number(fn, N_("realised value"), realised)
+    t = _number(fn, N_("target value"), target)
     limit = _positive_cap(fn, cap)
     if t <= 0:
         raise FunctionError(
-            f"{fn}: target must be above zero, got {_show(t)}; "
-            f"set a positive target for this indicator"
+            _(
+                "{fn}: target must be above zero, got {value}; "
+                "set a positive target for this indicator",
+                fn=fn,
+                value=_show(t),
+            )
         )
     return r, t, limit
 
@@ -130,18 +139,27 @@ def achievement_inverse(realised: object, target: object, cap: object = 120) -> 
 def achievement_range(realised: object, low: object, high: object, cap: object = 120) -> float:
     """Return the achievement of ``realised`` against the target range ``[low, high]``."""
     fn = "achievement_range"
-    r = _number(fn, "realised value", realised)
-    lo = _number(fn, "lower bound", low)
-    hi = _number(fn, "upper bound", high)
+    r = _number(fn, N_("realised value"), realised)
+    lo = _number(fn, N_("lower bound"), low)
+    hi = _number(fn, N_("upper bound"), high)
     limit = _positive_cap(fn, cap)
     if lo > hi:
         raise FunctionError(
-            f"{fn}: lower bound {_show(lo)} is above upper bound {_show(hi)}; swap them"
+            _(
+                "{fn}: lower bound {low} is above upper bound {high}; swap them",
+                fn=fn,
+                low=_show(lo),
+                high=_show(hi),
+            )
         )
     if lo < 0 or hi <= 0:
         raise FunctionError(
-            f"{fn}: the range must lie above zero (low >= 0, high > 0), "
-            f"got [{_show(lo)}, {_show(hi)}]"
+            _(
+                "{fn}: the range must lie above zero (low >= 0, high > 0), got [{low}, {high}]",
+                fn=fn,
+                low=_show(lo),
+                high=_show(hi),
+            )
         )
     if lo <= r <= hi:
         value = 100.0

@@ -20,8 +20,10 @@ from kinerja.functions.arguments import (
     _show,
     _spread,
     _to_float,
+    _too_many,
 )
 from kinerja.functions.registry import MAX_ITEMS, FunctionError, Param, register
+from kinerja.i18n import N_, _
 
 __all__ = ["coalesce", "count", "maximum", "mean", "minimum", "total", "wmean"]
 
@@ -104,27 +106,43 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
                 if result - result == 0:
                     return result
     fn = "wmean"
-    vals = _items(fn, "values", values)
-    wts = _items(fn, "weights", weights)
+    vals = _items(fn, N_("values"), values)
+    wts = _items(fn, N_("weights"), weights)
     if missing not in _MISSING_MODES:
         raise FunctionError(
-            f"{fn}: missing must be one of "
-            f"{', '.join(repr(m) for m in _MISSING_MODES)}, got {_show(missing)}"
+            _(
+                "{fn}: missing must be one of {modes}, got {value}",
+                fn=fn,
+                modes=", ".join(repr(m) for m in _MISSING_MODES),
+                value=_show(missing),
+            )
         )
     if len(vals) != len(wts):
         raise FunctionError(
-            f"{fn}: {len(vals)} values but {len(wts)} weights; give exactly one weight per value"
+            _(
+                "{fn}: {values} values but {weights} weights; give exactly one weight per value",
+                fn=fn,
+                values=len(vals),
+                weights=len(wts),
+            )
         )
     exact_weights: list[float] = []
     for position, weight in enumerate(wts, start=1):
-        w = _number(fn, f"weight {position}", weight)
+        w = _number(fn, N_("weight {position}"), weight, position)
         if w < 0:
             raise FunctionError(
-                f"{fn}: weight {position} is negative ({_show(w)}); weights must be zero or above"
+                _(
+                    "{fn}: weight {position} is negative ({value}); weights must be zero or above",
+                    fn=fn,
+                    position=position,
+                    value=_show(w),
+                )
             )
         exact_weights.append(_exact(w))
     if not any(exact_weights):
-        raise FunctionError(f"{fn}: all weights are zero; give at least one positive weight")
+        raise FunctionError(
+            _("{fn}: all weights are zero; give at least one positive weight", fn=fn)
+        )
     numerator = 0.0
     denominator = 0.0
     for position, (value, w) in enumerate(zip(vals, exact_weights, strict=True), start=1):
@@ -134,7 +152,7 @@ def wmean(values: object, weights: object, missing: object = "renormalise") -> f
             if missing == "zero":
                 denominator += w
             continue
-        v = _number(fn, f"value {position}", value)
+        v = _number(fn, N_("value {position}"), value, position)
         numerator += _exact(v) * w
         denominator += w
     if denominator == 0:
@@ -186,9 +204,7 @@ def count(*values: object) -> int:
 def coalesce(*values: object) -> object:
     """Return the first non-None value, else None (a list result comes back as a tuple)."""
     if len(values) > MAX_ITEMS:
-        raise FunctionError(
-            f"coalesce: {len(values)} values given, more than the limit of {MAX_ITEMS}"
-        )
+        raise _too_many("coalesce", len(values))
     for value in values:
         if value is not None:
             return tuple(value) if isinstance(value, list) else value

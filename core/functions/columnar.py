@@ -25,12 +25,12 @@ from functools import reduce
 import polars as pl
 
 from kinerja.functions.columnar_achievement import (
-    TOO_LARGE,
     achievement,
     achievement_inverse,
     achievement_range,
     pp46_skp,
     pp46_time_cost,
+    too_large,
 )
 from kinerja.functions.columnar_bands import band
 from kinerja.functions.columnar_numeric import fsum, fsum_overflows
@@ -61,6 +61,7 @@ from kinerja.functions.columnar_values import (
     any_of,
     constant,
     exact_divide,
+    filled,
     has_tag,
     is_missing,
     is_plain_number,
@@ -73,6 +74,7 @@ from kinerja.functions.columnar_values import (
     running_sum,
     select,
 )
+from kinerja.i18n import N_, _
 from kinerja.numbers import round_half_up as _round_half_up
 
 __all__ = ["VECTORISED"]
@@ -94,11 +96,15 @@ def _present_numbers(fn: str, values: Sequence[Val]) -> tuple[Checks, list[Val]]
             checks.add(
                 True,
                 FUNCTION_ERROR,
-                f"{fn}: value {position} is a list; pass either one list "
-                "or several numbers, not a mix",
+                _(
+                    "{fn}: value {position} is a list; pass either one list "
+                    "or several numbers, not a mix",
+                    fn=fn,
+                    position=position,
+                ),
             )
             break
-        check_number(checks, fn, f"value {position}", item, optional=True)
+        check_number(checks, fn, N_("value {position}"), item, optional=True, position=position)
     return checks, [v for v in items if v.kind not in (NONE, LIST)]
 
 
@@ -158,7 +164,7 @@ def count(*values: Val) -> Val:
 def coalesce(*values: Val) -> Val:
     """``coalesce``: the first value that is not None, else None."""
     if any(v.kind == LIST for v in values):
-        raise Unsupported("coalesce() of a list cannot be a column")
+        raise Unsupported(_("coalesce() of a list cannot be a column"))
     result = constant(None)
     for v in reversed(values):
         result = select(present(v), v, result)
@@ -192,14 +198,20 @@ _MODES = ("renormalise", "zero", "incomplete")
 def _weights(fn: str, weights: Sequence[Val], checks: Checks) -> list[pl.Expr]:
     """Each weight checked (a finite number, zero or above), as Float64."""
     for position, weight in enumerate(weights, start=1):
-        check_number(checks, fn, f"weight {position}", weight)
+        check_number(checks, fn, N_("weight {position}"), weight, position=position)
         if weight.kind == NUMBER:
             checks.add(
                 weight.value < 0,
                 FUNCTION_ERROR,
-                f"{fn}: weight {position} is negative (",
-                show(weight),
-                "); weights must be zero or above",
+                *filled(
+                    _(
+                        "{fn}: weight {position} is negative ({value}); "
+                        "weights must be zero or above"
+                    ),
+                    fn=fn,
+                    position=position,
+                    value=show(weight),
+                ),
             )
     return [number(w).value for w in weights]
 
@@ -236,31 +248,45 @@ def wmean(values: Val, weights: Val, missing: Val | None = None) -> Val:
     fn = "wmean"
     mode = constant("renormalise") if missing is None else missing
     if values.kind != LIST or weights.kind != LIST or not mode.is_const:
-        raise Unsupported("wmean() needs two written lists and a written policy")
+        raise Unsupported(_("wmean() needs two written lists and a written policy"))
     checks = Checks()
     if mode.const not in _MODES:
-        shown = ", ".join(repr(m) for m in _MODES)
-        checks.add(True, FUNCTION_ERROR, f"{fn}: missing must be one of {shown}, got ", show(mode))
+        checks.add(
+            True,
+            FUNCTION_ERROR,
+            *filled(
+                _("{fn}: missing must be one of {modes}, got {value}"),
+                fn=fn,
+                modes=", ".join(repr(m) for m in _MODES),
+                value=show(mode),
+            ),
+        )
     elif len(values.items) != len(weights.items):
         checks.add(
             True,
             FUNCTION_ERROR,
-            f"{fn}: {len(values.items)} values but {len(weights.items)} weights; "
-            "give exactly one weight per value",
+            _(
+                "{fn}: {values} values but {weights} weights; give exactly one weight per value",
+                fn=fn,
+                values=len(values.items),
+                weights=len(weights.items),
+            ),
         )
     if checks.pairs:
         return checks.give(constant(None))
     wts = _weights(fn, weights.items, checks)
     all_zero = all_of(*((w == 0).fill_null(False) for w in wts)) if wts else True
     checks.add(
-        all_zero, FUNCTION_ERROR, f"{fn}: all weights are zero; give at least one positive weight"
+        all_zero,
+        FUNCTION_ERROR,
+        _("{fn}: all weights are zero; give at least one positive weight", fn=fn),
     )
     terms: list[pl.Expr] = []
     counts: list[pl.Expr] = []
     gone: Cond = False  # "incomplete": an earlier value was missing, so the result is None
     for position, (v, w) in enumerate(zip(values.items, wts, strict=True), start=1):
         guarded = Checks()
-        check_number(guarded, fn, f"value {position}", v, optional=True)
+        check_number(guarded, fn, N_("value {position}"), v, optional=True, position=position)
         checks.pairs += [(all_of(negate(gone), cond), error) for cond, error in guarded.pairs]
         taken: Cond = present(v) if v.kind == NUMBER else False
         if mode.const == "incomplete":
@@ -279,11 +305,7 @@ def wmean(values: Val, weights: Val, missing: Val | None = None) -> Val:
     if mode.const == "renormalise":  # the fast path: no checks where it gives a result
         checks.unless(_renormalised_fast(values.items, weights.items, denominator, result))
     empty = any_of(gone, denominator == 0)
-    checks.add(
-        all_of(negate(empty), ~result.is_finite()),
-        FUNCTION_ERROR,
-        f"{fn}: {TOO_LARGE}",
-    )
+    checks.add(all_of(negate(empty), ~result.is_finite()), FUNCTION_ERROR, too_large(fn))
     return checks.give(Val(NUMBER, pick([(empty, pl.lit(None, pl.Float64))], result), "float"))
 
 
@@ -291,19 +313,20 @@ def clamp(value: Val, low: Val, high: Val) -> Val:
     """``clamp``: the value limited to [low, high]; None stays None."""
     fn = "clamp"
     checks = Checks()
-    check_number(checks, fn, "lower limit", low)
-    check_number(checks, fn, "upper limit", high)
+    check_number(checks, fn, N_("lower limit"), low)
+    check_number(checks, fn, N_("upper limit"), high)
     lo, hi = number(low), number(high)
     checks.add(
         lo.value > hi.value,
         FUNCTION_ERROR,
-        f"{fn}: lower limit ",
-        show(low),
-        " is above upper limit ",
-        show(high),
-        "; swap them",
+        *filled(
+            _("{fn}: lower limit {low} is above upper limit {high}; swap them"),
+            fn=fn,
+            low=show(low),
+            high=show(high),
+        ),
     )
-    check_number(checks, fn, "value", value, optional=True)
+    check_number(checks, fn, N_("value"), value, optional=True)
     v = number(value)
     clamped = select(
         (v.value < lo.value).fill_null(False),
@@ -316,7 +339,7 @@ def clamp(value: Val, low: Val, high: Val) -> Val:
 def abs_value(value: Val) -> Val:
     """``abs``: the absolute value (its type kept); None stays None."""
     checks = Checks()
-    check_number(checks, "abs", "value", value, optional=True)
+    check_number(checks, "abs", N_("value"), value, optional=True)
     v = number(value)
     return checks.give(Val(NUMBER, v.value.abs(), v.tag, finite=v.finite, nullable=v.nullable))
 
@@ -325,17 +348,13 @@ def gap(realised: Val, target: Val) -> Val:
     """``gap``: realised - target, or None when either is missing."""
     fn = "gap"
     checks = Checks()
-    check_number(checks, fn, "realised value", realised, optional=True)
-    check_number(checks, fn, "target value", target, optional=True)
+    check_number(checks, fn, N_("realised value"), realised, optional=True)
+    check_number(checks, fn, N_("target value"), target, optional=True)
     r, t = number(realised), number(target)
     difference = r.value - t.value
     ints = all_of(has_tag(r, "int"), has_tag(t, "int"))
     both = all_of(present(realised), present(target))
-    checks.add(
-        all_of(both, negate(ints), ~difference.is_finite()),
-        FUNCTION_ERROR,
-        f"{fn}: {TOO_LARGE}",
-    )
+    checks.add(all_of(both, negate(ints), ~difference.is_finite()), FUNCTION_ERROR, too_large(fn))
     tag = pick([(ints, pl.lit(TAG_CODES["int"], pl.UInt8))], pl.lit(TAG_CODES["float"], pl.UInt8))
     if isinstance(ints, bool):
         tag = "int" if ints else "float"
@@ -376,16 +395,19 @@ def round_half_up(value: Val, digits: Val | None = None) -> Val:
     checks.add(
         negate(_whole_digits(digits)),
         FUNCTION_ERROR,
-        f"{fn}: digits must be a whole number, got ",
-        show(digits),
+        *filled(_("{fn}: digits must be a whole number, got {value}"), fn=fn, value=show(digits)),
     )
     checks.add(
         d.value.abs() > _MAX_DIGITS,
         FUNCTION_ERROR,
-        f"{fn}: digits must be between -{_MAX_DIGITS} and {_MAX_DIGITS}, got ",
-        int_repr(d.value),
+        *filled(
+            _("{fn}: digits must be between -{limit} and {limit}, got {value}"),
+            fn=fn,
+            limit=_MAX_DIGITS,
+            value=int_repr(d.value),
+        ),
     )
-    check_number(checks, fn, "value", value, optional=True)
+    check_number(checks, fn, N_("value"), value, optional=True)
     v = number(value)
     keep = all_of(has_tag(v, "int"), d.value >= 0)
     int_result = any_of(d.value <= 0, keep)

@@ -26,11 +26,13 @@ from kinerja.functions.columnar_values import (
     all_of,
     constant,
     exact_divide,
+    filled,
     is_plain_number,
     number,
     pick,
     present,
 )
+from kinerja.i18n import N_, _
 
 __all__ = [
     "achievement",
@@ -38,12 +40,32 @@ __all__ = [
     "achievement_range",
     "pp46_skp",
     "pp46_time_cost",
-    "TOO_LARGE",
     "positive",
     "to_float",
+    "too_large",
 ]
 
-TOO_LARGE = "the result is too large to represent; check the inputs for a misplaced decimal point"
+
+def too_large(fn: str) -> str:
+    """``_to_float``'s words: ``fn``'s result is not finite."""
+    return _(
+        "{fn}: the result is too large to represent; "
+        "check the inputs for a misplaced decimal point",
+        fn=fn,
+    )
+
+
+def _cap_above_zero(checks: Checks, fn: str, cap: Val) -> None:
+    """``_positive_cap``: the cap must be above zero."""
+    checks.add(
+        number(cap).value <= 0,
+        FUNCTION_ERROR,
+        *filled(
+            _("{fn}: cap must be above zero, got {value}; the usual cap is 120"),
+            fn=fn,
+            value=show(cap),
+        ),
+    )
 
 
 def positive(v: Val) -> Cond:
@@ -61,22 +83,21 @@ def _bounded(value: pl.Expr, cap: pl.Expr) -> pl.Expr:
 def _ratio_checks(fn: str, realised: Val, target: Val, cap: Val) -> Checks:
     """``_ratio_inputs``: realised, target, cap, cap above zero, target above zero."""
     checks = Checks()
-    check_number(checks, fn, "realised value", realised)
-    check_number(checks, fn, "target value", target)
-    check_number(checks, fn, "cap", cap)
-    checks.add(
-        number(cap).value <= 0,
-        FUNCTION_ERROR,
-        f"{fn}: cap must be above zero, got ",
-        show(cap),
-        "; the usual cap is 120",
-    )
+    check_number(checks, fn, N_("realised value"), realised)
+    check_number(checks, fn, N_("target value"), target)
+    check_number(checks, fn, N_("cap"), cap)
+    _cap_above_zero(checks, fn, cap)
     checks.add(
         number(target).value <= 0,
         FUNCTION_ERROR,
-        f"{fn}: target must be above zero, got ",
-        show(target),
-        "; set a positive target for this indicator",
+        *filled(
+            _(
+                "{fn}: target must be above zero, got {value}; "
+                "set a positive target for this indicator"
+            ),
+            fn=fn,
+            value=show(target),
+        ),
     )
     return checks
 
@@ -140,35 +161,31 @@ def achievement_range(realised: Val, low: Val, high: Val, cap: Val | None = None
     fn = "achievement_range"
     cap = constant(120) if cap is None else cap
     checks = Checks()
-    check_number(checks, fn, "realised value", realised)
-    check_number(checks, fn, "lower bound", low)
-    check_number(checks, fn, "upper bound", high)
-    check_number(checks, fn, "cap", cap)
+    check_number(checks, fn, N_("realised value"), realised)
+    check_number(checks, fn, N_("lower bound"), low)
+    check_number(checks, fn, N_("upper bound"), high)
+    check_number(checks, fn, N_("cap"), cap)
     r, lo, hi, c = number(realised), number(low), number(high), number(cap)
-    checks.add(
-        c.value <= 0,
-        FUNCTION_ERROR,
-        f"{fn}: cap must be above zero, got ",
-        show(cap),
-        "; the usual cap is 120",
-    )
+    _cap_above_zero(checks, fn, cap)
     checks.add(
         lo.value > hi.value,
         FUNCTION_ERROR,
-        f"{fn}: lower bound ",
-        show(low),
-        " is above upper bound ",
-        show(high),
-        "; swap them",
+        *filled(
+            _("{fn}: lower bound {low} is above upper bound {high}; swap them"),
+            fn=fn,
+            low=show(low),
+            high=show(high),
+        ),
     )
     checks.add(
         (lo.value < 0) | (hi.value <= 0),
         FUNCTION_ERROR,
-        f"{fn}: the range must lie above zero (low >= 0, high > 0), got [",
-        show(low),
-        ", ",
-        show(high),
-        "]",
+        *filled(
+            _("{fn}: the range must lie above zero (low >= 0, high > 0), got [{low}, {high}]"),
+            fn=fn,
+            low=show(low),
+            high=show(high),
+        ),
     )
     above = exact_divide(r.value * 100, hi.value)
     below = exact_divide(r.value * 100, lo.value)
@@ -185,28 +202,37 @@ def achievement_range(realised: Val, low: Val, high: Val, cap: Val | None = None
 
 
 def to_float(checks: Checks, fn: str, value: pl.Expr) -> None:
-    checks.add(~value.is_finite(), FUNCTION_ERROR, f"{fn}: {TOO_LARGE}")
+    """``_to_float``: fail where ``value`` is not finite."""
+    checks.add(~value.is_finite(), FUNCTION_ERROR, too_large(fn))
 
 
 def pp46_time_cost(realised: Val, target: Val) -> Val:
     """``pp46_time_cost``: the PP 46/2011 time or cost aspect."""
     fn = "pp46_time_cost"
     checks = Checks()
-    check_number(checks, fn, "realised value", realised)
-    check_number(checks, fn, "target value", target)
+    check_number(checks, fn, N_("realised value"), realised)
+    check_number(checks, fn, N_("target value"), target)
     r, t = number(realised), number(target)
     checks.add(
         t.value <= 0,
         FUNCTION_ERROR,
-        f"{fn}: target must be above zero, got ",
-        show(target),
-        "; for the cost aspect of an activity without a budget, leave cost out of pp46_skp",
+        *filled(
+            _(
+                "{fn}: target must be above zero, got {value}; for the cost aspect of an "
+                "activity without a budget, leave cost out of pp46_skp"
+            ),
+            fn=fn,
+            value=show(target),
+        ),
     )
     checks.add(
         r.value < 0,
         FUNCTION_ERROR,
-        f"{fn}: realised value cannot be negative, got ",
-        show(realised),
+        *filled(
+            _("{fn}: realised value cannot be negative, got {value}"),
+            fn=fn,
+            value=show(realised),
+        ),
     )
     efficiency = 100 - _per_target(r.value, target) * 100
     score = _per_target(1.76 * t.value - r.value, target) * 100
@@ -220,10 +246,10 @@ def pp46_skp(quantity: Val, quality: Val, time: Val, cost: Val | None = None) ->
     fn = "pp46_skp"
     cost = constant(None) if cost is None else cost
     checks = Checks()
-    check_number(checks, fn, "quantity score", quantity)
-    check_number(checks, fn, "quality score", quality)
-    check_number(checks, fn, "time score", time)
-    check_number(checks, fn, "cost score", cost, optional=True)
+    check_number(checks, fn, N_("quantity score"), quantity)
+    check_number(checks, fn, N_("quality score"), quality)
+    check_number(checks, fn, N_("time score"), time)
+    check_number(checks, fn, N_("cost score"), cost, optional=True)
     aspects = [number(v).value for v in (quantity, quality, time, cost)]
     checks.add(fsum_overflows(aspects), OVERFLOW, "intermediate overflow in fsum")
     size = pick([(present(cost), pl.lit(4.0))], pl.lit(3.0))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from kinerja.functions.bands import _coverage
+from kinerja.functions.bands import _coverage, _covers_everything
 from kinerja.functions.columnar_shown import (
     check_number,
     py_repr,
@@ -24,9 +24,11 @@ from kinerja.functions.columnar_values import (
     Unsupported,
     Val,
     all_of,
+    filled,
     number,
     pick,
 )
+from kinerja.i18n import N_, _
 from kinerja.numbers import tidy
 
 __all__ = ["band"]
@@ -45,10 +47,6 @@ def _first_band(v: pl.Expr, rows: Sequence[tuple[str, float | None, float | None
     return pick(choices, pl.lit(None, pl.String))
 
 
-def _covers_everything(rows: Sequence[tuple[str, float | None, float | None]]) -> bool:
-    return _coverage([(lo, hi) for _, lo, hi in rows]) == "every value"
-
-
 def band(
     value: Val, rows: Sequence[tuple[str, float | None, float | None]], *, tidied: bool
 ) -> Val:
@@ -57,27 +55,32 @@ def band(
     ``tidied``: the compiler tidied the value already (a computed number); a named
     value is looked up as it is, then (missing every band) tidied, as ``band_lookup``.
     """
-    if any(not isinstance(label, str) for label, _, _ in rows):
-        raise Unsupported("band labels must be text to make a column")
+    if any(not isinstance(label, str) for label, _low, _high in rows):
+        raise Unsupported(_("band labels must be text to make a column"))
     fn = "band_lookup"
     checks = Checks()
-    check_number(checks, fn, "value", value)
+    check_number(checks, fn, N_("value"), value)
     v = number(value)
     if not rows:
-        checks.add(True, FUNCTION_ERROR, f"{fn}: no bands are defined; add bands to the rules file")
+        checks.add(
+            True,
+            FUNCTION_ERROR,
+            _("{fn}: no bands are defined; add bands to the rules file", fn=fn),
+        )
         return checks.give(Val(STRING, pl.lit(None, pl.String)))
     label = _first_band(v.value, rows)
     lookup = v
-    if not (tidied or _covers_everything(rows)):
+    intervals = [(lo, hi) for _label, lo, hi in rows]
+    if not (tidied or _covers_everything(intervals)):
         lookup = Val(NUMBER, tidy(v.value), v.tag)
         label = pl.coalesce(label, _first_band(lookup.value, rows))
-    coverage = _coverage([(lo, hi) for _, lo, hi in rows])
+    words = _(
+        "value {value} falls in no band; bands cover {coverage}. "
+        "Add a band for this value or correct the value"
+    )
     checks.add(
         label.is_null(),
         FUNCTION_ERROR,
-        "value ",
-        py_repr(lookup),
-        f" falls in no band; bands cover {coverage}. "
-        "Add a band for this value or correct the value",
+        *filled(words, value=py_repr(lookup), coverage=_coverage(intervals)),
     )
     return checks.give(Val(STRING, label, nullable=False))

@@ -40,6 +40,7 @@ from kinerja.functions.columnar_values import (
     any_of,
     equal,
     exact_divide,
+    filled,
     has_tag,
     is_missing,
     message,
@@ -49,6 +50,7 @@ from kinerja.functions.columnar_values import (
     plus_zero,
     present,
 )
+from kinerja.i18n import _
 
 __all__ = ["binary", "compare"]
 
@@ -145,14 +147,14 @@ def _text_op(op: type, symbol: str, left: Val, right: Val, checks: Checks) -> Va
         checks.add(
             joined.str.len_chars() > MAX_TEXT,
             EVALUATION_ERROR,
-            f"text longer than {MAX_TEXT} characters",
+            _("text longer than {limit} characters", limit=MAX_TEXT),
         )
         return checks.give(Val(STRING, joined, nullable=False))
     if op is ast.Mult:
         text_side = any_of(*(present(v) for v in (left, right) if v.kind == STRING))
-        checks.add(text_side, EVALUATION_ERROR, "repeating text or lists with * is not allowed")
+        checks.add(text_side, EVALUATION_ERROR, _("repeating text or lists with * is not allowed"))
     if op is ast.Mod and left.kind == STRING:
-        checks.add(present(left), EVALUATION_ERROR, "text formatting with % is not allowed")
+        checks.add(present(left), EVALUATION_ERROR, _("text formatting with % is not allowed"))
     if op is ast.Add and left.kind == STRING:
         checks.add(present(left), TYPE_ERROR, *_concat_words(left, right))
     checks.add(True, TYPE_ERROR, *_unsupported_operands(symbol, left, right))
@@ -178,14 +180,14 @@ def _shift(op: type, left: Val, right: Val) -> Val:
     whole = all_of(present(left), _int_like(a)) if left.kind in (NUMBER, BOOL) else False
     if op is ast.LShift and whole is not False:
         whole = all_of(whole, bit_length(a.value) <= MAX_INT_BITS)
-    checks.add(negate(whole), EVALUATION_ERROR, "shifts work on whole numbers only")
+    checks.add(negate(whole), EVALUATION_ERROR, _("shifts work on whole numbers only"))
     amount_ok = False
     if right.kind == NUMBER:
         amount_ok = all_of(present(right), has_tag(b, "int"), b.value >= 0, b.value <= MAX_SHIFT)
     checks.add(
         negate(amount_ok),
         EVALUATION_ERROR,
-        f"shift amount must be a whole number from 0 to {MAX_SHIFT}",
+        _("shift amount must be a whole number from 0 to {limit}", limit=MAX_SHIFT),
     )
     scale = pl.lit(2.0).pow(b.value)
     value = a.value * scale if op is ast.LShift else exact_divide(a.value, scale).floor()
@@ -201,14 +203,16 @@ def _power(base: Val, exponent: Val) -> Val:
         checks.add(
             (b.value.abs() > MAX_EXPONENT) & ~b.value.is_nan(),
             EVALUATION_ERROR,
-            "exponent ",
-            py_str(exponent),
-            f" is above the limit of {MAX_EXPONENT}",
+            *filled(
+                _("exponent {amount} is above the limit of {limit}"),
+                amount=py_str(exponent),
+                limit=MAX_EXPONENT,
+            ),
         )
     ints = all_of(_int_like(a), _int_like(b)) if STRING not in (base.kind, exponent.kind) else False
     if ints is not False:
         too_big = bit_length(a.value) * b.value.abs() > MAX_INT_BITS
-        checks.add(all_of(ints, too_big), EVALUATION_ERROR, "power result would be too large")
+        checks.add(all_of(ints, too_big), EVALUATION_ERROR, _("power result would be too large"))
     if STRING in (base.kind, exponent.kind):
         checks.add(True, TYPE_ERROR, *_unsupported_operands("** or pow()", base, exponent))
         return checks.give(Val(NUMBER, pl.lit(None, pl.Float64)))
@@ -221,10 +225,11 @@ def _power(base: Val, exponent: Val) -> Val:
     checks.add(
         (a.value < 0) & fractional & b.value.is_finite(),
         EVALUATION_ERROR,
-        py_str(base),
-        " ** ",
-        py_str(exponent),
-        " has no real value (a negative number to a fractional power)",
+        *filled(
+            _("{base} ** {exponent} has no real value (a negative number to a fractional power)"),
+            base=py_str(base),
+            exponent=py_str(exponent),
+        ),
     )
     value = a.value.pow(b.value)
     finite_in = a.value.is_finite() & b.value.is_finite()
@@ -246,7 +251,7 @@ def compare(op: type, left: Val, right: Val) -> tuple[Cond, Checks]:
         found = _contains(left, right, checks)
         return (found if op is ast.In else negate(found)), checks
     if LIST in (left.kind, right.kind):
-        raise Unsupported("lists cannot be ordered")
+        raise Unsupported(_("lists cannot be ordered"))
     symbol = _ORDER[op]
     words = (
         f"'{symbol}' not supported between instances of '",

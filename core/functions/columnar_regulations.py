@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from kinerja.functions.columnar_achievement import TOO_LARGE, positive, to_float
+from kinerja.functions.columnar_achievement import positive, to_float, too_large
 from kinerja.functions.columnar_numeric import fsum, fsum_overflows
 from kinerja.functions.columnar_shown import (
     check_number,
@@ -32,6 +32,7 @@ from kinerja.functions.columnar_values import (
     all_of,
     constant,
     exact_divide,
+    filled,
     has_tag,
     is_missing,
     is_plain_number,
@@ -41,19 +42,27 @@ from kinerja.functions.columnar_values import (
     present,
     running_sum,
 )
+from kinerja.i18n import N_, _
 from kinerja.numbers import round_half_up
 
 __all__ = ["ikm", "ikm_grade", "jpm", "jpm_band", "predikat_matrix"]
 
 
 def _list_items(checks: Checks, fn: str, what: str, v: Val) -> Sequence[Val] | None:
-    """``_items``: a list argument's items, or a failure when it is not a list."""
+    """``_items``: a list argument's items, or a failure when it is not a list (``what``:
+    the argument's name, a message marked with ``N_``)."""
     if v.kind == LIST:
         return v.items
     checks.add(
-        is_missing(v), FUNCTION_ERROR, f"{fn}: {what} is missing; give a list such as [80, 90]"
+        is_missing(v),
+        FUNCTION_ERROR,
+        _("{fn}: {what} is missing; give a list such as [80, 90]", fn=fn, what=_(what)),
     )
-    checks.add(present(v), FUNCTION_ERROR, f"{fn}: {what} must be a list, got ", show(v))
+    checks.add(
+        present(v),
+        FUNCTION_ERROR,
+        *filled(_("{fn}: {what} must be a list, got {value}"), fn=fn, what=_(what), value=show(v)),
+    )
     return None
 
 
@@ -62,34 +71,42 @@ def ikm(nrr_values: Val, element_weight: Val | None = None) -> Val:
     fn = "ikm"
     weight = constant(None) if element_weight is None else element_weight
     checks = Checks()
-    items = _list_items(checks, fn, "NRR values", nrr_values)
+    items = _list_items(checks, fn, N_("NRR values"), nrr_values)
     if items is None:
         return checks.give(constant(None))
     if not items:
         checks.add(
             True,
             FUNCTION_ERROR,
-            f"{fn}: no NRR values given; give one mean score per service element",
+            _("{fn}: no NRR values given; give one mean score per service element", fn=fn),
         )
         return checks.give(constant(None))
     for position, item in enumerate(items, start=1):
-        check_number(checks, fn, f"NRR of element {position}", item)
+        check_number(checks, fn, N_("NRR of element {position}"), item, position=position)
         x = number(item).value
         checks.add(
             ~((x >= 1) & (x <= 4)),
             FUNCTION_ERROR,
-            f"{fn}: NRR of element {position} is ",
-            show(item),
-            ", outside 1..4; an NRR is a mean of survey scores from 1 to 4",
+            *filled(
+                _(
+                    "{fn}: NRR of element {position} is {value}, outside 1..4; "
+                    "an NRR is a mean of survey scores from 1 to 4"
+                ),
+                fn=fn,
+                position=position,
+                value=show(item),
+            ),
         )
-    check_number(checks, fn, "element weight", weight, optional=True)
+    check_number(checks, fn, N_("element weight"), weight, optional=True)
     w = number(weight)
     checks.add(
         w.value <= 0,
         FUNCTION_ERROR,
-        f"{fn}: element weight must be above zero, got ",
-        show(weight),
-        "; the regulation uses 0.11",
+        *filled(
+            _("{fn}: element weight must be above zero, got {value}; the regulation uses 0.11"),
+            fn=fn,
+            value=show(weight),
+        ),
     )
     nrrs = [number(v).value for v in items]
     checks.add(fsum_overflows(nrrs), OVERFLOW, "intermediate overflow in fsum")
@@ -108,7 +125,7 @@ def ikm_grade(ikm_value: Val) -> Val:
     """``ikm_grade``: A, B, C or D on the value rounded half up to 2 decimals."""
     fn = "ikm_grade"
     checks = Checks()
-    check_number(checks, fn, "IKM value", ikm_value)
+    check_number(checks, fn, N_("IKM value"), ikm_value)
     v = number(ikm_value).value
     # Decimal's default 28 digits cannot quantize 1e26 or more to 2 places
     checks.add(
@@ -118,9 +135,14 @@ def ikm_grade(ikm_value: Val) -> Val:
     checks.add(
         ~((rounded >= 25) & (rounded <= 100)),
         FUNCTION_ERROR,
-        f"{fn}: IKM value ",
-        show(ikm_value),
-        " is outside 25..100; an IKM is the mean NRR (1-4) x 25, so check the survey data",
+        *filled(
+            _(
+                "{fn}: IKM value {value} is outside 25..100; an IKM is the mean "
+                "NRR (1-4) x 25, so check the survey data"
+            ),
+            fn=fn,
+            value=show(ikm_value),
+        ),
     )
     grade = pick([(rounded >= low, pl.lit(g)) for low, g in _GRADES], pl.lit("D"))
     return checks.give(Val(STRING, grade, nullable=False))
@@ -162,34 +184,56 @@ def _jpm_fast(
 def _jpm_checks(fn: str, have: Sequence[Val], need: Sequence[Val], cap: Val) -> Checks:
     checks = Checks()
     checks.add(
-        negate(_is_bool(cap)), FUNCTION_ERROR, f"{fn}: cap must be True or False, got ", show(cap)
+        negate(_is_bool(cap)),
+        FUNCTION_ERROR,
+        *filled(_("{fn}: cap must be True or False, got {value}"), fn=fn, value=show(cap)),
     )
     if len(have) != len(need):
         checks.add(
             True,
             FUNCTION_ERROR,
-            f"{fn}: {len(have)} levels but {len(need)} required levels; "
-            "give one level per required competency",
+            _(
+                "{fn}: {levels} levels but {required} required levels; "
+                "give one level per required competency",
+                fn=fn,
+                levels=len(have),
+                required=len(need),
+            ),
         )
         return checks
     if not have:
-        checks.add(True, FUNCTION_ERROR, f"{fn}: no competencies given")
+        checks.add(True, FUNCTION_ERROR, _("{fn}: no competencies given", fn=fn))
     for position, (level, standard) in enumerate(zip(have, need, strict=True), start=1):
-        check_number(checks, fn, f"level of competency {position}", level)
-        check_number(checks, fn, f"required level of competency {position}", standard)
-        checks.add(
-            number(standard).value <= 0,
-            FUNCTION_ERROR,
-            f"{fn}: required level of competency {position} must be above zero, got ",
-            show(standard),
-        )
-        checks.add(
-            number(level).value < 0,
-            FUNCTION_ERROR,
-            f"{fn}: level of competency {position} cannot be negative, got ",
-            show(level),
-        )
+        _jpm_pair_checks(checks, fn, position, level, standard)
     return checks
+
+
+def _jpm_pair_checks(checks: Checks, fn: str, position: int, level: Val, standard: Val) -> None:
+    """The checks of one competency: its level and required level."""
+    check_number(checks, fn, N_("level of competency {position}"), level, position=position)
+    check_number(
+        checks, fn, N_("required level of competency {position}"), standard, position=position
+    )
+    checks.add(
+        number(standard).value <= 0,
+        FUNCTION_ERROR,
+        *filled(
+            _("{fn}: required level of competency {position} must be above zero, got {value}"),
+            fn=fn,
+            position=position,
+            value=show(standard),
+        ),
+    )
+    checks.add(
+        number(level).value < 0,
+        FUNCTION_ERROR,
+        *filled(
+            _("{fn}: level of competency {position} cannot be negative, got {value}"),
+            fn=fn,
+            position=position,
+            value=show(level),
+        ),
+    )
 
 
 def jpm(levels: Val, required: Val, cap: Val | None = None) -> Val:
@@ -197,8 +241,8 @@ def jpm(levels: Val, required: Val, cap: Val | None = None) -> Val:
     fn = "jpm"
     cap = constant(False) if cap is None else cap
     checks = Checks()
-    have = _list_items(checks, fn, "levels", levels)
-    need = _list_items(checks, fn, "required levels", required)
+    have = _list_items(checks, fn, N_("levels"), levels)
+    need = _list_items(checks, fn, N_("required levels"), required)
     if have is None or need is None:
         return checks.give(constant(None))
     checks = _jpm_checks(fn, have, need, cap)
@@ -209,7 +253,7 @@ def jpm(levels: Val, required: Val, cap: Val | None = None) -> Val:
     checks.unless(fast_ok)
     slow = exact_divide(100 * fsum(ratios), pl.lit(float(len(ratios))))
     checks.add(negate(fast_ok) & fsum_overflows(ratios), OVERFLOW, "intermediate overflow in fsum")
-    checks.add(all_of(negate(fast_ok), ~slow.is_finite()), FUNCTION_ERROR, f"{fn}: {TOO_LARGE}")
+    checks.add(all_of(negate(fast_ok), ~slow.is_finite()), FUNCTION_ERROR, too_large(fn))
     return checks.give(Val(NUMBER, pick([(fast_ok, fast)], slow), "float", nullable=False))
 
 
@@ -217,7 +261,7 @@ def jpm_band(jpm_value: Val) -> Val:
     """``jpm_band``: optimal from 90, cukup optimal from 78, else kurang optimal."""
     fn = "jpm_band"
     checks = Checks()
-    check_number(checks, fn, "JPM value", replace(jpm_value, finite=True))  # inf passes
+    check_number(checks, fn, N_("JPM value"), replace(jpm_value, finite=True))  # inf passes
     v = number(jpm_value).value
     real = pl.lit(True) if jpm_value.finite else ~v.is_nan()
     label = (
@@ -250,12 +294,6 @@ _MATRIX = {
     (_BAWAH, _SESUAI): "Butuh Perbaikan",
     (_BAWAH, _ATAS): "Butuh Perbaikan",
 }
-_ACCEPTED = (
-    f"use one of '{_ATAS}', '{_SESUAI}', '{_BAWAH}' "
-    f"(or the short forms 'di atas', 'sesuai', 'di bawah'; any letter case)"
-)
-
-
 _CODES = {_ATAS: 0, _SESUAI: 1, _BAWAH: 2}
 
 
@@ -270,23 +308,37 @@ def _rating_codes(series: pl.Series) -> pl.Series:
 
 def _rating(checks: Checks, fn: str, what: str, label: Val) -> pl.Expr:
     """``_rating``: the code of a rating label's long form, or a failure naming it."""
-    checks.add(is_missing(label), FUNCTION_ERROR, f"{fn}: {what} rating is missing; {_ACCEPTED}")
+    checks.add(
+        is_missing(label),
+        FUNCTION_ERROR,
+        _(
+            "{fn}: {what} rating is missing; use one of 'di atas ekspektasi', "
+            "'sesuai ekspektasi', 'di bawah ekspektasi' (or the short forms "
+            "'di atas', 'sesuai', 'di bawah'; any letter case)",
+            fn=fn,
+            what=what,
+        ),
+    )
     if label.kind != STRING:
+        words = _(
+            "{fn}: {what} rating must be text, got {value}; use one of "
+            "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi' (or the "
+            "short forms 'di atas', 'sesuai', 'di bawah'; any letter case)"
+        )
         checks.add(
-            present(label),
-            FUNCTION_ERROR,
-            f"{fn}: {what} rating must be text, got ",
-            show(label),
-            f"; {_ACCEPTED}",
+            present(label), FUNCTION_ERROR, *filled(words, fn=fn, what=what, value=show(label))
         )
         return pl.lit(None, pl.UInt8)
     code = label.value.map_batches(_rating_codes, return_dtype=pl.UInt8, is_elementwise=True)
+    words = _(
+        "{fn}: {what} rating {label} is not a known label; use one of "
+        "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi' (or the "
+        "short forms 'di atas', 'sesuai', 'di bawah'; any letter case)"
+    )
     checks.add(
         all_of(present(label), code.is_null()),
         FUNCTION_ERROR,
-        f"{fn}: {what} rating ",
-        py_repr(label),
-        f" is not a known label; {_ACCEPTED}",
+        *filled(words, fn=fn, what=what, label=py_repr(label)),
     )
     return code
 

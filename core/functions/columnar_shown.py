@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
+from kinerja.functions.arguments import _named
 from kinerja.functions.columnar_values import (
     BOOL,
     FUNCTION_ERROR,
@@ -23,14 +24,17 @@ from kinerja.functions.columnar_values import (
     STRING,
     TAG_CODES,
     Checks,
+    Cond,
     Val,
     all_of,
+    filled,
     has_tag,
     is_missing,
     negate,
     pick,
     present,
 )
+from kinerja.i18n import _
 from kinerja.numbers import format_repr
 
 __all__ = [
@@ -158,7 +162,7 @@ def show(v: Val) -> pl.Expr:
     """``kinerja.functions.arguments._show`` of each row: a number's repr, else a short
     repr with the type name, or ``a list of N items``."""
     if v.kind == LIST:
-        return pl.lit(f"a list of {len(v.items)} items")
+        return pl.lit(_("a list of {n} items", n=len(v.items)))
     text = py_repr(v)
     if v.kind == STRING:
         text = (
@@ -173,28 +177,55 @@ def show(v: Val) -> pl.Expr:
 # ------------------------------------------------------------------ argument checks
 
 
-def check_number(checks: Checks, fn: str, what: str, v: Val, *, optional: bool = False) -> None:
-    """``arguments._number`` (or ``_optional_number``): missing, not a number, not finite."""
+def check_number(
+    checks: Checks,
+    fn: str,
+    what: str,
+    v: Val,
+    *,
+    optional: bool = False,
+    position: int | None = None,
+) -> None:
+    """``arguments._number`` (or ``_optional_number``): missing, not a number, not finite.
+
+    ``what`` names the argument, a message marked with ``N_`` (its ``{position}`` filled
+    from ``position``), as for ``_number``.
+    """
+    named = _named(what, position)
     if v.kind == LIST:
-        checks.add(True, FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
+        _not_a_number(checks, True, fn, named, v)
         return
     if not optional:
         checks.add(
             is_missing(v),
             FUNCTION_ERROR,
-            f"{fn}: {what} is missing; fill it in, or give a fallback "
-            "with coalesce(value, fallback)",
+            *filled(
+                _(
+                    "{fn}: {what} is missing; fill it in, or give a fallback "
+                    "with coalesce(value, fallback)"
+                ),
+                fn=fn,
+                what=named,
+            ),
         )
     if v.kind in (STRING, BOOL):
-        checks.add(present(v), FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
+        _not_a_number(checks, present(v), fn, named, v)
         return
     if v.kind == NUMBER:
-        bad = all_of(present(v), has_tag(v, "bool"))
-        checks.add(bad, FUNCTION_ERROR, f"{fn}: {what} must be a number, got ", show(v))
+        _not_a_number(checks, all_of(present(v), has_tag(v, "bool")), fn, named, v)
         if not v.finite:
             checks.add(
                 ~v.value.is_finite(),
                 FUNCTION_ERROR,
-                f"{fn}: {what} must be a finite number, got ",
-                py_repr(v),
+                *filled(
+                    _("{fn}: {what} must be a finite number, got {value}"),
+                    fn=fn,
+                    what=named,
+                    value=py_repr(v),
+                ),
             )
+
+
+def _not_a_number(checks: Checks, cond: Cond, fn: str, named: str, v: Val) -> None:
+    words = _("{fn}: {what} must be a number, got {value}")
+    checks.add(cond, FUNCTION_ERROR, *filled(words, fn=fn, what=named, value=show(v)))

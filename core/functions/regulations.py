@@ -25,6 +25,7 @@ from kinerja.functions.arguments import (
     _to_float,
 )
 from kinerja.functions.registry import MAX_ITEMS, FunctionError, Param, register
+from kinerja.i18n import N_, _
 
 __all__ = [
     "ikm",
@@ -62,18 +63,44 @@ _PREDIKAT = {
 
 
 def _rating(fn: str, what: str, label: object) -> str:
-    """Normalise a rating label to its long form, or raise listing the accepted labels."""
-    accepted = (
-        f"use one of '{_ATAS}', '{_SESUAI}', '{_BAWAH}' "
-        f"(or the short forms 'di atas', 'sesuai', 'di bawah'; any letter case)"
-    )
+    """Normalise a rating label to its long form, or raise listing the accepted labels.
+
+    ``what`` ("hasil kerja", "perilaku kerja") is the regulation's own term, the same
+    in every language.
+    """
     if label is None:
-        raise FunctionError(f"{fn}: {what} rating is missing; {accepted}")
+        raise FunctionError(
+            _(
+                "{fn}: {what} rating is missing; use one of 'di atas ekspektasi', "
+                "'sesuai ekspektasi', 'di bawah ekspektasi' (or the short forms "
+                "'di atas', 'sesuai', 'di bawah'; any letter case)",
+                fn=fn,
+                what=what,
+            )
+        )
     if not isinstance(label, str):
-        raise FunctionError(f"{fn}: {what} rating must be text, got {_show(label)}; {accepted}")
+        raise FunctionError(
+            _(
+                "{fn}: {what} rating must be text, got {value}; use one of "
+                "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi' (or the "
+                "short forms 'di atas', 'sesuai', 'di bawah'; any letter case)",
+                fn=fn,
+                what=what,
+                value=_show(label),
+            )
+        )
     key = " ".join(label.lower().split())
     if key not in _LABELS:
-        raise FunctionError(f"{fn}: {what} rating {label!r} is not a known label; {accepted}")
+        raise FunctionError(
+            _(
+                "{fn}: {what} rating {label} is not a known label; use one of "
+                "'di atas ekspektasi', 'sesuai ekspektasi', 'di bawah ekspektasi' (or the "
+                "short forms 'di atas', 'sesuai', 'di bawah'; any letter case)",
+                fn=fn,
+                what=what,
+                label=repr(label),
+            )
+        )
     return _LABELS[key]
 
 
@@ -124,15 +151,21 @@ def pp46_time_cost(realised: object, target: object) -> float:
     target (more than 1.76 x target) scores below zero.
     """
     fn = "pp46_time_cost"
-    r = _number(fn, "realised value", realised)
-    t = _number(fn, "target value", target)
+    r = _number(fn, N_("realised value"), realised)
+    t = _number(fn, N_("target value"), target)
     if t <= 0:
         raise FunctionError(
-            f"{fn}: target must be above zero, got {_show(t)}; for the cost "
-            f"aspect of an activity without a budget, leave cost out of pp46_skp"
+            _(
+                "{fn}: target must be above zero, got {value}; for the cost aspect of an "
+                "activity without a budget, leave cost out of pp46_skp",
+                fn=fn,
+                value=_show(t),
+            )
         )
     if r < 0:
-        raise FunctionError(f"{fn}: realised value cannot be negative, got {_show(r)}")
+        raise FunctionError(
+            _("{fn}: realised value cannot be negative, got {value}", fn=fn, value=_show(r))
+        )
     big_r, big_t = _exact(r), _exact(t)
     efficiency = 100 - big_r / big_t * 100
     score = (1.76 * big_t - big_r) / big_t * 100
@@ -159,11 +192,11 @@ def pp46_skp(quantity: object, quality: object, time: object, cost: object = Non
     """Return the mean of the 3 aspects, or of all 4 when ``cost`` is given."""
     fn = "pp46_skp"
     aspects = [
-        _number(fn, "quantity score", quantity),
-        _number(fn, "quality score", quality),
-        _number(fn, "time score", time),
+        _number(fn, N_("quantity score"), quantity),
+        _number(fn, N_("quality score"), quality),
+        _number(fn, N_("time score"), time),
     ]
-    c = _optional_number(fn, "cost score", cost)
+    c = _optional_number(fn, N_("cost score"), cost)
     if c is not None:
         aspects.append(c)
     return _to_float(fn, math.fsum(aspects) / len(aspects))
@@ -192,25 +225,35 @@ def pp46_skp(quantity: object, quality: object, time: object, cost: object = Non
 def ikm(nrr_values: object, element_weight: object = None) -> float:
     """Return the IKM from the per-element mean scores (NRR)."""
     fn = "ikm"
-    items = _items(fn, "NRR values", nrr_values)
+    items = _items(fn, N_("NRR values"), nrr_values)
     if not items:
-        raise FunctionError(f"{fn}: no NRR values given; give one mean score per service element")
+        raise FunctionError(
+            _("{fn}: no NRR values given; give one mean score per service element", fn=fn)
+        )
     nrrs: list[float] = []
     for position, value in enumerate(items, start=1):
-        nrr = _number(fn, f"NRR of element {position}", value)
+        nrr = _number(fn, N_("NRR of element {position}"), value, position)
         if not 1 <= nrr <= 4:
             raise FunctionError(
-                f"{fn}: NRR of element {position} is {_show(nrr)}, outside 1..4; "
-                f"an NRR is a mean of survey scores from 1 to 4"
+                _(
+                    "{fn}: NRR of element {position} is {value}, outside 1..4; "
+                    "an NRR is a mean of survey scores from 1 to 4",
+                    fn=fn,
+                    position=position,
+                    value=_show(nrr),
+                )
             )
         nrrs.append(_exact(nrr))
-    weight = _optional_number(fn, "element weight", element_weight)
+    weight = _optional_number(fn, N_("element weight"), element_weight)
     if weight is None:
         return _to_float(fn, math.fsum(nrrs) / len(nrrs) * 25)
     if weight <= 0:
         raise FunctionError(
-            f"{fn}: element weight must be above zero, got {_show(weight)}; "
-            f"the regulation uses 0.11"
+            _(
+                "{fn}: element weight must be above zero, got {value}; the regulation uses 0.11",
+                fn=fn,
+                value=_show(weight),
+            )
         )
     return _to_float(fn, math.fsum(nrrs) * _exact(weight) * 25)
 
@@ -236,12 +279,16 @@ _IKM_GRADES = (
 def ikm_grade(ikm_value: object) -> str:
     """Return the IKM grade letter ("A".."D") for an IKM value."""
     fn = "ikm_grade"
-    v = _number(fn, "IKM value", ikm_value)
+    v = _number(fn, N_("IKM value"), ikm_value)
     rounded = Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if not Decimal(25) <= rounded <= Decimal(100):
         raise FunctionError(
-            f"{fn}: IKM value {_show(v)} is outside 25..100; an IKM is the mean "
-            f"NRR (1-4) x 25, so check the survey data"
+            _(
+                "{fn}: IKM value {value} is outside 25..100; an IKM is the mean "
+                "NRR (1-4) x 25, so check the survey data",
+                fn=fn,
+                value=_show(v),
+            )
         )
     return next(grade for lowest, grade in _IKM_GRADES if rounded >= lowest)
 
@@ -286,28 +333,45 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
             if result - result == 0:
                 return result
     fn = "jpm"
-    have = _items(fn, "levels", levels)
-    need = _items(fn, "required levels", required)
+    have = _items(fn, N_("levels"), levels)
+    need = _items(fn, N_("required levels"), required)
     if not isinstance(cap, bool):
-        raise FunctionError(f"{fn}: cap must be True or False, got {_show(cap)}")
+        raise FunctionError(
+            _("{fn}: cap must be True or False, got {value}", fn=fn, value=_show(cap))
+        )
     if len(have) != len(need):
         raise FunctionError(
-            f"{fn}: {len(have)} levels but {len(need)} required levels; "
-            f"give one level per required competency"
+            _(
+                "{fn}: {levels} levels but {required} required levels; "
+                "give one level per required competency",
+                fn=fn,
+                levels=len(have),
+                required=len(need),
+            )
         )
     if not have:
-        raise FunctionError(f"{fn}: no competencies given")
+        raise FunctionError(_("{fn}: no competencies given", fn=fn))
     ratios: list[float] = []
     for position, (level, standard) in enumerate(zip(have, need, strict=True), start=1):
-        lv = _number(fn, f"level of competency {position}", level)
-        rq = _number(fn, f"required level of competency {position}", standard)
+        lv = _number(fn, N_("level of competency {position}"), level, position)
+        rq = _number(fn, N_("required level of competency {position}"), standard, position)
         if rq <= 0:
             raise FunctionError(
-                f"{fn}: required level of competency {position} must be above zero, got {_show(rq)}"
+                _(
+                    "{fn}: required level of competency {position} must be above zero, got {value}",
+                    fn=fn,
+                    position=position,
+                    value=_show(rq),
+                )
             )
         if lv < 0:
             raise FunctionError(
-                f"{fn}: level of competency {position} cannot be negative, got {_show(lv)}"
+                _(
+                    "{fn}: level of competency {position} cannot be negative, got {value}",
+                    fn=fn,
+                    position=position,
+                    value=_show(lv),
+                )
             )
         ratio = _exact(lv) / _exact(rq)
         ratios.append(min(ratio, 1.0) if cap else ratio)
@@ -325,7 +389,7 @@ def jpm(levels: object, required: object, cap: object = False) -> float:
 )
 def jpm_band(jpm_value: object) -> str:
     """Return the band label of a JPM percentage."""
-    v = jpm_value if type(jpm_value) in _NUM else _number("jpm_band", "JPM value", jpm_value)
+    v = jpm_value if type(jpm_value) in _NUM else _number("jpm_band", N_("JPM value"), jpm_value)
     if v >= 90:
         return "optimal"
     if v >= 78:

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from kinerja.functions.arguments import _exact, _number, _optional_number, _show, _to_float
 from kinerja.functions.registry import FunctionError, Param, register
+from kinerja.i18n import N_, _
 
 __all__ = ["abs_value", "clamp", "gap", "round_half_up"]
 
@@ -29,13 +30,18 @@ __all__ = ["abs_value", "clamp", "gap", "round_half_up"]
 def clamp(value: object, low: object, high: object) -> int | float | None:
     """Return ``value`` limited to ``[low, high]``; None stays None."""
     fn = "clamp"
-    lo = _number(fn, "lower limit", low)
-    hi = _number(fn, "upper limit", high)
+    lo = _number(fn, N_("lower limit"), low)
+    hi = _number(fn, N_("upper limit"), high)
     if lo > hi:
         raise FunctionError(
-            f"{fn}: lower limit {_show(lo)} is above upper limit {_show(hi)}; swap them"
+            _(
+                "{fn}: lower limit {low} is above upper limit {high}; swap them",
+                fn=fn,
+                low=_show(lo),
+                high=_show(hi),
+            )
         )
-    v = _optional_number(fn, "value", value)
+    v = _optional_number(fn, N_("value"), value)
     if v is None:
         return None
     return lo if v < lo else hi if v > hi else v
@@ -66,12 +72,19 @@ def round_half_up(value: object, digits: object = 0) -> int | float | None:
     if isinstance(digits, float) and digits.is_integer():
         digits = int(digits)
     if not isinstance(digits, int) or isinstance(digits, bool):
-        raise FunctionError(f"{fn}: digits must be a whole number, got {_show(digits)}")
+        raise FunctionError(
+            _("{fn}: digits must be a whole number, got {value}", fn=fn, value=_show(digits))
+        )
     if abs(digits) > _MAX_DIGITS:
         raise FunctionError(
-            f"{fn}: digits must be between -{_MAX_DIGITS} and {_MAX_DIGITS}, got {digits}"
+            _(
+                "{fn}: digits must be between -{limit} and {limit}, got {value}",
+                fn=fn,
+                limit=_MAX_DIGITS,
+                value=digits,
+            )
         )
-    v = _optional_number(fn, "value", value)
+    v = _optional_number(fn, N_("value"), value)
     if v is None:
         return None
     if isinstance(v, int) and digits >= 0:
@@ -94,7 +107,7 @@ def round_half_up(value: object, digits: object = 0) -> int | float | None:
 )
 def abs_value(value: object) -> int | float | None:
     """Return ``abs(value)``; None stays None."""
-    v = _optional_number("abs", "value", value)
+    v = _optional_number("abs", N_("value"), value)
     return None if v is None else abs(v)
 
 
@@ -113,8 +126,8 @@ def abs_value(value: object) -> int | float | None:
 def gap(realised: object, target: object) -> int | float | None:
     """Return ``realised - target``, or None when either is None."""
     fn = "gap"
-    r = _optional_number(fn, "realised value", realised)
-    t = _optional_number(fn, "target value", target)
+    r = _optional_number(fn, N_("realised value"), realised)
+    t = _optional_number(fn, N_("target value"), target)
     if r is None or t is None:
         return None
     if isinstance(r, int) and isinstance(t, int):

@@ -73,7 +73,33 @@ def extract(with_click: bool = True) -> Catalog:
         for filename, _line, message, comments, context in found:
             where = [(f"{folder.name}/{filename}", None)]
             catalog.add(message, None, where, auto_comments=comments, context=context)
+    for where, text in command_help():
+        catalog.add(text, None, [(where, None)])
     return catalog
+
+
+def command_help() -> list[tuple[str, str]]:
+    """``(where, text)`` of every help text of the ``kinerja`` command line: each
+    command's (its docstring, as click keeps it) and each option's."""
+    from kinerja.cli import main  # the command line imports nearly everything
+
+    found: list[tuple[str, str]] = []
+
+    def visit(command: click.Command, path: str) -> None:
+        for attribute in ("help", "short_help", "epilog"):
+            text = getattr(command, "_kinerja_help" + attribute, getattr(command, attribute))
+            if isinstance(text, str) and text:
+                found.append((path, text))
+        for param in command.params:
+            text = getattr(param, "_kinerja_helphelp", getattr(param, "help", None))
+            if isinstance(text, str) and text:
+                found.append((f"{path} {param.name}", text))
+        if isinstance(command, click.Group):
+            for name, sub in sorted(command.commands.items()):
+                visit(sub, f"{path} {name}")
+
+    visit(main, "kinerja")
+    return found
 
 
 def read(path: Path, lang: str | None = None) -> Catalog:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from kinerja.frames import REJECTS
+from kinerja.i18n import _
 from kinerja.input.problems import INDEX
 from kinerja.input.read import KNOWN_SHEETS
 from kinerja.model import Reject
@@ -30,11 +31,20 @@ def cascade(employees: pl.DataFrame, owners: pl.DataFrame, key: str) -> pl.DataF
     bad = owners.group_by(key, maintain_order=True).agg(
         pl.len().alias("n"), pl.col("label").head(10).str.join(", ").alias("listed")
     )
-    n = pl.col("n")
-    more = pl.when(n > 10).then(pl.format(", and {} more", n - 10)).otherwise(pl.lit(""))
-    verb = pl.when(n == 1).then(pl.lit("was")).otherwise(pl.lit("were"))
-    reason = pl.format(
-        "not appraised: {} of their rows {} rejected ({}{})", n, verb, pl.col("listed"), more
+    n, listed = pl.col("n"), pl.col("listed")
+    reason = (
+        pl.when(n == 1)
+        .then(pl.format(_("not appraised: {} of their rows was rejected ({})"), n, listed))
+        .when(n <= 10)
+        .then(pl.format(_("not appraised: {} of their rows were rejected ({})"), n, listed))
+        .otherwise(
+            pl.format(
+                _("not appraised: {} of their rows were rejected ({}, and {} more)"),
+                n,
+                listed,
+                n - 10,
+            )
+        )
     )
     return employees.join(bad, on=key, how="inner", maintain_order="left").select(
         pl.lit("pegawai").alias("sheet"),

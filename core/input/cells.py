@@ -13,6 +13,10 @@ the expressions of :mod:`kinerja.input.texts`, :mod:`kinerja.input.numbers` and
 holds them to these functions); it calls these for the few words it builds once per
 distinct value (a "did you mean" hint, a number as ``{x:g}``). :func:`text_of` reads
 a cell as a reader stores it (text and kind, see :mod:`kinerja.input.tables`).
+
+The words are messages of the catalogs (:mod:`kinerja.i18n`), in the language in use;
+those with ``{}`` are shared with the column expressions, which fill them in order
+with ``pl.format`` (here ``str.format`` does).
 """
 
 from __future__ import annotations
@@ -25,16 +29,32 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from kinerja.i18n import N_, _
 from kinerja.input.nip import check_nip
 from kinerja.input.spec import AttributeSpec
 
 __all__ = [
+    "ATTRIBUTE_ABOVE",
+    "ATTRIBUTE_BELOW",
+    "ATTRIBUTE_REQUIRED",
+    "COULD_BE",
+    "DATE_EMPTY",
+    "DATE_IS_NUMBER",
     "FIRST_YEAR",
+    "GROUPED",
     "ISO_TIME",
     "LAST_YEAR",
+    "LONG_DIGITS",
     "MAX_NUMBER",
+    "NOT_A_DATE",
+    "NOT_A_NUMBER",
+    "NOT_A_NUMBER_PERCENT",
+    "NOT_FINITE",
+    "OUT_OF_RANGE",
+    "OUT_OF_RANGE_LONG",
     "OUT_OF_YEARS",
     "Problems",
+    "code_empty",
     "text_of",
 ]
 
@@ -44,7 +64,6 @@ MAX_NUMBER = 1e15
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DOT_GROUPS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 """``1.500`` or ``12.000.000``: dots that may be thousands separators (Indonesian style)."""
-_NO_GROUPS = "write the number without thousands separators"
 ISO_TIME = (
     r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
     r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
@@ -53,7 +72,34 @@ ISO_TIME = (
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + ISO_TIME)
 FIRST_YEAR, LAST_YEAR = 1950, 2100
 """The years a date in an input may have: a date outside them is a typing mistake."""
-OUT_OF_YEARS = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year"
+
+# The reasons, each filled in order: the column first, then the values shown.
+COULD_BE = N_("{} {} could be {} or {}; write the number without thousands separators")
+GROUPED = N_("{} {} uses . to group thousands; write the number without thousands separators ({})")
+NOT_A_NUMBER = N_("{} must be a number, found {}")
+NOT_A_NUMBER_PERCENT = N_("{} must be a number, found {} (remove the % sign)")
+NOT_FINITE = N_("{} must be a finite number, found {}")
+OUT_OF_RANGE = N_("{} is {}, beyond the accepted range of -10^15 to 10^15; check the value")
+OUT_OF_RANGE_LONG = N_(
+    "{} is {}... ({} chars), beyond the accepted range of -10^15 to 10^15; check the value"
+)
+"""A number too large, its text too long to show whole: its first 12 characters and length."""
+DATE_IS_NUMBER = N_(
+    "{} is a number ({}), not a date; format the cell as a date or type it as YYYY-MM-DD"
+)
+NOT_A_DATE = N_("{} {} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)")
+OUT_OF_YEARS = N_("{} {} is outside the years {} to {}; check the year")
+"""Filled with the column, the date, :data:`FIRST_YEAR` and :data:`LAST_YEAR`."""
+DATE_EMPTY = N_("{} is empty; give the date as YYYY-MM-DD")
+ATTRIBUTE_REQUIRED = N_("{} is empty but the region's rules require it")
+ATTRIBUTE_BELOW = N_("{} is {}, below the minimum {}")
+ATTRIBUTE_ABOVE = N_("{} is {}, above the maximum {}")
+LONG_DIGITS = N_("{}... ({} digits)")
+"""An integer too long to show: its first 12 digits and how many it has."""
+_CODE_EMPTY = N_("{column} is empty; give the {what} code")
+
+_Why = tuple[str, tuple[str, ...]]
+"""A reason not yet in words: its message (filled in order, after the column) and values."""
 
 
 class _Bad(NamedTuple):
@@ -75,8 +121,8 @@ def _int_text(v: int) -> str:
     try:
         digits = str(v)
     except ValueError:  # more digits than Python converts to text
-        return "a number with thousands of digits"
-    return digits if len(digits) <= 24 else f"{digits[:12]}... ({len(digits)} digits)"
+        return _("a number with thousands of digits")
+    return digits if len(digits) <= 24 else _(LONG_DIGITS).format(digits[:12], len(digits))
 
 
 def _text(v: object) -> str:
@@ -110,20 +156,16 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e20 else f"{x:g}"
 
 
-def _out_of_range(shown: str) -> str:
-    """The reason for a number too large to be real (the caller puts the column first)."""
-    return f"is {shown}, beyond the accepted range of -10^15 to 10^15; check the value"
-
-
 @lru_cache(maxsize=65536)
-def _number_text(text: str) -> float | str:
-    """Parse a numeric string (``.`` or ``,`` decimal separator): the number, or why not."""
+def _number_text(text: str) -> float | _Why:
+    """Parse a numeric string (``.`` or ``,`` decimal separator): the number, or why not
+    (a message and its values after the column: no words yet, the cache holds them)."""
     s = text.strip().replace(" ", "")
     if _DOT_GROUPS.fullmatch(s):
         plain = s.replace(".", "")
         if s.count(".") == 1:
-            return f"{text.strip()!r} could be {float(s):g} or {plain}; {_NO_GROUPS}"
-        return f"{text.strip()!r} uses . to group thousands; {_NO_GROUPS} ({plain})"
+            return COULD_BE, (repr(text.strip()), f"{float(s):g}", plain)
+        return GROUPED, (repr(text.strip()), plain)
     if "," in s:
         # 1.234,5 (Indonesian) or 1,234.5 (English): the last separator is the decimal one
         if s.rfind(",") > s.rfind("."):
@@ -131,12 +173,13 @@ def _number_text(text: str) -> float | str:
         else:
             s = s.replace(",", "")
     if not _NUMBER.fullmatch(s):
-        hint = " (remove the % sign)" if s.endswith("%") else ""
-        return f"must be a number, found {text.strip()!r}{hint}"
+        return NOT_A_NUMBER_PERCENT if s.endswith("%") else NOT_A_NUMBER, (repr(text.strip()),)
     x = float(s)
     if abs(x) > MAX_NUMBER:  # also inf, from hundreds of digits
         shown = text.strip()
-        return _out_of_range(shown if len(shown) <= 24 else f"{shown[:12]}... ({len(s)} chars)")
+        if len(shown) <= 24:
+            return OUT_OF_RANGE, (shown,)
+        return OUT_OF_RANGE_LONG, (shown[:12], str(len(s)))
     return x
 
 
@@ -146,25 +189,26 @@ def _number(v: object, column: str, p: Problems) -> float | None:
     if t is int:
         if -MAX_NUMBER <= v <= MAX_NUMBER:  # type: ignore[operator]
             return float(v)  # type: ignore[arg-type]
-        p.append(_Bad(column, f"{column} {_out_of_range(_int_text(v))}"))  # type: ignore[arg-type]
+        p.append(_Bad(column, _(OUT_OF_RANGE).format(column, _int_text(v))))  # type: ignore[arg-type]
         return None
     if t is float:
         if -MAX_NUMBER <= v <= MAX_NUMBER:  # type: ignore[operator]
             return v  # type: ignore[return-value]
         if math.isfinite(v):  # type: ignore[arg-type]
-            p.append(_Bad(column, f"{column} {_out_of_range(f'{v:g}')}"))
+            p.append(_Bad(column, _(OUT_OF_RANGE).format(column, f"{v:g}")))
         else:
-            p.append(_Bad(column, f"{column} must be a finite number, found {v!r}"))
+            p.append(_Bad(column, _(NOT_FINITE).format(column, repr(v))))
         return None
     if isinstance(v, str):
         parsed = _number_text(v)
         if type(parsed) is float:
             return parsed
-        p.append(_Bad(column, f"{column} {parsed}"))
+        message, values = parsed  # type: ignore[misc]
+        p.append(_Bad(column, _(message).format(column, *values)))
         return None
     if isinstance(v, int | float) and not isinstance(v, bool):  # subclasses, e.g. numpy
         return _number(float(v) if isinstance(v, float) else int(v), column, p)
-    p.append(_Bad(column, f"{column} must be a number, found {_text(v)!r}"))
+    p.append(_Bad(column, _(NOT_A_NUMBER).format(column, repr(_text(v)))))
     return None
 
 
@@ -183,17 +227,15 @@ def _date(v: object, column: str, p: Problems) -> str | None:
     """A date cell (ISO text or a date cell) as ``YYYY-MM-DD``, in the years
     :data:`FIRST_YEAR` to :data:`LAST_YEAR`; problems go to ``p``."""
     if isinstance(v, int | float) and not isinstance(v, bool):
-        reason = f"{column} is a number ({_fmt(v)}), not a date; format the cell as a date"
-        p.append(_Bad(column, reason + " or type it as YYYY-MM-DD"))
+        p.append(_Bad(column, _(DATE_IS_NUMBER).format(column, _fmt(v))))
         return None
     iso = _date_text(v)
     if iso is None:
         shown = repr(v.strip()) if isinstance(v, str) else repr(v)
-        reason = f"{column} {shown} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
-        p.append(_Bad(column, reason))
+        p.append(_Bad(column, _(NOT_A_DATE).format(column, shown)))
         return None
     if not FIRST_YEAR <= int(iso[:4]) <= LAST_YEAR:
-        p.append(_Bad(column, f"{column} {iso} {OUT_OF_YEARS}"))
+        p.append(_Bad(column, _(OUT_OF_YEARS).format(column, iso, FIRST_YEAR, LAST_YEAR)))
         return None
     return iso
 
@@ -212,7 +254,7 @@ def _date_text(v: object) -> str | None:
 def _required_date(row: dict[str, object], column: str, p: Problems) -> str | None:
     v = row.get(column)
     if _blank(v):
-        p.append(_Bad(column, f"{column} is empty; give the date as YYYY-MM-DD"))
+        p.append(_Bad(column, _(DATE_EMPTY).format(column)))
         return None
     return _date(v, column, p)
 
@@ -229,7 +271,7 @@ def _attribute(v: object, spec: AttributeSpec, p: Problems) -> object:
     name = spec.name
     if _blank(v):
         if spec.required:
-            p.append(_Bad(name, f"{name} is empty but the region's rules require it"))
+            p.append(_Bad(name, _(ATTRIBUTE_REQUIRED).format(name)))
         return None
     if spec.type == "date":
         return _date(v, name, p)
@@ -239,15 +281,24 @@ def _attribute(v: object, spec: AttributeSpec, p: Problems) -> object:
     if x is None:
         return None
     if spec.minimum is not None and x < spec.minimum:
-        p.append(_Bad(name, f"{name} is {_fmt(x)}, below the minimum {_fmt(spec.minimum)}"))
+        p.append(_Bad(name, _(ATTRIBUTE_BELOW).format(name, _fmt(x), _fmt(spec.minimum))))
     elif spec.maximum is not None and x > spec.maximum:
-        p.append(_Bad(name, f"{name} is {_fmt(x)}, above the maximum {_fmt(spec.maximum)}"))
+        p.append(_Bad(name, _(ATTRIBUTE_ABOVE).format(name, _fmt(x), _fmt(spec.maximum))))
     integral = type(v) is int or (type(v) is str and x.is_integer() and not {".", ","} & set(v))
     return int(x) if integral else x
 
 
+def code_empty(column: str, what: str) -> str:
+    """The reason for an empty code cell; ``what`` is a message naming the code
+    (``N_("indicator")``)."""
+    return _(_CODE_EMPTY, column=column, what=_(what))
+
+
 class _Codes:
-    """Known codes (case-insensitive), with a cached 'did you mean' message for unknown ones."""
+    """Known codes (case-insensitive), with a cached 'did you mean' message for unknown ones.
+
+    ``what`` names the code in the reasons: a message of the catalogs (``N_("aspect")``).
+    """
 
     def __init__(self, codes: Iterable[str], what: str, column: str) -> None:
         self.exact = frozenset(codes)
@@ -266,7 +317,7 @@ class _Codes:
     def find(self, code: str) -> tuple[str | None, str | None]:
         """A cell's text (``_text``) as ``(code, None)``, or ``(None, reason)``."""
         if not code:
-            return None, f"{self.column} is empty; give the {self.what} code"
+            return None, code_empty(self.column, self.what)
         if not self.known:
             return code, None
         found = self.known.get(code.lower())
@@ -275,11 +326,22 @@ class _Codes:
         if code not in self.cache:
             names = sorted(self.known.values())
             close = difflib.get_close_matches(code, names, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
             listed = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+            shown = {"what": _(self.what), "code": repr(code), "column": self.column}
             self.cache[code] = (
-                f"unknown {self.what} {code!r} in column {self.column}; {hint}"
-                f"the region's rules know: {listed}"
+                _(
+                    "unknown {what} {code} in column {column}; did you mean {close}? "
+                    "the region's rules know: {listed}",
+                    close=repr(close[0]),
+                    listed=listed,
+                    **shown,
+                )
+                if close
+                else _(
+                    "unknown {what} {code} in column {column}; the region's rules know: {listed}",
+                    listed=listed,
+                    **shown,
+                )
             )
         return None, self.cache[code]
 
@@ -289,7 +351,7 @@ def text_of(text: str | None, kind: str | None) -> str:
     if kind is None:
         return "" if text is None else text.strip()
     if kind == "int":
-        return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"  # type: ignore[arg-type]
+        return text if len(text) <= 24 else _(LONG_DIGITS).format(text[:12], len(text))  # type: ignore[arg-type]
     if kind == "float":
         return _text(float(text))  # type: ignore[arg-type]
     if kind == "datetime":

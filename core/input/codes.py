@@ -12,7 +12,8 @@ from collections.abc import Callable, Collection, Iterable
 
 import polars as pl
 
-from kinerja.input.cells import _Codes, text_of
+from kinerja.i18n import _
+from kinerja.input.cells import _Codes, code_empty, text_of
 from kinerja.input.distinct import by_distinct
 from kinerja.input.read import normalise_header
 from kinerja.input.spec import GROUP_ALIASES
@@ -22,7 +23,7 @@ from kinerja.model import RATER_GROUPS
 __all__ = ["code_columns", "group_columns"]
 
 _FOUND = pl.Struct({"value": pl.String, "why": pl.String})
-_KNOWN_GROUPS = ", ".join(RATER_GROUPS) + " (or diri, atasan, rekan, bawahan, masyarakat)"
+_GROUPS = ", ".join(RATER_GROUPS)
 
 
 def _cell_inputs(cell: Cell) -> list[pl.Expr]:
@@ -35,14 +36,15 @@ def code_columns(
     """Columns ``names = (code, why)``: the rules' code for ``cell``, or why there is none.
 
     Stages of expressions (each reads the ones before).
-    ``what`` is the word in the reasons (``indicator``, ``aspect``, ``predikat``). With no
-    known codes any non-empty text is accepted as it is (``_Codes.get``).
+    ``what`` names the code in the reasons: a message of the catalogs (``N_("indicator")``,
+    ``N_("aspect")``, ``N_("predikat")``). With no known codes any non-empty text is
+    accepted as it is (``_Codes.get``).
     """
     lookup = _Codes(codes, what, cell.name)
     code, why = names
     if not lookup.known:
         value = text_value(cell)
-        empty = f"{cell.name} is empty; give the {what} code"
+        empty = code_empty(cell.name, what)
         given = pl.col(code)
         return [
             [value.alias(code)],
@@ -95,11 +97,18 @@ def group_columns(cell: Cell, used: Collection[str], names: tuple[str, str]) -> 
             group = GROUP_ALIASES.get(normalise_header(text_of(text, kind)))
         why = None
         if group is None:
-            why = (
-                f"kelompok {text_of(text, kind)!r} is not a rater group; use one of {_KNOWN_GROUPS}"
+            why = _(
+                "kelompok {value} is not a rater group; use one of {groups} "
+                "(or diri, atasan, rekan, bawahan, masyarakat)",
+                value=repr(text_of(text, kind)),
+                groups=_GROUPS,
             )
         elif used and group not in used:
-            why = f"rater group {group!r} is not used by the region's rules (they use: {listed})"
+            why = _(
+                "rater group {group} is not used by the region's rules (they use: {listed})",
+                group=repr(group),
+                listed=listed,
+            )
         return {"value": group, "why": why}
 
     fine = {alias: g for alias, g in GROUP_ALIASES.items() if not used or g in used}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kinerja.i18n import ngettext
 from kinerja.input.tables import CellProblems
 
 __all__ = ["swallowed_rows"]
@@ -37,9 +38,14 @@ def swallowed_rows(frame: pl.DataFrame, columns: list[str], delimiter: str) -> C
 
 
 def _reason(column: str, rows: int) -> str:
-    word = "row" if rows == 1 else "rows"
-    return (
-        f"{column} starts with a quote that is closed only after {rows} more {word} of the "
-        f"file, so those {word} were read as the text of this cell; remove the stray quote "
-        'at the start of the cell (or write it twice, "") and save the file again'
+    return ngettext(
+        "{column} starts with a quote that is closed only after {rows} more row of the "
+        "file, so those row were read as the text of this cell; remove the stray quote "
+        'at the start of the cell (or write it twice, "") and save the file again',
+        "{column} starts with a quote that is closed only after {rows} more rows of the "
+        "file, so those rows were read as the text of this cell; remove the stray quote "
+        'at the start of the cell (or write it twice, "") and save the file again',
+        rows,
+        column=column,
+        rows=str(rows),
     )

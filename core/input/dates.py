@@ -12,15 +12,21 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kinerja.input.cells import FIRST_YEAR, ISO_TIME, LAST_YEAR, OUT_OF_YEARS
+from kinerja.i18n import _
+from kinerja.input.cells import (
+    DATE_IS_NUMBER,
+    FIRST_YEAR,
+    ISO_TIME,
+    LAST_YEAR,
+    NOT_A_DATE,
+    OUT_OF_YEARS,
+)
 from kinerja.input.numbers import fmt
 from kinerja.input.texts import Cell, int_text, python_repr, strip
 
 __all__ = ["Date", "date", "valid_date"]
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + ISO_TIME + "$"
-_NOT_A_DATE = "is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)"
-_A_NUMBER = "not a date; format the cell as a date or type it as YYYY-MM-DD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +63,14 @@ def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
         part(8, 2).cast(pl.Int32, strict=False),
     )
     ok = (shown.str.contains(_ISO_DATE) & real).fill_null(False)
-    reason = pl.format("{} {} " + _NOT_A_DATE, pl.lit(column), python_repr(shown))
+    reason = pl.format(_(NOT_A_DATE), pl.lit(column), python_repr(shown))
     stages = [[strip(text).fill_null("").alias(f"{prefix}.shown")]]
     return Date(stages, pl.when(ok).then(shown.str.head(10)), ~ok, reason)
 
 
 def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
-    """Read a non-blank ``cell`` as an ISO date (``cells._date``); reasons name ``column``.
+    """Read a non-blank ``cell`` as an ISO date (``cells._date``); reasons name ``column``
+    (in the language in use).
 
     ``prefix`` names the working column (``{prefix}.shown``: the text, stripped).
     """
@@ -88,8 +95,8 @@ def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
         pl.when(kind.is_null())
         .then(from_text.reason)
         .when(kind.is_in(["int", "float"]))
-        .then(pl.format("{} is a number ({}), " + _A_NUMBER, pl.lit(column), shown))
-        .otherwise(pl.format("{} {} " + _NOT_A_DATE, pl.lit(column), text))
+        .then(pl.format(_(DATE_IS_NUMBER), pl.lit(column), shown))
+        .otherwise(pl.format(_(NOT_A_DATE), pl.lit(column), text))
     )
     return _in_years(Date(from_text.stages, value, bad, reason), column)
 
@@ -98,9 +105,10 @@ def _in_years(read: Date, column: str) -> Date:
     """``read`` refused too where its year is outside :data:`FIRST_YEAR` to :data:`LAST_YEAR`."""
     year = read.value.str.head(4).cast(pl.Int32, strict=False)
     outside = (~year.is_between(FIRST_YEAR, LAST_YEAR)).fill_null(False)
+    years = pl.lit(str(FIRST_YEAR)), pl.lit(str(LAST_YEAR))
     reason = (
         pl.when(outside)
-        .then(pl.format("{} {} " + OUT_OF_YEARS, pl.lit(column), read.value))
+        .then(pl.format(_(OUT_OF_YEARS), pl.lit(column), read.value, *years))
         .otherwise(read.reason)
     )
     return Date(read.stages, pl.when(~outside).then(read.value), read.bad | outside, reason)

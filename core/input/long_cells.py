@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kinerja.i18n import _, count
 from kinerja.input.tables import KIND_SUFFIX, CellProblems, Tables
 
 __all__ = ["MAX_CELL", "add_problems", "long_cells", "with_long_cells"]
@@ -35,9 +36,12 @@ def long_cells(frame: pl.DataFrame) -> CellProblems:
 
 
 def _reason(column: str, length: int) -> str:
-    return (
-        f"{column} holds {length:,} characters, more than the {MAX_CELL:,} a cell may hold; "
-        "shorten the cell (a note or a name is never that long: the file may be damaged)"
+    return _(
+        "{column} holds {length} characters, more than the {limit} a cell may hold; "
+        "shorten the cell (a note or a name is never that long: the file may be damaged)",
+        column=column,
+        length=count(length),
+        limit=count(MAX_CELL),
     )
 
 

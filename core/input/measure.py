@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from kinerja.errors import InputError
+from kinerja.i18n import _, count, number
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -144,8 +145,13 @@ def check_workbook(archive: zipfile.ZipFile, source: str) -> None:
     members = archive.infolist()
     if len(members) > limits.parts:
         raise InputError(
-            f"Cannot read {source}: the workbook holds {len(members):,} parts; a workbook "
-            f"has at most {limits.parts:,}. Save it again from Excel, or use CSV or Parquet."
+            _(
+                "Cannot read {source}: the workbook holds {parts} parts; a workbook has at "
+                "most {limit}. Save it again from Excel, or use CSV or Parquet.",
+                source=source,
+                parts=count(len(members)),
+                limit=count(limits.parts),
+            )
         )
     declared = 0
     for member in members:
@@ -167,15 +173,26 @@ def _check_part(
     packed = max(member.compress_size, 1)
     if total > limits.unpacked:
         raise InputError(
-            f"Cannot read {source}: the workbook unpacks to more than "
-            f"{limits.unpacked:,} bytes (at its part {member.filename}). A workbook this "
-            "large reads much faster as a CSV or Parquet folder; if it is genuine, raise "
-            "the limit with --max-workbook-bytes."
+            _(
+                "Cannot read {source}: the workbook unpacks to more than {limit} bytes (at its "
+                "part {part}). A workbook this large reads much faster as a CSV or Parquet "
+                "folder; if it is genuine, raise the limit with --max-workbook-bytes.",
+                source=source,
+                limit=count(limits.unpacked),
+                part=member.filename,
+            )
         )
     if size > RATIO_FROM and size / packed > limits.ratio:
         raise InputError(
-            f"Cannot read {source}: its part {member.filename} unpacks from "
-            f"{member.compress_size:,} to over {size:,} bytes, more than {limits.ratio:g} "
-            "times; a spreadsheet does not pack that tightly, so the file is damaged or "
-            "built to exhaust memory. Save it again from Excel, or send the data as CSV."
+            _(
+                "Cannot read {source}: its part {part} unpacks from {packed} to over {size} "
+                "bytes, more than {ratio} times; a spreadsheet does not pack that tightly, so "
+                "the file is damaged or built to exhaust memory. Save it again from Excel, or "
+                "send the data as CSV.",
+                source=source,
+                part=member.filename,
+                packed=count(member.compress_size),
+                size=count(size),
+                ratio=number(limits.ratio),
+            )
         )

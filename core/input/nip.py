@@ -4,6 +4,9 @@
 person can act on: the birth date and appointment month it encodes must be real
 dates in plausible years, the sex digit 1 or 2, and the cell must be text (a number
 cell has lost digits).
+
+The words are messages of the catalogs (:mod:`kinerja.i18n`), shared with the column
+expressions of :mod:`kinerja.input.nips`; those with ``{}`` are filled in order.
 """
 
 from __future__ import annotations
@@ -13,12 +16,31 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from kinerja.i18n import N_, _
+
 __all__ = ["NUMBER_NIP", "check_nip"]
 
-NUMBER_NIP = (
+NUMBER_NIP = N_(
     "NIP is stored as a number, which loses digits; format the nip column as Text and re-type it"
 )
+NIP_EMPTY = N_("NIP is empty; every row needs the employee's 18-digit NIP")
+NIP_DATE_CELL = N_("NIP cell holds a date; format the nip column as Text and type the 18 digits")
+NIP_NOT_TEXT = N_("NIP must be 18 digits as text, found {}")
+NIP_CHARS = N_("NIP {} contains characters other than digits ({}); type 18 digits")
+NIP_LENGTH = N_("NIP has {} digits, expected 18")
+NIP_BIRTH_DATE = N_("NIP digits 1-8 (birth date) {} are not a valid date")
+NIP_BIRTH_YEAR = N_("NIP digits 1-8 (birth date) {}: year {} is not in 1940-2010")
+NIP_APPOINTED_DATE = N_(
+    "NIP digits 9-14 (appointment year and month) {} are not a valid year and month"
+)
+NIP_APPOINTED_YEAR = N_(
+    "NIP digits 9-14 (appointment year and month) {}: year {} is not in 1960-2035"
+)
+NIP_SEX = N_("NIP digit 15 (sex) is {}, expected 1 or 2")
 _SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+|[0-9]+[.,]0+")
+
+_Why = tuple[str, tuple[str, ...]]
+"""A message of the catalogs (not yet translated) and the values of its ``{}``."""
 
 
 @lru_cache(maxsize=8192)
@@ -32,31 +54,38 @@ def _date_ok(digits: str, lo: int, hi: int) -> Literal["ok", "date", "year"]:
 
 
 @lru_cache(maxsize=1 << 18)
-def _check_nip_text(text: str) -> tuple[str | None, str | None]:
+def _read_nip_text(text: str) -> tuple[str | None, _Why | None]:
+    """A text cell's NIP, or why it is none (in no language yet: the cache holds it)."""
     s = "".join(text.split())
     if not s:
-        return None, "NIP is empty; every row needs the employee's 18-digit NIP"
+        return None, (NIP_EMPTY, ())
     if not (s.isascii() and s.isdigit()):
         if _SCIENTIFIC.fullmatch(s):
-            return None, NUMBER_NIP
+            return None, (NUMBER_NIP, ())
         odd = "".join(sorted({c for c in s if not (c.isascii() and c.isdigit())}))
-        return None, f"NIP {s!r} contains characters other than digits ({odd!r}); type 18 digits"
+        return None, (NIP_CHARS, (repr(s), repr(odd)))
     if len(s) != 18:
-        return None, f"NIP has {len(s)} digits, expected 18"
+        return None, (NIP_LENGTH, (str(len(s)),))
     birth, appointed, sex = s[:8], s[8:14], s[14]
     state = _date_ok(birth, 1940, 2010)
     if state == "date":
-        return None, f"NIP digits 1-8 (birth date) {birth} are not a valid date"
+        return None, (NIP_BIRTH_DATE, (birth,))
     if state == "year":
-        return None, f"NIP digits 1-8 (birth date) {birth}: year {birth[:4]} is not in 1940-2010"
-    state, what = _date_ok(appointed, 1960, 2035), "NIP digits 9-14 (appointment year and month)"
+        return None, (NIP_BIRTH_YEAR, (birth, birth[:4]))
+    state = _date_ok(appointed, 1960, 2035)
     if state == "date":
-        return None, f"{what} {appointed} are not a valid year and month"
+        return None, (NIP_APPOINTED_DATE, (appointed,))
     if state == "year":
-        return None, f"{what} {appointed}: year {appointed[:4]} is not in 1960-2035"
+        return None, (NIP_APPOINTED_YEAR, (appointed, appointed[:4]))
     if sex not in "12":
-        return None, f"NIP digit 15 (sex) is {sex}, expected 1 or 2"
+        return None, (NIP_SEX, (sex,))
     return s, None
+
+
+def _check_nip_text(text: str) -> tuple[str | None, str | None]:
+    """:func:`check_nip` of a text cell, the reason in the language in use."""
+    nip, why = _read_nip_text(text)
+    return nip, None if why is None else _(why[0]).format(*why[1])
 
 
 def check_nip(value: object) -> tuple[str | None, str | None]:
@@ -64,16 +93,17 @@ def check_nip(value: object) -> tuple[str | None, str | None]:
 
     A NIP is 18 digits as text: birth date YYYYMMDD (year 1940-2010), appointment
     YYYYMM (year 1960-2035), sex 1 or 2, sequence. Spaces are removed. A numeric
-    cell is refused because a number loses digits.
+    cell is refused because a number loses digits. The reason is in the language in
+    use (:mod:`kinerja.i18n`).
     """
     if isinstance(value, str):
         return _check_nip_text(value)
     if value is None:
-        return None, "NIP is empty; every row needs the employee's 18-digit NIP"
+        return None, _(NIP_EMPTY)
     if isinstance(value, bool):
-        return None, f"NIP must be 18 digits as text, found {value}"
+        return None, _(NIP_NOT_TEXT).format(value)
     if isinstance(value, int | float):
-        return None, NUMBER_NIP
+        return None, _(NUMBER_NIP)
     if isinstance(value, dt.date):
-        return None, "NIP cell holds a date; format the nip column as Text and type the 18 digits"
-    return None, f"NIP must be 18 digits as text, found {type(value).__name__}"
+        return None, _(NIP_DATE_CELL)
+    return None, _(NIP_NOT_TEXT).format(type(value).__name__)

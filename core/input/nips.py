@@ -14,17 +14,27 @@ import datetime as dt
 
 import polars as pl
 
+from kinerja.i18n import _
 from kinerja.input.dates import valid_date
 from kinerja.input.distinct import by_distinct, on_rows
-from kinerja.input.nip import _SCIENTIFIC, NUMBER_NIP, _check_nip_text
+from kinerja.input.nip import (
+    _SCIENTIFIC,
+    NIP_APPOINTED_DATE,
+    NIP_APPOINTED_YEAR,
+    NIP_BIRTH_DATE,
+    NIP_BIRTH_YEAR,
+    NIP_DATE_CELL,
+    NIP_EMPTY,
+    NIP_LENGTH,
+    NIP_NOT_TEXT,
+    NIP_SEX,
+    NUMBER_NIP,
+    _check_nip_text,
+)
 from kinerja.input.texts import Cell, without_spaces
 
 __all__ = ["OWN", "NipColumns", "nip_columns", "nip_reason"]
 
-EMPTY = "NIP is empty; every row needs the employee's 18-digit NIP"
-_DATE_CELL = "NIP cell holds a date; format the nip column as Text and type the 18 digits"
-_BIRTH = "NIP digits 1-8 (birth date)"
-_APPOINTED = "NIP digits 9-14 (appointment year and month)"
 _SMALLEST = 10**17
 """The smallest 18-digit number: a text cell at or above it with 18 bytes is 18 digits."""
 
@@ -134,7 +144,8 @@ def _status(cell: Cell, names: NipColumns) -> pl.Expr:
 
 
 def nip_reason(cell: Cell, names: NipColumns) -> pl.Expr:
-    """Today's words for a NIP that is not valid (``check_nip``), on the rows that fail."""
+    """Today's words for a NIP that is not valid (``check_nip``), on the rows that fail,
+    in the language in use."""
     status, text = _status(cell, names), names.text()
     chars = by_distinct(
         lambda s: _check_nip_text(s)[1], [pl.when(status == "chars").then(text)], pl.String()
@@ -142,33 +153,29 @@ def nip_reason(cell: Cell, names: NipColumns) -> pl.Expr:
     birth, appointed = text.str.head(8), text.str.slice(8, 6)
     return (
         pl.when(status == "empty")
-        .then(pl.lit(EMPTY))
+        .then(pl.lit(_(NIP_EMPTY)))
         .when(status == "number")
-        .then(pl.lit(NUMBER_NIP))
+        .then(pl.lit(_(NUMBER_NIP)))
         .when(status == "bool")
-        .then(pl.format("NIP must be 18 digits as text, found {}", cell.text))
+        .then(pl.format(_(NIP_NOT_TEXT), cell.text))
         .when(status == "date")
-        .then(pl.lit(_DATE_CELL))
+        .then(pl.lit(_(NIP_DATE_CELL)))
         .when(status == "other")
-        .then(pl.format("NIP must be 18 digits as text, found {}", _type_name(cell.text)))
+        .then(pl.format(_(NIP_NOT_TEXT), _type_name(cell.text)))
         .when(status == "chars")
         .then(chars)
         .when(status == "length")
-        .then(pl.format("NIP has {} digits, expected 18", text.str.len_bytes()))
+        .then(pl.format(_(NIP_LENGTH), text.str.len_bytes()))
         .when(status == "birth_date")
-        .then(pl.format(_BIRTH + " {} are not a valid date", birth))
+        .then(pl.format(_(NIP_BIRTH_DATE), birth))
         .when(status == "birth_year")
-        .then(pl.format(_BIRTH + " {}: year {} is not in 1940-2010", birth, text.str.head(4)))
+        .then(pl.format(_(NIP_BIRTH_YEAR), birth, text.str.head(4)))
         .when(status == "appointed_date")
-        .then(pl.format(_APPOINTED + " {} are not a valid year and month", appointed))
+        .then(pl.format(_(NIP_APPOINTED_DATE), appointed))
         .when(status == "appointed_year")
-        .then(
-            pl.format(
-                _APPOINTED + " {}: year {} is not in 1960-2035", appointed, text.str.slice(8, 4)
-            )
-        )
+        .then(pl.format(_(NIP_APPOINTED_YEAR), appointed, text.str.slice(8, 4)))
         .when(status == "sex")
-        .then(pl.format("NIP digit 15 (sex) is {}, expected 1 or 2", text.str.slice(14, 1)))
+        .then(pl.format(_(NIP_SEX), text.str.slice(14, 1)))
     )
 
 

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kinerja.input.cells import MAX_NUMBER, _fmt
+from kinerja.i18n import _
+from kinerja.input.cells import (
+    COULD_BE,
+    GROUPED,
+    MAX_NUMBER,
+    NOT_A_NUMBER,
+    NOT_A_NUMBER_PERCENT,
+    NOT_FINITE,
+    OUT_OF_RANGE,
+    OUT_OF_RANGE_LONG,
+    _fmt,
+)
 from kinerja.input.distinct import by_distinct, on_rows
 from kinerja.input.texts import Cell, int_text, python_repr, strip, text_value
 
@@ -28,8 +39,6 @@ _ONE_GROUP = r"^[1-9][0-9]{0,2}\.[0-9]{3}$"
 """``1.500``: a plain-looking number that is ambiguous (see :data:`_DOT_GROUPS`)."""
 _DECIMAL_COMMA = r",[^.]*$"
 """The last separator is a comma: ``1.234,5`` (Indonesian style)."""
-_NO_GROUPS = "write the number without thousands separators"
-_RANGE = "beyond the accepted range of -10^15 to 10^15; check the value"
 _LIMIT = str(int(MAX_NUMBER))
 
 
@@ -122,24 +131,25 @@ def _general(s: pl.Expr, plain: pl.Expr) -> pl.Expr:
 
 
 def _text_reason(column: str, shown: pl.Expr, s: pl.Expr, plain: pl.Expr) -> pl.Expr:
+    """The words for a number typed as text that is refused (``cells._number_text``)."""
     quoted, name = python_repr(shown), pl.lit(column)
     ungrouped = s.str.replace_all(".", "", literal=True)
     one_dot = s.str.count_matches(".", literal=True) == 1
     as_decimal = s.str.strip_prefix("+").str.replace(r"0+$", "").str.strip_suffix(".")
-    hint = pl.when(plain.str.ends_with("%")).then(pl.lit(" (remove the % sign)"))
-    long = shown.str.len_chars() > 24
-    big = pl.format("{}... ({} chars)", shown.str.head(12), plain.str.len_chars())
     grouped = s.str.contains(_DOT_GROUPS)
-    could_be = "{} {} could be {} or {}; " + _NO_GROUPS
-    groups = "{} {} uses . to group thousands; " + _NO_GROUPS + " ({})"
+    long = pl.format(_(OUT_OF_RANGE_LONG), name, shown.str.head(12), plain.str.len_chars())
     return (
         pl.when(grouped & one_dot)
-        .then(pl.format(could_be, name, quoted, as_decimal, ungrouped))
+        .then(pl.format(_(COULD_BE), name, quoted, as_decimal, ungrouped))
         .when(grouped)
-        .then(pl.format(groups, name, quoted, ungrouped))
+        .then(pl.format(_(GROUPED), name, quoted, ungrouped))
+        .when(~plain.str.contains(_NUMBER) & plain.str.ends_with("%"))
+        .then(pl.format(_(NOT_A_NUMBER_PERCENT), name, quoted))
         .when(~plain.str.contains(_NUMBER))
-        .then(pl.format("{} must be a number, found {}{}", name, quoted, hint.fill_null("")))
-        .otherwise(pl.format("{} is {}, " + _RANGE, name, pl.when(long).then(big).otherwise(shown)))
+        .then(pl.format(_(NOT_A_NUMBER), name, quoted))
+        .when(shown.str.len_chars() > 24)
+        .then(long)
+        .otherwise(pl.format(_(OUT_OF_RANGE), name, shown))
     )
 
 
@@ -148,7 +158,7 @@ def _from_int(cell: Cell, column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     digits = cell.text.str.strip_prefix("-")
     ok = (digits.str.len_bytes() < len(_LIMIT)) | (digits == _LIMIT)
     x = cell.text.cast(pl.Float64, strict=False)
-    reason = pl.format("{} is {}, " + _RANGE, pl.lit(column), int_text(cell.text))
+    reason = pl.format(_(OUT_OF_RANGE), pl.lit(column), int_text(cell.text))
     return pl.when(ok).then(x), ~ok, reason
 
 
@@ -159,8 +169,8 @@ def _from_float(cell: Cell, column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     shown = by_distinct(lambda v: f"{v:g}", [x], pl.String())
     reason = (
         pl.when(x.is_finite())
-        .then(pl.format("{} is {}, " + _RANGE, pl.lit(column), shown))
-        .otherwise(pl.format("{} must be a finite number, found {}", pl.lit(column), cell.text))
+        .then(pl.format(_(OUT_OF_RANGE), pl.lit(column), shown))
+        .otherwise(pl.format(_(NOT_FINITE), pl.lit(column), cell.text))
     )
     return pl.when(ok).then(x), ~ok, reason
 
@@ -177,9 +187,7 @@ def number(cell: Cell, prefix: str, column: str | None = None) -> Number:
         return _from_text(cell.text, column, prefix)
     text = _from_text(pl.when(cell.is_text()).then(cell.text), column, prefix)
     parts = {"int": _from_int(cell, column), "float": _from_float(cell, column)}
-    other = pl.format(
-        "{} must be a number, found {}", pl.lit(column), python_repr(text_value(cell))
-    )
+    other = pl.format(_(NOT_A_NUMBER), pl.lit(column), python_repr(text_value(cell)))
 
     def pick(part: int, given: pl.Expr, fallback: pl.Expr | None) -> pl.Expr:
         chosen = pl.when(cell.kind.is_null()).then(given)

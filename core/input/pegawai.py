@@ -13,7 +13,8 @@ from collections.abc import Collection
 
 import polars as pl
 
-from kinerja.input.cells import _fmt
+from kinerja.i18n import N_, _
+from kinerja.input.cells import ATTRIBUTE_ABOVE, ATTRIBUTE_BELOW, ATTRIBUTE_REQUIRED, _fmt
 from kinerja.input.dates import date
 from kinerja.input.nips import OWN, NipColumns, nip_columns, nip_reason
 from kinerja.input.numbers import fmt, number
@@ -30,7 +31,7 @@ SUPERVISOR = NipColumns("atasan", "atasan_nip")
 DUPLICATE = "@dup"
 """Boolean column: a later row with a NIP seen before (the first row's number: ``@first``)."""
 FIRST = "@first"
-_OWN = "atasan_nip is the employee's own NIP; leave it empty if none"
+_OWN = N_("atasan_nip is the employee's own NIP; leave it empty if none")
 
 
 def attribute_name(index: int) -> str:
@@ -46,10 +47,12 @@ def _number_attribute(plan: SheetPlan, cell: Cell, spec: AttributeSpec, out: str
     x = pl.col(out)
     below = pl.lit(False) if spec.minimum is None else x < spec.minimum
     if spec.minimum is not None:
-        reason = pl.format(f"{name} is {{}}, below the minimum {_fmt(spec.minimum)}", fmt(x))
+        bound = pl.lit(_fmt(spec.minimum))
+        reason = pl.format(_(ATTRIBUTE_BELOW), pl.lit(name), fmt(x), bound)
         plan.checks.append(Check(name, below, reason))
     if spec.maximum is not None:
-        reason = pl.format(f"{name} is {{}}, above the maximum {_fmt(spec.maximum)}", fmt(x))
+        bound = pl.lit(_fmt(spec.maximum))
+        reason = pl.format(_(ATTRIBUTE_ABOVE), pl.lit(name), fmt(x), bound)
         plan.checks.append(Check(name, ~below.fill_null(False) & (x > spec.maximum), reason))
 
 
@@ -59,7 +62,7 @@ def _attribute(plan: SheetPlan, columns: Collection[str], index: int, spec: Attr
     plan.add([cell.blank().alias(f"{out}.blank")])
     blank = pl.col(f"{out}.blank")
     if spec.required:
-        empty = pl.lit(f"{spec.name} is empty but the region's rules require it")
+        empty = pl.lit(_(ATTRIBUTE_REQUIRED).format(spec.name))
         plan.checks.append(Check(spec.name, blank, empty))
     if spec.type == "number":
         _number_attribute(plan, cell, spec, out)
@@ -81,7 +84,7 @@ def _supervisor(plan: SheetPlan, columns: Collection[str]) -> None:
     plan.checks.append(Check("atasan_nip", given & ~SUPERVISOR.valid(), reason))
     same = pl.col(SUPERVISOR.key) == pl.col(EMPLOYEE.key)
     own = given & SUPERVISOR.valid() & EMPLOYEE.valid() & same
-    plan.checks.append(Check("atasan_nip", own, pl.lit(_OWN)))
+    plan.checks.append(Check("atasan_nip", own, pl.lit(_(_OWN))))
 
 
 def pegawai_plan(spec: InputSpec, columns: Collection[str]) -> SheetPlan:
@@ -93,7 +96,7 @@ def pegawai_plan(spec: InputSpec, columns: Collection[str]) -> SheetPlan:
     plan = SheetPlan()
     nama = Cell.of(columns, "nama")
     plan.add([text_value(nama).alias("@nama")])
-    empty = pl.lit("nama is empty; fill in the employee's name")
+    empty = pl.lit(_("nama is empty; fill in the employee's name"))
     plan.checks.append(Check("nama", pl.col("@nama") == "", empty))
     _supervisor(plan, columns)
     for index, attribute in enumerate(spec.attributes):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from kinerja.frames import REJECTS
+from kinerja.i18n import N_, _
 from kinerja.input.cells import _fmt
 from kinerja.input.codes import code_columns, group_columns
 from kinerja.input.dates import date
@@ -53,7 +54,7 @@ def _scale_check(spec: InputSpec) -> Check:
     lo = aspect.replace_strict(los, default=None, return_dtype=pl.String)
     hi = aspect.replace_strict(his, default=None, return_dtype=pl.String)
     reason = pl.format(
-        "nilai {} is outside the scale {}-{} for aspect {}", fmt(nilai), lo, hi, aspect
+        _("nilai {} is outside the scale {}-{} for aspect {}"), fmt(nilai), lo, hi, aspect
     )
     return Check("nilai", _outside(spec), reason)
 
@@ -112,7 +113,7 @@ def rating_plan(spec: InputSpec, columns: Columns) -> SheetPlan:
     reason = pl.concat_str(pl.lit("penilai_nip: "), nip_reason(cell, RATER))
     plan.checks.append(Check("penilai_nip", checked & ~RATER.valid(), reason))
     aspect = Cell.of(columns, "aspek")
-    plan.add(*code_columns(aspect, spec.aspects, "aspect", ("@aspek", "@aspek.why")))
+    plan.add(*code_columns(aspect, spec.aspects, N_("aspect"), ("@aspek", "@aspek.why")))
     plan.checks.append(Check("aspek", col("aspek.why").is_not_null(), col("aspek.why")))
     add_numbers(plan, {"nilai": Cell.of(columns, "nilai")}, ())
     if spec.aspects:
@@ -130,7 +131,7 @@ def rating_plan(spec: InputSpec, columns: Columns) -> SheetPlan:
     plan.add([text_value(Cell.of(columns, "catatan")).alias("@catatan")])
     plan.then([rater.alias("@rater")])
     group_col, given = col("kelompok"), col("rater")
-    plan.checks.append(Check("penilai_nip", _themself(), pl.lit(_THEMSELF)))
+    plan.checks.append(Check("penilai_nip", _themself(), pl.lit(_(_THEMSELF))))
     plan.output = {
         "penilai_nip": given,
         "kelompok": group_col,
@@ -142,8 +143,8 @@ def rating_plan(spec: InputSpec, columns: Columns) -> SheetPlan:
     return plan
 
 
-_THEMSELF = "penilai_nip is the employee themself; only kelompok self may rate oneself"
-_DUPLICATE = (
+_THEMSELF = N_("penilai_nip is the employee themself; only kelompok self may rate oneself")
+_DUPLICATE = N_(
     "duplicate rating: this rater already rated this aspect at penilaian row {}; "
     "remove one of the rows"
 )
@@ -169,7 +170,7 @@ def duplicate_ratings(accepted: pl.DataFrame, key: str) -> tuple[pl.DataFrame, p
         pl.lit("penilaian").alias("sheet"),
         pl.col("_row").alias("row"),
         pl.col("nip"),
-        pl.format(_DUPLICATE, pl.col("@first")).alias("reason"),
+        pl.format(_(_DUPLICATE), pl.col("@first")).alias("reason"),
         pl.lit("penilai_nip").alias("column"),
         pl.col(key),
         pl.col(INDEX),

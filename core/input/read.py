@@ -14,6 +14,9 @@ that rejects its row.
 
 Workbooks are read by :mod:`kinerja.input.xlsx_read`; CSV and Parquet files by polars'
 own readers (all CSV cells as text, no type inference); JSON with the standard library.
+
+What the reader tells a person (errors, whole-file and cell problems) is in the language
+in use (:mod:`kinerja.i18n`); sheet, column and file names stay as they are written.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import NamedTuple
 import polars as pl
 
 from kinerja.errors import InputError
+from kinerja.i18n import N_, _
 from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.long_cells import with_long_cells
 from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
@@ -64,11 +68,23 @@ __all__ = [
 KNOWN_SHEETS = ("pegawai", "capaian", "penilaian", "keberatan")
 """Sheets (or CSV/Parquet files, or JSON keys) the engine reads; ``pegawai`` is required."""
 
-ACCEPTED_FORMATS = (
+ACCEPTED_FORMATS = N_(
     "an Excel workbook (.xlsx) with sheets pegawai, capaian, penilaian, keberatan; "
     "a folder holding pegawai.csv, capaian.csv, penilaian.csv, keberatan.csv; "
-    'or a .json file like {"pegawai": [{"nip": "...", ...}], "capaian": [...]}'
+    "or a .json file like {example}"
 )
+"""The inputs kinerja reads, in words (see :func:`accepted_formats`)."""
+_JSON_INPUT = '{"pegawai": [{"nip": "...", ...}], "capaian": [...]}'
+_JSON_TABLES = '{"pegawai": [{"nip": ...}, ...]}'
+_JSON_OBJECT = '{"pegawai": [...], "capaian": [...]}'
+_NOUNS = {
+    "sheet": (N_("sheet"), N_("sheets")),
+    "key": (N_("key"), N_("keys")),
+    "CSV file": (N_("CSV file"), N_("CSV files")),
+    "Parquet file": (N_("Parquet file"), N_("Parquet files")),
+    "file": (N_("file"), N_("files")),
+}
+"""What a table of the input is (a ``what`` of the functions below): one, and several."""
 
 FOLDER_SUFFIXES = (".csv", ".parquet")
 """The files a folder input may hold, one per sheet."""
@@ -110,6 +126,16 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def accepted_formats() -> str:
+    """The inputs kinerja reads, in the language in use (for an error's "Give ...")."""
+    return _(ACCEPTED_FORMATS, example=_JSON_INPUT)
+
+
+def _noun(what: str, plural: bool = False) -> str:
+    """``what`` (a key of :data:`_NOUNS`) in the language in use, one or several."""
+    return _(_NOUNS[what][plural])
+
+
 def letter(index: int) -> str:
     """0 -> ``A``, 26 -> ``AA``: the spreadsheet column of a 0-based index."""
     letters = ""
@@ -134,7 +160,9 @@ def read_tables(path: str | Path) -> Tables:
     """
     p = Path(path)
     if not p.exists():
-        raise InputError(f"Input not found: {path}. Give {ACCEPTED_FORMATS}.")
+        raise InputError(
+            _("Input not found: {path}. Give {formats}.", path=path, formats=accepted_formats())
+        )
     if p.is_dir():
         return with_long_cells(_read_folder(p, str(path)))
     suffix = p.suffix.lower()
@@ -146,12 +174,22 @@ def read_tables(path: str | Path) -> Tables:
         return with_long_cells(_read_json(p, str(path)))
     hint = ""
     if suffix == ".xls":
-        hint = " The old .xls format is not supported: open it in Excel and Save As .xlsx."
+        hint = " " + _("The old .xls format is not supported: open it in Excel and Save As .xlsx.")
     elif suffix == ".csv":
-        hint = " For CSV input give the folder that holds the CSV files, not one file."
+        hint = " " + _("For CSV input give the folder that holds the CSV files, not one file.")
     elif suffix == ".parquet":
-        hint = " For Parquet input give the folder that holds the Parquet files, not one file."
-    raise InputError(f"Cannot read {path}: unsupported file type.{hint} Give {ACCEPTED_FORMATS}.")
+        hint = " " + _(
+            "For Parquet input give the folder that holds the Parquet files, not one file."
+        )
+    raise InputError(
+        # i18n: {hint} is empty, or one more sentence that starts with a space.
+        _(
+            "Cannot read {path}: unsupported file type.{hint} Give {formats}.",
+            path=path,
+            hint=hint,
+            formats=accepted_formats(),
+        )
+    )
 
 
 # --------------------------------------------------------------------- shared words
@@ -173,7 +211,7 @@ def header_positions(
         name = normalise_header(cell)
         shown = repr(str(cell).strip())
         if show_letters:
-            shown += f" (column {letter(first_column + i)})"
+            shown = _("{header} (column {letter})", header=shown, letter=letter(first_column + i))
         if name in first:
             repeated.setdefault(name, [first[name]]).append(shown)
             continue
@@ -185,47 +223,80 @@ def header_positions(
 def repeated_columns(
     sheet: str, where: str, repeated: dict[str, list[str]], what: str = "columns"
 ) -> Reject | None:
-    """The whole-sheet problem for headers (or JSON keys) that read as one column, if any."""
+    """The whole-sheet problem for headers (or JSON keys: ``what="keys"``) that read as
+    one column, if any; ``where`` names the sheet, file or table in words."""
     if not repeated:
         return None
-    parts = "; ".join(
-        f"{' and '.join(shown)} read as {name}" if len(shown) > 1 else f"{shown[0]} repeats"
-        for name, shown in repeated.items()
-    )
-    return Reject(
-        sheet,
-        0,
-        None,
-        f"{where} has {what} that name the same column: {parts}. Only the first of each is "
-        "read, so the values under the others are ignored; remove or rename them.",
-        ", ".join(repeated),
-    )
+    parts = "; ".join(_same_name(name, shown) for name, shown in repeated.items())
+    if what == "keys":
+        reason = _(
+            "{where} has keys that name the same column: {parts}. Only the first of each is "
+            "read, so the values under the others are ignored; remove or rename them.",
+            where=where,
+            parts=parts,
+        )
+    else:
+        reason = _(
+            "{where} has columns that name the same column: {parts}. Only the first of each "
+            "is read, so the values under the others are ignored; remove or rename them.",
+            where=where,
+            parts=parts,
+        )
+    return Reject(sheet, 0, None, reason, ", ".join(repeated))
+
+
+def _same_name(name: str, shown: list[str]) -> str:
+    """``'NIP' and 'nip' read as nip``, or ``'nip' repeats``: headers that read as ``name``."""
+    if len(shown) == 1:
+        return _("{header} repeats", header=shown[0])
+    headers = shown[0]
+    for other in shown[1:]:
+        headers = _("{first} and {second}", first=headers, second=other)
+    return _("{headers} read as {name}", headers=headers, name=name)
 
 
 def same_table(name: str, what: str, first: str, other: str, rows: int | None) -> Reject:
-    """The whole-file problem for a second sheet (file, key) that reads as ``name``."""
-    count = "its rows were" if rows is None else f"its {rows} row(s) were"
-    return Reject(
-        name,
-        0,
-        None,
-        f"The input has two {what}s that both read as {name}: {first!r} and {other!r}. Only "
-        f"{first!r} was read; {other!r} was not ({count} not used). Merge them into one "
-        f"{what} or rename {other!r}.",
-    )
+    """The whole-file problem for a second sheet (file, key) that reads as ``name``;
+    ``what`` is ``sheet``, ``key``, ``CSV file``, ``Parquet file`` or ``file``."""
+    shown = {
+        "name": name,
+        "first": repr(first),
+        "other": repr(other),
+        "thing": _noun(what),
+        "things": _noun(what, plural=True),
+    }
+    if rows is None:
+        reason = _(
+            "The input has two {things} that both read as {name}: {first} and {other}. Only "
+            "{first} was read; {other} was not (its rows were not used). Merge them into one "
+            "{thing} or rename {other}.",
+            **shown,
+        )
+    else:
+        reason = _(
+            "The input has two {things} that both read as {name}: {first} and {other}. Only "
+            "{first} was read; {other} was not (its {rows} row(s) were not used). Merge them "
+            "into one {thing} or rename {other}.",
+            rows=str(rows),
+            **shown,
+        )
+    return Reject(name, 0, None, reason)
 
 
 def missing_pegawai(found: Iterable[str], what: str) -> Reject:
-    """The whole-file problem when the input has no pegawai sheet (file, key)."""
-    names = ", ".join(found) or "none"
+    """The whole-file problem when the input has no pegawai sheet (file, key); ``what``
+    as for :func:`same_table`."""
     return Reject(
         sheet="pegawai",
         row=0,
         nip=None,
-        reason=(
-            f"The input has no pegawai {what}, so no employee can be appraised "
-            f"({what}s found: {names}). Add a {what} named pegawai with the columns "
-            "nip, nama, jabatan, unit_kerja, golongan, atasan_nip."
+        reason=_(
+            "The input has no pegawai {thing}, so no employee can be appraised ({things} "
+            "found: {names}). Add a {thing} named pegawai with the columns nip, nama, "
+            "jabatan, unit_kerja, golongan, atasan_nip.",
+            thing=_noun(what),
+            things=_noun(what, plural=True),
+            names=", ".join(found) or _("none"),
         ),
     )
 
@@ -289,7 +360,8 @@ def drop_blank_rows(
 
 
 def _file_word(files: Iterable[Path]) -> str:
-    """``CSV file``, ``Parquet file``, or ``file`` when a folder mixes the two."""
+    """``CSV file``, ``Parquet file``, or ``file`` when a folder mixes the two (a key of
+    :data:`_NOUNS`)."""
     suffixes = {f.suffix.lower() for f in files}
     if suffixes == {".parquet"}:
         return "Parquet file"
@@ -332,7 +404,7 @@ def hash_folder(digest: hashlib._Hash, files: FolderFiles) -> None:
 def file_problems(name: str, files: list[Path], sheet: Sheet) -> list[Reject]:
     """The whole-file problems of a sheet's files: repeated headers, a second file."""
     f, *others = files
-    problems = sheet_problems(name, f"{_file_word([f])} {f.name!r}", sheet)
+    problems = sheet_problems(name, f"{_noun(_file_word([f]))} {f.name!r}", sheet)
     return problems + [_other_file(name, f, other, _file_word(files)) for other in others]
 
 
@@ -398,8 +470,12 @@ def _not_utf8(f: Path, data: bytes) -> InputError:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return InputError(
-            f"Cannot read {f}: it is not UTF-8 text (byte {exc.start}). In Excel use "
-            "Save As > 'CSV UTF-8 (Comma delimited)'."
+            _(
+                "Cannot read {path}: it is not UTF-8 text (byte {byte}). In Excel use "
+                "Save As > 'CSV UTF-8 (Comma delimited)'.",
+                path=f,
+                byte=exc.start,
+            )
         )
     raise AssertionError("valid UTF-8")  # pragma: no cover - callers saw a decoding error
 
@@ -527,7 +603,7 @@ def _csv_python(f: Path) -> Sheet:
         with _field_limit(len(text)):
             rows = [[c if c != "" else None for c in r] for r in grid]
     except csv.Error as exc:
-        raise InputError(f"Cannot read {f} as CSV: {exc}.") from None
+        raise InputError(_("Cannot read {path} as CSV: {error}.", path=f, error=exc)) from None
     width = max(map(len, rows), default=0)
     sheet = grid_sheet([r + [None] * (width - len(r)) for r in rows])
     text_columns = [c for c, t in sheet.frame.schema.items() if c != "_row" and t == pl.String]
@@ -601,7 +677,7 @@ def _read_parquet(f: Path) -> Sheet:
     try:
         frame = parquet_frame(pl.read_parquet(f), positions, 2)  # no other reference to it
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"Cannot read {f} as Parquet ({type(exc).__name__}: {exc}).") from None
+        raise _not_parquet(f, exc) from None
     names = [n for _, n in frame_columns(positions)]
     return Sheet([n for _, n in positions], drop_blank_rows(frame, names), repeated, {})
 
@@ -611,8 +687,19 @@ def parquet_positions(f: Path) -> tuple[list[tuple[int, str]], dict[str, list[st
     try:
         names = list(pl.read_parquet_schema(f))
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"Cannot read {f} as Parquet ({type(exc).__name__}: {exc}).") from None
+        raise _not_parquet(f, exc) from None
     return header_positions(names, show_letters=False)
+
+
+def _not_parquet(f: Path, exc: Exception) -> InputError:
+    return InputError(
+        _(
+            "Cannot read {path} as Parquet ({kind}: {error}).",
+            path=f,
+            kind=type(exc).__name__,
+            error=exc,
+        )
+    )
 
 
 def parquet_frame(raw: pl.DataFrame, positions: list[tuple[int, str]], first: int) -> pl.DataFrame:
@@ -669,9 +756,10 @@ def _items(obj: dict) -> Iterable[tuple[str, object]]:
 
 
 def _bad_text(column: str) -> str:
-    return (
-        f"{column} holds text that is not valid Unicode (a lone surrogate, e.g. from a broken "
-        "\\u escape in the JSON); retype the text"
+    return _(
+        "{column} holds text that is not valid Unicode (a lone surrogate, e.g. from a broken "
+        "\\u escape in the JSON); retype the text",
+        column=column,
     )
 
 
@@ -680,26 +768,47 @@ def _load_json(data: bytes, source: str) -> tuple[dict, bool]:
     depth = json_depth(data)
     if depth.line:
         raise InputError(
-            f"Cannot read {source}: the JSON nests arrays and objects more than "
-            f"{MAX_JSON_DEPTH} deep at line {depth.line}, column {depth.column}; an input "
-            'is an object of tables, each a list of rows: {"pegawai": [{"nip": ...}, ...]}.'
+            _(
+                "Cannot read {source}: the JSON nests arrays and objects more than {limit} "
+                "deep at line {line}, column {column}; an input is an object of tables, each "
+                "a list of rows: {example}.",
+                source=source,
+                limit=MAX_JSON_DEPTH,
+                line=depth.line,
+                column=depth.column,
+                example=_JSON_TABLES,
+            )
         )
     try:
         text = data.decode("utf-8-sig")
         doc = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"Cannot read {source}: it is not UTF-8 text (byte {exc.start})."
+            _(
+                "Cannot read {source}: it is not UTF-8 text (byte {byte}).",
+                source=source,
+                byte=exc.start,
+            )
         ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"Cannot read {source}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}."
+            _(
+                "Cannot read {source}: invalid JSON at line {line}, column {column}: {error}.",
+                source=source,
+                line=exc.lineno,
+                column=exc.colno,
+                error=exc.msg,
+            )
         ) from None
     if not isinstance(doc, dict):
         raise InputError(
-            f"Cannot read {source}: the JSON must be an object whose keys are the tables, "
-            'like {"pegawai": [...], "capaian": [...]}; found a ' + type(doc).__name__ + "."
+            _(
+                "Cannot read {source}: the JSON must be an object whose keys are the tables, "
+                "like {example}; found a {kind}.",
+                source=source,
+                example=_JSON_OBJECT,
+                kind=type(doc).__name__,
+            )
         )
     return doc, bool(_SURROGATE_ESCAPE.search(text))
 
@@ -746,7 +855,11 @@ def _json_table(key: str, name: str, items: list, check_text: bool) -> _JsonTabl
     problems: list[Reject] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            reason = f"{key} item {number} is not an object of column: value pairs; it was skipped"
+            reason = _(
+                "{key} item {number} is not an object of column: value pairs; it was skipped",
+                key=key,
+                number=number,
+            )
             problems.append(Reject(name, number, None, reason))
             continue
         row, unreadable, repeat = _json_row(item, check_text, repeated)
@@ -759,7 +872,7 @@ def _json_table(key: str, name: str, items: list, check_text: bool) -> _JsonTabl
         seen.update(dict.fromkeys(row))
         rows.append((number, row))
     repeated = {c: list(dict.fromkeys(shown)) for c, shown in repeated.items()}
-    where = f"table {key!r} (first in item {first_repeat})"
+    where = _("table {key} (first in item {item})", key=repr(key), item=first_repeat)
     problem = repeated_columns(name, where, repeated, "keys")
     readable = [n for _, n in frame_columns(enumerate(seen))]
     if len(readable) < len(seen):  # a key the frame has for itself: not a column
@@ -773,8 +886,11 @@ def _not_a_list(name: str, key: str, items: object) -> Reject:
         name,
         0,
         None,
-        f"{key} must be a list of row objects, found a {type(items).__name__}; none of its "
-        "rows were read",
+        _(
+            "{key} must be a list of row objects, found a {kind}; none of its rows were read",
+            key=key,
+            kind=type(items).__name__,
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Collection
 
 import polars as pl
 
+from kinerja.i18n import N_, _
 from kinerja.input.codes import code_columns
 from kinerja.input.nips import OWN
 from kinerja.input.numbers import fmt, number
@@ -49,16 +50,17 @@ def outcome_plan(spec: InputSpec, columns: Columns) -> SheetPlan:
     """capaian: indicator code, target > 0, realisasi, target_maks >= target, bobot > 0."""
     plan = SheetPlan()
     cell = Cell.of(columns, "indikator")
-    plan.add(*code_columns(cell, spec.indicators, "indicator", ("@indikator", "@indikator.why")))
+    names = ("@indikator", "@indikator.why")
+    plan.add(*code_columns(cell, spec.indicators, N_("indicator"), names))
     plan.checks.append(Check("indikator", col("indikator.why").is_not_null(), col("indikator.why")))
     cells = {n: Cell.of(columns, n) for n in ("target", "realisasi", "target_maks", "bobot")}
     plan.add([cells["bobot"].blank().alias("@bobot.blank")])
     add_numbers(plan, {"target": cells["target"]}, ())
     target = col("target")
-    positive = "target must be positive (achievement is realised / target), found {}"
+    positive = _("target must be positive (achievement is realised / target), found {}")
     plan.checks.append(Check("target", target <= 0, pl.format(positive, fmt(target))))
     add_numbers(plan, {n: cells[n] for n in ("realisasi", "target_maks")}, {"target_maks"})
-    below = "target_maks (upper bound of the range) {} is below target {}"
+    below = _("target_maks (upper bound of the range) {} is below target {}")
     tmax = col("target_maks")
     plan.checks.append(
         Check("target_maks", tmax < target, pl.format(below, fmt(tmax), fmt(target)))
@@ -67,7 +69,7 @@ def outcome_plan(spec: InputSpec, columns: Columns) -> SheetPlan:
     bobot = pl.when(col("bobot.blank")).then(pl.lit(1.0)).otherwise(col("bobot"))
     plan.then([bobot.alias("@weight")])
     weight = col("weight")
-    reason = pl.format("bobot (weight) must be positive, found {}", fmt(weight))
+    reason = pl.format(_("bobot (weight) must be positive, found {}"), fmt(weight))
     plan.checks.append(Check("bobot", weight <= 0, reason))
     plan.output = {
         "indikator": col("indikator"),

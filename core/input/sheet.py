@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import polars as pl
 
+from kinerja.i18n import _, ngettext
 from kinerja.input.problems import INDEX, Check, Found, find_problems, mark_reader_rows
 from kinerja.input.read import normalise_header
 from kinerja.input.spec import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, InputSpec
@@ -89,7 +90,8 @@ def found_columns(tables: Tables, sheet: str) -> list[str]:
 
 
 def missing_columns(tables: Tables, sheet: str, spec: InputSpec) -> tuple[str, str] | None:
-    """``(columns, reason)`` when the sheet lacks required columns, else None."""
+    """``(columns, reason)`` when the sheet lacks required columns, else None (the reason
+    in the language in use)."""
     found = found_columns(tables, sheet)
     required = REQUIRED_COLUMNS[sheet]
     if sheet == "pegawai":
@@ -97,11 +99,18 @@ def missing_columns(tables: Tables, sheet: str, spec: InputSpec) -> tuple[str, s
     missing = [c for c in required if c not in found]
     if not missing:
         return None
-    word = "column" if len(missing) == 1 else "columns"
-    return ", ".join(missing), (
-        f"sheet {sheet} is missing the {word} {', '.join(missing)} (columns found: "
-        f"{', '.join(found) or 'none'}); add a column with the header {missing[0]}"
+    reason = ngettext(
+        "sheet {sheet} is missing the column {missing} (columns found: {found}); "
+        "add a column with the header {first}",
+        "sheet {sheet} is missing the columns {missing} (columns found: {found}); "
+        "add a column with the header {first}",
+        len(missing),
+        sheet=sheet,
+        missing=", ".join(missing),
+        found=", ".join(found) or _("none"),
+        first=missing[0],
     )
+    return ", ".join(missing), reason
 
 
 def read_columns(sheet: str, spec: InputSpec) -> set[str]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kinerja.i18n import _
+from kinerja.input.cells import LONG_DIGITS
 from kinerja.input.distinct import by_distinct
 from kinerja.input.tables import kind_column
 
@@ -88,9 +90,10 @@ def without_spaces(text: pl.Expr) -> pl.Expr:
 
 
 def int_text(digits: pl.Expr) -> pl.Expr:
-    """An integer's digits, shortened past 24 characters (``cells._int_text``)."""
+    """An integer's digits, shortened past 24 characters (``cells._int_text``, in the
+    language in use)."""
     n = digits.str.len_chars()
-    short = pl.format("{}... ({} digits)", digits.str.head(12), n)
+    short = pl.format(_(LONG_DIGITS), digits.str.head(12), n)
     return pl.when(n <= 24).then(digits).otherwise(short)
 
 

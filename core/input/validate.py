@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kinerja.frames import EMPLOYEES, OBJECTIONS, OUTCOMES, RATINGS, Batch, Schema
+from kinerja.i18n import N_, _
 from kinerja.input.cascade import cascade, problems_frame, sorted_rejects, without
 from kinerja.input.nip import NUMBER_NIP as NUMBER_NIP  # re-exported, as before the split
 from kinerja.input.nip import check_nip
@@ -57,6 +58,8 @@ KEY = "@key"
 _SCHEMAS: dict[str, Schema] = {"capaian": OUTCOMES, "penilaian": RATINGS, "keberatan": OBJECTIONS}
 _PLANS = {"capaian": outcome_plan, "penilaian": rating_plan, "keberatan": objection_plan}
 """The record sheets, in order, and how each is checked."""
+_ROW_LABEL = N_("{} row {}")
+"""A record row named in the cascade's reason: the sheet, then the row (``capaian row 7``)."""
 
 
 @dataclass(slots=True)
@@ -113,7 +116,7 @@ def _duplicates(work: pl.DataFrame) -> tuple[pl.DataFrame, Check]:
     work = work.with_columns(EMPLOYEE.valid().alias("@valid"))
     found = repeated_keys(work, "@valid", [EMPLOYEE.key]).rename({"@first": FIRST})
     again = pl.col(INDEX).is_in(found[INDEX].implode()) if found.height else pl.lit(False)
-    reason = pl.format("duplicate NIP, first seen at pegawai row {}; remove this row", FIRST)
+    reason = pl.format(_("duplicate NIP, first seen at pegawai row {}; remove this row"), FIRST)
     return work.with_columns(again.alias(DUPLICATE)), Check(
         "nip", pl.col(DUPLICATE), reason, (found, INDEX)
     )
@@ -175,16 +178,22 @@ def _employee_schema(spec: InputSpec) -> Schema:
 
 def _owner_check(tables: Tables, nip: Cell, employees: _Employees) -> Check:
     """A record's ``nip``: valid, and an employee the pegawai sheet accepted."""
-    where = "" if "pegawai" in tables.frames else " (the input has no pegawai sheet)"
-    unknown = (
-        f"NIP not found in pegawai sheet{where}; add the employee to pegawai or correct the NIP"
-    )
+    if "pegawai" in tables.frames:
+        unknown = _(
+            "NIP not found in pegawai sheet; add the employee to pegawai or correct the NIP"
+        )
+    else:
+        unknown = _(
+            "NIP not found in pegawai sheet (the input has no pegawai sheet); add the employee "
+            "to pegawai or correct the NIP"
+        )
     row = pl.col("@owner.row")
+    rejected = _("employee not appraised: their pegawai row {} was rejected")
     reason = (
         pl.when(~OWNER.valid())
         .then(nip_reason(nip, OWNER))
         .when(row.is_not_null())
-        .then(pl.format("employee not appraised: their pegawai row {} was rejected", row))
+        .then(pl.format(rejected, row))
         .otherwise(pl.lit(unknown))
     )
     lookup = (employees.refused.rename({"@owner.key": OWNER.key}), OWNER.key)
@@ -235,7 +244,7 @@ def _records(tables: Tables, spec: InputSpec, sheet: str, employees: _Employees)
     plan.absent = lacking
     output = {"nip": OWNER.nip(), **plan.output}
     shown = pl.coalesce(OWNER.nip(), raw_nip(nip))
-    label = pl.format(f"{sheet} row {{}}", pl.col("_row")).alias("label")
+    label = pl.format(_(_ROW_LABEL), pl.lit(sheet), pl.col("_row")).alias("label")
 
     def collect(found: Found) -> _Sheet:
         owners = found.bad.filter(pl.col("@owner.ok")).select(KEY, INDEX, label)
@@ -245,7 +254,7 @@ def _records(tables: Tables, spec: InputSpec, sheet: str, employees: _Employees)
     if sheet != "penilaian":
         return result
     kept, again = duplicate_ratings(result.accepted, KEY)
-    label = pl.format("penilaian row {}", pl.col("row")).alias("label")
+    label = pl.format(_(_ROW_LABEL), pl.lit("penilaian"), pl.col("row")).alias("label")
     owners = pl.concat([result.owners, again.select(KEY, INDEX, label)]).sort(INDEX)
     return _Sheet(kept, pl.concat([result.rejects, again.drop(KEY, INDEX)]), owners)
 

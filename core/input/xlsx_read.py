@@ -35,6 +35,7 @@ import polars as pl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from kinerja.errors import InputError
+from kinerja.i18n import _
 from kinerja.input.measure import check_workbook
 from kinerja.input.read import (
     KNOWN_SHEETS,
@@ -84,9 +85,10 @@ NO_MARKS = Marks(frozenset(), {})
 
 
 def _unsaved_formula(column: str) -> str:
-    return (
-        f"the {column} cell holds a formula with no saved value; open the workbook in Excel "
-        "and save it, or type the value"
+    return _(
+        "the {column} cell holds a formula with no saved value; open the workbook in Excel "
+        "and save it, or type the value",
+        column=column,
     )
 
 
@@ -100,9 +102,14 @@ def _as_workbook_error(source: str) -> Iterator[None]:
         yield
     except Exception as exc:  # zipfile, XML and calamine raise many kinds
         raise InputError(
-            f"Cannot read {source} as an Excel workbook ({type(exc).__name__}: {exc}). "
-            "Check that it is a .xlsx file saved by Excel or LibreOffice, not a renamed "
-            "CSV or .xls file, and that it is not damaged or password-protected."
+            _(
+                "Cannot read {source} as an Excel workbook ({kind}: {error}). Check that it "
+                "is a .xlsx file saved by Excel or LibreOffice, not a renamed CSV or .xls "
+                "file, and that it is not damaged or password-protected.",
+                source=source,
+                kind=type(exc).__name__,
+                error=exc,
+            )
         ) from None
 
 
@@ -168,7 +175,7 @@ def _read_sheets(
         frames[name], columns[name] = grid.frame, grid.columns
         if grid.cell_problems:
             cells[name] = grid.cell_problems
-        problems += sheet_problems(name, f"sheet {title!r}", grid)
+        problems += sheet_problems(name, _("sheet {name}", name=repr(title)), grid)
     return frames, columns, cells, problems
 
 

@@ -1,17 +1,50 @@
-"""Step-by-step explanation of one result, in words an HR officer understands."""
+"""Step-by-step explanation of one result, in words an HR officer understands.
+
+Each step is told with the employee's values put in, in the language in use: the
+indicators against their targets, the rated aspects from their rater groups (weights
+exactly as the rules give them), each component, the score, and the predikat as the
+band the score fell in ("Nilai kinerja 64 berada pada rentang 61 sampai di bawah 76 →
+Cukup", with the band table under it), then what each objection changed. The rules'
+own texts (labels, feedback, recommendations) are shown as the region wrote them. The
+expressions themselves, and the codes of flags and recommendations, are shown only
+with ``detail``. :mod:`kinerja.output.explain_json` gives the same for tools.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
+from kinerja.i18n import N_, _
 from kinerja.model import Result, RunInfo
+from kinerja.output.explain_bands import table_lines
+from kinerja.output.explain_format import MISSING, shown
+from kinerja.output.explain_measures import KIND_WORDS, aspect_lines, indicator_lines
+from kinerja.output.explain_steps import (
+    StepStory,
+    objection_story,
+    original_predikat,
+    step_stories,
+)
 from kinerja.rules import RuleSet
 
-KIND_WORDS = {
-    "normal": "higher is better: realised ÷ target × 100",
-    "inverse": "lower is better: (2 − realised ÷ target) × 100",
-    "range": "inside the range counts 100; outside, against the nearer bound",
-}
+__all__ = [
+    "KIND_WORDS",
+    "STAGE_LABELS",
+    "STATUS_LABELS",
+    "explain_rejected",
+    "explain_result",
+    "fmt",
+    "reject_line",
+]
+
+STATUS_LABELS = {"final": N_("final"), "provisional": N_("provisional")}
+"""A result's status as a person reads it (the status is the code)."""
+STAGE_LABELS = {"done": N_("done"), "pending": N_("pending"), "out_of_order": N_("out of order")}
+"""A review stage's status as a person reads it (the status is the code)."""
+
+Section = tuple[str, list[str]] | None
 
 
 def fmt(value: object) -> str:
@@ -25,116 +58,161 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def explain_result(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
-    """The lines that explain how ``result`` came about, step by step."""
-    lines = [
-        f"{result.nama} (NIP {result.nip}) — {result.jabatan}, {result.unit_kerja}",
-        f"Region {rules.region}: {rules.title}",
-        f"Rules version {rules.version}, sha256 {rules.sha256[:12]}…; "
-        f"input sha256 {info.input_sha256[:12]}…; engine {info.engine_version}",
-        "",
+def explain_result(
+    rules: RuleSet,
+    result: Result,
+    info: RunInfo,
+    *,
+    detail: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The lines that explain how ``result`` came about, step by step.
+
+    :param detail: also show each rule's expression, the band tables' names and the
+        codes of flags and recommendations.
+    :param names: employees' names by NIP, to name who decided an objection.
+    """
+    stories = step_stories(rules, result)
+    sections = [
+        _indicators(rules, result),
+        _aspects(rules, result),
+        _components(stories[:-2], detail),
+        (_("Final score"), _score(stories[-2], detail)),
+        (_("Predikat"), _predikat(stories[-1], result, detail, names or {})),
+        _feedback(result, detail),
+        _stages(result),
+        _flags(result, detail),
     ]
-    step = 0
-
-    def heading(text: str) -> None:
-        nonlocal step
-        step += 1
-        lines.append(f"{step}. {text}")
-
-    if result.indicators:
-        heading("Outcome indicators (capaian): achievement against each target")
-        for ind in result.indicators:
-            target = fmt(ind.target) + (f"–{fmt(ind.target_max)}" if ind.target_max else "")
-            lines.append(
-                f"   - {ind.label}: realised {fmt(ind.realised)} against target {target} "
-                f"→ {fmt(ind.achievement)}% ({KIND_WORDS[ind.kind]}; capped at "
-                f"{fmt(rules.indicators[ind.code].cap)}), weight {fmt(ind.weight)}"
-            )
-        weights = sum(i.weight for i in result.indicators)
-        terms = " + ".join(f"{fmt(i.achievement)}×{fmt(i.weight)}" for i in result.indicators)
-        lines.append(
-            f"   Weighted mean of achievements: ({terms}) ÷ {fmt(weights)} = "
-            f"{fmt(result.values.get('achievement_mean'))}"
-        )
-    if result.aspects:
-        heading("Rated aspects: each rater group's mean, then the group weights")
-        for aspect in result.aspects:
-            parts = []
-            for g in aspect.groups:
-                group = rules.rater_groups[g.group].label
-                if g.status == "used":
-                    parts.append(
-                        f"{group} {fmt(g.mean)} ({g.count} rater(s), weight {fmt(g.weight)}"
-                        + (
-                            f" → {fmt(g.effective_weight)} after rescaling)"
-                            if abs(g.effective_weight - g.weight) > 1e-9
-                            else ")"
-                        )
-                    )
-                elif g.status == "below_minimum":
-                    parts.append(
-                        f"{group}: {g.count} rater(s), below the minimum of "
-                        f"{rules.rater_groups[g.group].min_count}, left out"
-                    )
-                else:
-                    parts.append(f"{group}: no ratings, left out")
-            lines.append(f"   - {aspect.label} = {fmt(aspect.score)}: " + "; ".join(parts))
-            if not aspect.complete:
-                lines.append("     (incomplete: the result stays provisional)")
-    if result.components:
-        heading("Components, in the order the rules compute them")
-        for component in result.components:
-            used = ", ".join(f"{k} = {fmt(v)}" for k, v in component.inputs.items())
-            lines.append(
-                f"   - {component.label}: {component.expr}"
-                + (f"  with {used}" if used else "")
-                + f"  → {fmt(component.value)}"
-            )
-    heading("Final score")
-    if rules.score_weights:
-        terms = " + ".join(
-            f"{fmt(w)} × {name} ({fmt(result.values.get(name))})"
-            for name, w in rules.score_weights.items()
-        )
-        lines.append(f"   {terms} = {fmt(result.score)}")
-    else:
-        lines.append(f"   {rules.score.source} = {fmt(result.score)}")
-    heading("Predikat")
-    # the rules' own label first (stored once, as the result before any objection)
-    original = result.audit[0].before if result.audit else result.predikat
-    lines.append(f"   {rules.predikat.source} → {fmt(original)}")
-    for entry in result.audit:
-        lines.append(
-            f"   Changed by objection: {fmt(entry.before)} → {fmt(entry.after)} "
-            f"(decided by {entry.by} on {entry.date}: {entry.reason}; {entry.source})"
-            if entry.action == "objection_changed"
-            else f"   Objection ({entry.source}): {entry.action.replace('_', ' ')} — {entry.reason}"
-        )
-    if result.peer_rank:
-        lines.append(f"   Place among peers in the same unit: {result.peer_rank}")
-    if result.feedback or result.recommendations:
-        heading("Feedback and recommendations")
-        lines += [f"   - {text}" for text in result.feedback]
-        lines += [f"   * {r.code}: {r.text}" for r in result.recommendations]
-    if result.stages:
-        heading("Review stages")
-        marks = {"done": "done", "pending": "PENDING", "out_of_order": "OUT OF ORDER"}
-        for s in result.stages:
-            lines.append(
-                f"   - {s.label}: {marks[s.status]}" + (f" ({s.detail})" if s.detail else "")
-            )
-    if result.flags:
-        heading("Flags for the reviewer")
-        lines += [f"   - [{f.code}] {f.message}" for f in result.flags]
-    lines.append("")
-    lines.append(f"Result: {fmt(result.score)}, {result.predikat or '-'} — {result.status.upper()}")
+    lines = _header(rules, result, info)
+    shown_sections = [section for section in sections if section is not None]
+    for step, (heading, body) in enumerate(shown_sections, start=1):
+        lines.append(f"{step}. {heading}")
+        lines += body
+    status = _(STATUS_LABELS.get(result.status, result.status)).upper()
+    score, predikat = shown(result.score), result.predikat or MISSING
+    lines += [
+        "",
+        _("Result: {score}, {predikat} — {status}", score=score, predikat=predikat, status=status),
+    ]
     return lines
 
 
+def _header(rules: RuleSet, result: Result, info: RunInfo) -> list[str]:
+    """Who, under which rules, from which input: the lines above the steps."""
+    return [
+        f"{result.nama} (NIP {result.nip}) — {result.jabatan}, {result.unit_kerja}",
+        _("Region {region}: {title}", region=rules.region, title=rules.title),
+        _(
+            "Rules version {version}, sha256 {rules}…; input sha256 {input}…; engine {engine}",
+            version=rules.version,
+            rules=rules.sha256[:12],
+            input=info.input_sha256[:12],
+            engine=info.engine_version,
+        ),
+        "",
+    ]
+
+
+def _indicators(rules: RuleSet, result: Result) -> Section:
+    if not result.indicators:
+        return None
+    heading = _("Outcome indicators (capaian): achievement against each target")
+    return heading, indicator_lines(rules, result)
+
+
+def _aspects(rules: RuleSet, result: Result) -> Section:
+    if not result.aspects:
+        return None
+    heading = _("Rated aspects: each rater group's mean, then the group weights")
+    return heading, aspect_lines(rules, result)
+
+
+def _rule(story: StepStory, detail: bool) -> list[str]:
+    return ["     " + _("rule: {expression}", expression=story.expression)] if detail else []
+
+
+def _components(stories: list[StepStory], detail: bool) -> Section:
+    if not stories:
+        return None
+    lines = []
+    for story in stories:
+        lines.append(f"   - {story.label}: {story.words}")
+        lines += _rule(story, detail)
+        if story.band is not None:
+            lines += table_lines(story.band, "     ", detail)
+    return _("Components, in the order the rules compute them"), lines
+
+
+def _score(story: StepStory, detail: bool) -> list[str]:
+    joint = " = " if story.weights else ": "
+    return [f"   {story.label}{joint}{story.words}", *_rule(story, detail)]
+
+
+def _predikat(
+    story: StepStory, result: Result, detail: bool, names: Mapping[str, str]
+) -> list[str]:
+    lines = [f"   {story.words[:1].upper()}{story.words[1:]}", *_rule(story, detail)]
+    if story.band is not None:
+        lines += table_lines(story.band, "   ", detail)
+    lines += [f"   {objection_story(entry, names).words}" for entry in result.audit]
+    if result.audit and original_predikat(result) != result.predikat:
+        lines.append(
+            "   " + _("Predikat after the objections: {predikat}", predikat=result.predikat)
+        )
+    if result.peer_rank:
+        lines.append("   " + _("Place among peers in the same unit: {rank}", rank=result.peer_rank))
+    return lines
+
+
+def _feedback(result: Result, detail: bool) -> Section:
+    if not (result.feedback or result.recommendations):
+        return None
+    lines = [f"   - {text}" for text in result.feedback]
+    for r in result.recommendations:
+        lines.append(f"   * [{r.code}] {r.text}" if detail else f"   * {r.text}")
+    return _("Feedback and recommendations"), lines
+
+
+def _stages(result: Result) -> Section:
+    if not result.stages:
+        return None
+    lines = []
+    for s in result.stages:
+        mark = _(STAGE_LABELS[s.status]) if s.status in STAGE_LABELS else s.status
+        mark = mark if s.status == "done" else mark.upper()
+        lines.append(f"   - {s.label}: {mark}" + (f" ({s.detail})" if s.detail else ""))
+    return _("Review stages"), lines
+
+
+def _flags(result: Result, detail: bool) -> Section:
+    if not result.flags:
+        return None
+    lines = [
+        f"   - [{f.code}] {f.message}" if detail else f"   - {f.message}" for f in result.flags
+    ]
+    return _("Flags for the reviewer"), lines
+
+
+def reject_line(sheet: str, row: int, column: str | None, reason: str) -> str:
+    """Where a refused row is and why: ``pegawai row 5, column nip: ...`` (row 0, a
+    whole-sheet problem: ``sheet pegawai: ...``)."""
+    if row == 0:
+        return _("sheet {sheet}: {reason}", sheet=sheet, reason=reason)
+    if column:
+        return _(
+            "{sheet} row {row}, column {column}: {reason}",
+            sheet=sheet,
+            row=row,
+            column=column,
+            reason=reason,
+        )
+    return _("{sheet} row {row}: {reason}", sheet=sheet, row=row, reason=reason)
+
+
 def explain_rejected(nip: str, rejects: pl.DataFrame) -> list[str]:
-    """Why an employee has no result: every reject that names them."""
-    lines = [f"NIP {nip} was not appraised:"]
+    """Why an employee has no result: every reject that names them, then what to do."""
+    lines = [_("NIP {nip} was not appraised:", nip=nip)]
     for r in rejects.filter(pl.col("nip") == nip).iter_rows(named=True):
-        column = f", column {r['column']}" if r["column"] else ""
-        lines.append(f"   - {r['sheet']} row {r['row']}{column}: {r['reason']}")
+        lines.append("   - " + reject_line(r["sheet"], r["row"], r["column"], r["reason"]))
+    lines.append(_("Correct these rows in the input and run kinerja again."))
     return lines

@@ -13,6 +13,8 @@ import math
 
 import polars as pl
 
+from kinerja.numbers import tidy
+
 __all__ = [
     "RISKY_START",
     "csv_text",
@@ -20,6 +22,7 @@ __all__ = [
     "number_text",
     "number_text_one",
     "shown_text",
+    "tidied",
     "TEXT_LIMIT",
     "UNSTORABLE",
 ]
@@ -92,6 +95,16 @@ def _decimal_text(k: pl.Expr) -> pl.Expr:
     sign = pl.when(k < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     dot = pl.when(frac == "").then(pl.lit("")).otherwise(pl.lit("."))
     return pl.concat_str([sign, whole, dot, frac]).alias("k")
+
+
+def tidied(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every Float64 column tidied to the rules' precision, as the engine
+    tidies its results (``round(x, 9)``, see :mod:`kinerja.numbers`): a difference such
+    as ``-58.10000000000002`` becomes ``-58.1``. Null, infinite and NaN values stay."""
+    floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
+    if not floats or frame.height == 0:
+        return frame
+    return frame.with_columns(tidy(pl.col(name)).alias(name) for name in floats)
 
 
 def shown_text(values: pl.Series, missing: str = "") -> pl.Series:

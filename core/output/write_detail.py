@@ -2,13 +2,16 @@
 
 Each employee's indicators, then each aspect followed by its rater groups, then the
 components, stages, flags and audit entries: nip, kind, name, value (a number, a text
-or a boolean, in ``num``, ``text`` or ``bool``) and a detail text.
+or a boolean, in ``num``, ``text`` or ``bool``) and a detail text, in the language in
+use (the codes, labels and expressions in it stay as the rules write them).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from kinerja.frames import filled
+from kinerja.i18n import N_, _
 from kinerja.output.write_cells import shown_text
 from kinerja.output.write_frames import JOIN, Part
 
@@ -17,6 +20,15 @@ __all__ = ["DETAIL_COLUMNS", "detail_count", "detail_table"]
 DETAIL_COLUMNS = ("nip", "kind", "name", "value", "detail")
 _LONG = ("nip", "kind", "name", "num", "text", "bool", "detail", "_i", "_s", "_a", "_b")
 """Columns of the long table before it is sorted: value as number, text or boolean."""
+_INDICATOR = N_(
+    "{label}; kind {kind}; target {target}; realised {realised}; gap {gap}; weight {weight}"
+)
+_INCOMPLETE = N_("{label}; INCOMPLETE")
+_NOTED = N_("{label}; notes: {notes}")
+_INCOMPLETE_NOTED = N_("{label}; INCOMPLETE; notes: {notes}")
+_GROUP = N_("{status}; {count} rater(s); weight {weight}; effective weight {effective}")
+_COMPONENT = N_("{label}: {expr} with {inputs}")
+_AUDIT = N_("{before} -> {after} by {by} on {date}: {reason} ({source})")
 
 
 def detail_table(part: Part) -> pl.DataFrame:
@@ -77,12 +89,15 @@ def _indicator_rows(part: Part) -> pl.DataFrame:
         .then(pl.lit(""))
         .otherwise(pl.lit("-") + pl.col("t_target_max"))
     )
-    detail = pl.concat_str(
-        pl.col("label"), pl.lit("; kind "), pl.col("kind"), pl.lit("; target "), pl.col("t_target"),
-        high, pl.lit("; realised "), pl.col("t_realised"), pl.lit("; gap "), pl.col("t_gap"),
-        pl.lit("; weight "), pl.col("t_weight"),
-        ignore_nulls=True,
-    )  # fmt: skip
+    detail = filled(
+        _(_INDICATOR),
+        label=pl.col("label").fill_null(""),
+        kind=pl.col("kind").fill_null(""),
+        target=pl.col("t_target") + high,
+        realised=pl.col("t_realised"),
+        gap=pl.col("t_gap"),
+        weight=pl.col("t_weight"),
+    )
     return _long(frame, "indicator", pl.col("code"), detail, 0, num=pl.col("achievement"))
 
 
@@ -96,17 +111,17 @@ def _aspect_and_group_rows(part: Part) -> list[pl.DataFrame]:
     aspects = aspects.join(
         notes, left_on=["_i", "code"], right_on=["_i", "aspect"], how="left", maintain_order="left"
     )
-    state = (
-        pl.when(pl.col("complete").fill_null(True))
-        .then(pl.lit(""))
-        .otherwise(pl.lit("; INCOMPLETE"))
+    label, notes = pl.col("label").fill_null(""), pl.col("notes").fill_null("")
+    incomplete, noted = ~pl.col("complete").fill_null(True), notes != ""
+    detail = (
+        pl.when(incomplete & noted)
+        .then(filled(_(_INCOMPLETE_NOTED), label=label, notes=notes))
+        .when(incomplete)
+        .then(filled(_(_INCOMPLETE), label=label))
+        .when(noted)
+        .then(filled(_(_NOTED), label=label, notes=notes))
+        .otherwise(label)
     )
-    noted = (
-        pl.when(pl.col("notes").fill_null("") == "")
-        .then(pl.lit(""))
-        .otherwise(pl.lit("; notes: ") + pl.col("notes"))
-    )
-    detail = pl.concat_str(pl.col("label"), state, noted, ignore_nulls=True)
     aspect_rows = _long(
         aspects, "aspect", pl.col("code"), detail, 1, num=pl.col("score"), a=pl.col("_at")
     )
@@ -115,11 +130,13 @@ def _aspect_and_group_rows(part: Part) -> list[pl.DataFrame]:
         at, left_on=["_i", "aspect"], right_on=["_i", "code"], how="inner", maintain_order="left"
     )
     groups = _texts(groups, {"weight": "", "effective_weight": "", "count": "None"})
-    detail = pl.concat_str(
-        pl.col("status"), pl.lit("; "), pl.col("t_count"), pl.lit(" rater(s); weight "),
-        pl.col("t_weight"), pl.lit("; effective weight "), pl.col("t_effective_weight"),
-        ignore_nulls=True,
-    )  # fmt: skip
+    detail = filled(
+        _(_GROUP),
+        status=pl.col("status").fill_null(""),
+        count=pl.col("t_count"),
+        weight=pl.col("t_weight"),
+        effective=pl.col("t_effective_weight"),
+    )
     rank = pl.col("_p") + 1  # the employee's rows in order: an aspect's groups in order
     name = pl.concat_str(pl.col("aspect"), pl.lit("."), pl.col("group"), ignore_nulls=True)
     group_rows = _long(
@@ -142,9 +159,11 @@ def _component_rows(part: Part) -> list[pl.DataFrame]:
             )
             for name in step.inputs
         ]
-        inputs = pl.concat_str(shown, separator=", ") if shown else None
-        head = f"{step.label}: {step.expr}"
-        detail = pl.lit(head) + pl.lit(" with ") + inputs if inputs is not None else pl.lit(head)
+        if shown:
+            inputs = pl.concat_str(shown, separator=", ")
+            detail = filled(_(_COMPONENT), label=step.label, expr=step.expr, inputs=inputs)
+        else:
+            detail = pl.lit(f"{step.label}: {step.expr}")
         value = (
             results[step.name]
             if step.name in results.columns
@@ -195,11 +214,15 @@ def _audit_rows(part: Part) -> pl.DataFrame:
         pl.col("after").fill_null("none").alias("t_after"),
         pl.col("by", "date", "reason", "source").fill_null("None"),
     )
-    detail = pl.concat_str(
-        pl.col("t_before"), pl.lit(" -> "), pl.col("t_after"), pl.lit(" by "), pl.col("by"),
-        pl.lit(" on "), pl.col("date"), pl.lit(": "), pl.col("reason"), pl.lit(" ("),
-        pl.col("source"), pl.lit(")"),
-    )  # fmt: skip
+    detail = filled(
+        _(_AUDIT),
+        before=pl.col("t_before"),
+        after=pl.col("t_after"),
+        by=pl.col("by"),
+        date=pl.col("date"),
+        reason=pl.col("reason"),
+        source=pl.col("source"),
+    )
     return _long(frame, "audit", pl.col("action"), detail, 5, text=pl.col("after"))
 
 

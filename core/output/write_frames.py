@@ -19,6 +19,7 @@ import polars as pl
 
 from kinerja.appraisal import DETAILS
 from kinerja.frames import IDENTITY, RunOutput, StepInfo
+from kinerja.input.read import KNOWN_SHEETS
 from kinerja.model import RunInfo
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "indexed",
     "info_rows",
     "named_columns",
+    "ordered_rejects",
     "parts",
     "reject_table",
 ]
@@ -104,11 +106,30 @@ def named_columns(results: pl.DataFrame) -> list[str]:
 
 
 def reject_table(rejects: pl.DataFrame) -> pl.DataFrame:
-    """The rejects in file order: sheet, row, nip, column, reason."""
-    return rejects.select(
+    """The rejects by sheet and row (see :func:`ordered_rejects`): sheet, row, nip,
+    column, reason."""
+    table = rejects.select(
         pl.col(c) if c in rejects.columns else pl.lit(None, dtype=pl.String).alias(c)
         for c in REJECT_COLUMNS
     )
+    return ordered_rejects(table)
+
+
+def ordered_rejects(rejects: pl.DataFrame) -> pl.DataFrame:
+    """``rejects`` by sheet, in the order the engine reads the sheets (pegawai, capaian,
+    penilaian, keberatan, then any other by name), then by row; rows of one sheet and
+    row keep their order. A problem of a whole sheet (row 0) comes first in its sheet,
+    one of no sheet first of all."""
+    if rejects.height < 2 or "sheet" not in rejects.columns:
+        return rejects
+    known = {sheet: i for i, sheet in enumerate(KNOWN_SHEETS)}
+    order = (
+        pl.when(pl.col("sheet").is_null())
+        .then(pl.lit(-1, dtype=pl.Int64))
+        .otherwise(pl.col("sheet").replace_strict(known, default=len(known), return_dtype=pl.Int64))
+    )
+    keys = [order, pl.col("sheet")] + ([pl.col("row")] if "row" in rejects.columns else [])
+    return rejects.sort(keys, maintain_order=True)
 
 
 def info_rows(info: RunInfo) -> list[tuple[str, object]]:

@@ -7,7 +7,8 @@ peer_rank, status). Results and rejects are one object per line; the text of eac
 line is made by polars from whole columns, a part of the employees at a time, so
 memory stays bounded whatever the size of the run.
 
-Numbers are written in full (a non-finite one as ``null``). ``values`` holds every
+Numbers are written to the rules' precision, as the engine tidies them (``round(x, 9)``:
+``-58.1``, not ``-58.10000000000002``; a non-finite one as ``null``). ``values`` holds every
 named value of the run, ``null`` where an employee has none. A count
 (``indicator_count``) and an integral input are written as integers, as today.
 """
@@ -23,7 +24,8 @@ from typing import BinaryIO
 import polars as pl
 
 from kinerja.frames import GROUPS, INDICATORS, RunOutput, RunParts, StepInfo
-from kinerja.output.write_frames import Part, indexed, named_columns, parts
+from kinerja.output.write_cells import tidied
+from kinerja.output.write_frames import Part, indexed, named_columns, ordered_rejects, parts
 from kinerja.output.write_parts import as_parts
 
 __all__ = ["int_like_names", "write_json"]
@@ -54,19 +56,25 @@ def write_json(run: RunOutput | RunParts, fh: BinaryIO, *, chunk: int = CHUNK) -
     _write_lines(
         fh,
         (
-            _result_lines(part, ints)
+            _result_lines(_tidied(part), ints)
             for output in run.each()
             for ints in [int_like_names(output)]
             for part in parts(indexed(output), chunk)
         ),
     )
     fh.write(b',\n  "rejects": [')
-    rejects = run.rejects
+    rejects = ordered_rejects(run.rejects)
     _write_lines(
         fh,
         (_reject_lines(rejects.slice(start, chunk)) for start in range(0, rejects.height, chunk)),
     )
     fh.write(b"\n}\n")
+
+
+def _tidied(part: Part) -> Part:
+    """``part`` with its numbers to the rules' precision (see :func:`tidied`)."""
+    details = {name: tidied(frame) for name, frame in part.details.items()}
+    return Part(tidied(part.results), details, part.components)
 
 
 def _bytes(text: str) -> bytes:

@@ -4,7 +4,9 @@ Columns, in today's order: the base columns, ``peer_rank`` when any employee has
 the components (``komponen.<name>`` when a name clashes), ``capaian.<code>`` (an
 indicator's achievement) and ``aspek.<code>`` (an aspect's score) in the order they
 first occur, employee by employee (a code repeated for one employee gets ``.2``,
-``.3``...), then feedback, recommendations and flags, each joined with `` | ``.
+``.3``...), then feedback, recommendations and flags, each joined with `` | `` (the
+workbook asks for one item a line instead). The workbook also asks for the identity
+columns ``golongan`` and ``atasan_nip``, which CSV and Parquet leave out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from kinerja.output.write_frames import JOIN, Part, indexed
 
 __all__ = [
     "BASE_COLUMNS",
+    "IDENTITY_EXTRA",
     "TAIL_COLUMNS",
     "WIDE_FRAMES",
     "component_columns",
@@ -27,6 +30,9 @@ __all__ = [
 
 BASE_COLUMNS = ("nip", "nama", "jabatan", "unit_kerja", "score", "predikat", "status")
 TAIL_COLUMNS = ("feedback", "recommendations", "flags")
+IDENTITY_EXTRA = ("golongan", "atasan_nip")
+"""Identity columns of the results that :func:`wide_table` gives when asked (the
+workbook shows them; CSV and Parquet do not ask)."""
 WIDE_FRAMES = ("indicators", "aspects", "feedback", "recommendations", "flags")
 """The detail frames the wide table reads."""
 
@@ -83,7 +89,8 @@ def wide_columns(whole: Part) -> list[str]:
 
 
 def _keyed(frame: pl.DataFrame, name: str) -> pl.DataFrame:
-    """Indicator (``capaian.``) or aspect (``aspek.``) rows with their wide column name."""
+    """Indicator (``capaian.``) or aspect (``aspek.``) rows with their wide column name
+    (``key``), value and the rules' label."""
     prefix, value, section = (
         ("capaian.", "achievement", 0) if name == "indicators" else ("aspek.", "score", 1)
     )
@@ -98,6 +105,7 @@ def _keyed(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         pl.col("_p").cast(pl.Int64),
         key.alias("key"),
         pl.col(value).cast(pl.Float64).alias("value"),
+        pl.col("label").cast(pl.String),
     )
 
 
@@ -113,13 +121,16 @@ def _repeats(frame: pl.DataFrame) -> bool:
     return pair.n_unique() < frame.height
 
 
-def wide_table(part: Part, columns: list[str]) -> pl.DataFrame:
-    """The wide table of one part, typed: one row per employee, exactly ``columns``."""
+def wide_table(part: Part, columns: list[str], *, join: str = JOIN) -> pl.DataFrame:
+    """The wide table of one part, typed: one row per employee, exactly ``columns``
+    (which may name the :data:`IDENTITY_EXTRA` columns too); each employee's feedback,
+    recommendations and flags joined with ``join``."""
     results = part.results
     have = set(results.columns)
+    extra = [c for c in IDENTITY_EXTRA if c in columns]
     base = [
         pl.col(c) if c in have else pl.lit(None, dtype=pl.String).alias(c)
-        for c in (*BASE_COLUMNS, "peer_rank")
+        for c in (*BASE_COLUMNS, "peer_rank", *extra)
     ]
     comps = [
         (pl.col(name) if name in have else pl.lit(None)).alias(column)
@@ -130,20 +141,20 @@ def wide_table(part: Part, columns: list[str]) -> pl.DataFrame:
     if keyed.height:
         wide = keyed.pivot(on="key", index="_i", values="value", aggregate_function="first")
         table = table.join(wide, on="_i", how="left", maintain_order="left")
-    table = table.join(_tails(part), on="_i", how="left", maintain_order="left")
+    table = table.join(_tails(part, join), on="_i", how="left", maintain_order="left")
     present = set(table.columns)
     return table.select(
         pl.col(c) if c in present else pl.lit(None, dtype=pl.Float64).alias(c) for c in columns
     )
 
 
-def _tails(part: Part) -> pl.DataFrame:
-    """Per employee: feedback, recommendations and flags joined with `` | ``."""
+def _tails(part: Part, join: str) -> pl.DataFrame:
+    """Per employee: feedback, recommendations and flags joined with ``join``."""
     d = part.details
     joined = [
-        _joined(d["feedback"], pl.col("text"), "feedback"),
-        _joined(d["recommendations"], pl.col("text"), "recommendations"),
-        _joined(d["flags"], pl.concat_str("code", pl.lit(": "), "message"), "flags"),
+        _joined(d["feedback"], pl.col("text"), "feedback", join),
+        _joined(d["recommendations"], pl.col("text"), "recommendations", join),
+        _joined(d["flags"], pl.concat_str("code", pl.lit(": "), "message"), "flags", join),
     ]
     table = part.results.select("_i")
     for frame in joined:
@@ -151,6 +162,6 @@ def _tails(part: Part) -> pl.DataFrame:
     return table.with_columns(pl.col(list(TAIL_COLUMNS)).fill_null(""))
 
 
-def _joined(frame: pl.DataFrame, text: pl.Expr, name: str) -> pl.DataFrame:
+def _joined(frame: pl.DataFrame, text: pl.Expr, name: str, join: str) -> pl.DataFrame:
     """Per ``_i``: the texts in order, joined (in no particular ``_i`` order)."""
-    return frame.group_by("_i").agg(text.fill_null("").str.join(JOIN).alias(name))
+    return frame.group_by("_i").agg(text.fill_null("").str.join(join).alias(name))

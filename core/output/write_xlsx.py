@@ -1,13 +1,23 @@
-"""A run as an xlsx workbook: sheets ``hasil``, ``rincian``, ``penolakan`` and ``info``.
+"""A run as an xlsx workbook HR can read and print: results, details, rejects and info.
+
+The sheets are named in the language in use (``hasil``, ``rincian``, ``penolakan``,
+``info`` in Indonesian; ``results``, ``details``, ``rejects``, ``info`` in English), and
+so are their headers (:mod:`kinerja.output.headers`). The results sheet has one row per
+employee, its columns grouped as a person reads them (:mod:`kinerja.output.xlsx_results`).
 
 The worksheets are streamed into the zip a part of the employees at a time, their
 XML made by polars from whole columns (a per-cell writer such as XlsxWriter needs
 about 5 µs a cell, 7 s for a 10,000-employee multi-rater run's 1.35 million
-``rincian`` cells). Each sheet has a bold, frozen header row with a filter, and set
-column widths; NIP columns are Text cells (``@``) so Excel keeps all 18 digits; text
-that looks like a formula is a text cell like any other text (no formula is ever
-written); numbers are rounded to 4 decimals; characters a workbook cannot store are
-dropped and a text longer than Excel's 32,767 characters is cut there.
+``rincian`` cells). Each sheet has a bold, wrapped, frozen header row with a filter,
+column widths from the header and the first employees' values (capped), and prints
+on A4 landscape with its header row on every page. The results and details sheets
+also freeze their NIP column. NIP columns are Text cells (``@``) so Excel keeps all 18
+digits; a number is shown with 2 decimals (``0.00``) and stored to the rules'
+precision (``round(x, 9)``); long texts are wrapped, feedback one item a line; each
+predikat is coloured by its rank among the rules' labels (dark green for the best to
+red for the worst). Text that looks like a formula is a text cell like any other text
+(no formula is ever written); characters a workbook cannot store are dropped and a
+text longer than Excel's 32,767 characters is cut there.
 
 A sheet longer than Excel's 1,048,576 rows is split: ``rincian``, ``rincian (2)``...,
 each part with the header row, so the workbook always opens in Excel.
@@ -19,7 +29,7 @@ import contextlib
 import queue
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -27,9 +37,11 @@ from typing import IO
 import polars as pl
 
 from kinerja.frames import RunOutput
+from kinerja.numbers import tidy
+from kinerja.output.headers import detail_headers, info_headers, reject_headers, sheet_name
 from kinerja.output.tables import is_nip_column
-from kinerja.output.write_cells import TEXT_LIMIT, UNSTORABLE, number_text
-from kinerja.output.write_detail import DETAIL_COLUMNS, detail_count, detail_table
+from kinerja.output.write_cells import TEXT_LIMIT, UNSTORABLE
+from kinerja.output.write_detail import detail_count, detail_table
 from kinerja.output.write_frames import (
     REJECT_COLUMNS,
     Part,
@@ -38,17 +50,25 @@ from kinerja.output.write_frames import (
     parts,
     reject_table,
 )
-from kinerja.output.write_wide import wide_columns, wide_table, with_keys
+from kinerja.output.write_wide import with_keys
 from kinerja.output.xlsx import (
     EXCEL_MAX_ROWS,
-    STYLE_HEADER,
-    STYLE_TEXT,
+    Listed,
     column_letter,
     package_parts,
     sheet_head,
     sheet_tail,
     xlsx_text,
     xml_escape,
+)
+from kinerja.output.xlsx_results import LINES, results_layout, results_table
+from kinerja.output.xlsx_styles import (
+    HEADER,
+    NUMBER,
+    TEXT,
+    WRAPPED,
+    national_styles,
+    predikat_styles,
 )
 
 __all__ = ["write_xlsx"]
@@ -61,28 +81,62 @@ _ZIP64_FROM = 1 << 30
 """Estimated sheet size from which the zip entry is written as ZIP64."""
 
 
+_TEXT_WIDTH = 50
+"""The widest a column of short texts gets; a text column whose values are longer wraps."""
+_WRAPPED_WIDTH = 60
+"""The width of a column of wrapped text (feedback...)."""
+_HEADER_WIDTH = 30
+"""The most of a header's length a column's width makes room for (a longer one wraps)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """How one output column becomes cells: the frame columns that may fill it (the first
+    non-empty one wins: ``rincian``'s value is a number, a text or a boolean), and how
+    its cells look.
+
+    ``nip``: Text cells (``@``); ``wrap``: texts wrapped; ``decimals``: numbers shown
+    with 2 decimals; ``shades``: the style of each text value that has one (predikat).
+    """
+
+    sources: tuple[str, ...]
+    nip: bool = False
+    wrap: bool = False
+    decimals: bool = True
+    shades: dict[str, int] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One logical sheet: its header, size, data in frames and how columns become cells.
-
-    ``layout`` lists, for each output column, the frame columns that may fill it (the
-    first non-empty one wins: ``rincian``'s value is a number, a text or a boolean).
-    """
+    """One logical sheet: its header, size, data in frames and how columns become cells."""
 
     title: str
     header: list[str]
     rows: int
     frames: Callable[[], Iterator[pl.DataFrame]]
-    layout: list[list[str]]
+    layout: list[Cells]
     widths: list[float]
     filtered: bool = True
+    first_column: bool = False
+    """Whether the first column (the NIP) is frozen beside the header row."""
 
 
-def write_xlsx(run: RunOutput, path: Path, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
-    """Write ``run`` to ``path`` as a workbook whose sheets have at most ``max_rows`` rows."""
+def write_xlsx(
+    run: RunOutput,
+    path: Path,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    predikat: Sequence[str] = (),
+) -> None:
+    """Write ``run`` to ``path`` as a workbook whose sheets have at most ``max_rows`` rows.
+
+    :param predikat: the rules' predikat labels, best first: each predikat cell is
+        coloured by its label's rank. Without them, the labels the national baselines
+        name are coloured as those rank them.
+    """
     if max_rows < 2:
         raise ValueError("max_rows must leave room for the header row and one data row")
-    sheets = _sheets(run, with_keys(indexed(run)))
+    sheets = _sheets(run, with_keys(indexed(run)), predikat)
     capacity = max_rows - 1
     titles = [
         (sheet, _part_title(sheet.title, k), size)
@@ -90,7 +144,11 @@ def write_xlsx(run: RunOutput, path: Path, *, max_rows: int = EXCEL_MAX_ROWS) ->
         for k, size in enumerate(_part_sizes(sheet.rows, capacity), start=1)
     ]
     listed = [
-        (title, _range(len(sheet.header), size) if sheet.filtered else None)
+        Listed(
+            title,
+            _range(len(sheet.header), size) if sheet.filtered else None,
+            sheet.first_column,
+        )
         for sheet, title, size in titles
     ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -235,7 +293,10 @@ class _SheetWriter:
         self.open = True
         last = _range(len(self.sheet.header), size).split(":")[1]
         selected = self.number + self.part == 1
-        self.out.write(sheet_head(last, self.sheet.widths, selected=selected).encode("utf-8"))
+        head = sheet_head(
+            last, self.sheet.widths, selected=selected, first_column=self.sheet.first_column
+        )
+        self.out.write(head.encode("utf-8"))
         self.out.write(self.header)
         self.written = 0
 
@@ -255,47 +316,75 @@ class _SheetWriter:
 
 def _header_row(header: list[str]) -> bytes:
     cells = "".join(
-        f'<c r="{column_letter(j)}1" s="{STYLE_HEADER}" t="inlineStr"><is><t>'
+        f'<c r="{column_letter(j)}1" s="{HEADER}" t="inlineStr"><is><t>'
         f"{xml_escape(xlsx_text(name)[:TEXT_LIMIT])}</t></is></c>"
         for j, name in enumerate(header)
     )
     return f'<row r="1">{cells}</row>'.encode()
 
 
-def _rows_xml(frame: pl.DataFrame, layout: list[list[str]], first_row: int) -> bytes:
+def _rows_xml(frame: pl.DataFrame, layout: list[Cells], first_row: int) -> bytes:
     """The ``<row>`` elements of ``frame``, the first numbered ``first_row``."""
     row = pl.int_range(first_row, first_row + frame.height, eager=True).cast(pl.String)
     cells = []
-    for j, candidates in enumerate(layout):
-        options = [_cell(frame[c], column_letter(j), row, is_nip_column(c)) for c in candidates]
+    for j, column in enumerate(layout):
+        options = [_cell(frame[c], column_letter(j), row, column) for c in column.sources]
         cells.append(pl.coalesce(*options).fill_null(""))
     xml = pl.concat_str(pl.lit('<row r="'), pl.lit(row), pl.lit('">'), *cells, pl.lit("</row>"))
     return pl.select(xml.str.join("").cast(pl.Binary)).item()
 
 
-def _cell(values: pl.Series, letter: str, row: pl.Series, nip: bool) -> pl.Expr:
+def _cell(values: pl.Series, letter: str, row: pl.Series, column: Cells) -> pl.Expr:
     """Each value's ``<c>`` element, or null for an empty cell."""
     dtype = values.dtype
     start = pl.lit(f'<c r="{letter}')
     if dtype == pl.Null:
         return pl.lit(None, dtype=pl.String)
     if dtype.is_numeric():
-        value, middle = number_text(values), pl.lit('"><v>')
-        end = "</v></c>"
+        decimals = column.decimals and not dtype.is_integer()
+        value, end = _number_value(values), "</v></c>"
+        middle = pl.lit(f'" s="{NUMBER}"><v>' if decimals else '"><v>')
     elif dtype == pl.Boolean:
         value, middle = values.cast(pl.Int8).cast(pl.String), pl.lit('" t="b"><v>')
         end = "</v></c>"
     else:
         text = values.cast(pl.String)
         value = _xml_text(text).replace("", None)
-        style = f' s="{STYLE_TEXT}"' if nip else ""
-        middle = pl.lit(f'"{style} t="inlineStr"><is><t>')
+        middle = pl.concat_str(
+            pl.lit('"'), _text_style(text, column), pl.lit(' t="inlineStr"><is>')
+        )
         padded = _padded(text)
         if padded is not None:  # leading or trailing white space is kept only when marked
-            spaced = f'"{style} t="inlineStr"><is><t xml:space="preserve">'
-            middle = pl.when(pl.lit(padded)).then(pl.lit(spaced)).otherwise(middle)
+            opening = pl.when(pl.lit(padded)).then(pl.lit('<t xml:space="preserve">'))
+            middle = middle + opening.otherwise(pl.lit("<t>"))
+        else:
+            middle = middle + pl.lit("<t>")
         end = "</t></is></c>"
     return pl.concat_str(start, pl.lit(row), middle, pl.lit(value), pl.lit(end))
+
+
+def _text_style(text: pl.Series, column: Cells) -> pl.Expr:
+    """The ``s`` attribute of each text cell: Text for NIPs, a predikat's shade, wrapped."""
+    if column.nip:
+        return pl.lit(f' s="{TEXT}"')
+    plain = f' s="{WRAPPED}"' if column.wrap else ""
+    if column.shades:
+        styles = {label: f' s="{style}"' for label, style in column.shades.items()}
+        return pl.lit(text.replace_strict(styles, default=plain, return_dtype=pl.String))
+    return pl.lit(plain)
+
+
+def _number_value(values: pl.Series) -> pl.Series:
+    """Numbers as a cell's value: whole numbers as they are, others to the rules'
+    precision (``round(x, 9)``) without ``.0``; nothing for a non-finite one."""
+    if values.dtype.is_integer():
+        return values.cast(pl.String)
+    x = values.cast(pl.Float64)
+    if x.len():
+        x = pl.select(tidy(pl.lit(x))).to_series()
+    text = x.cast(pl.String).str.strip_suffix(".0")
+    finite = x.is_finite().fill_null(False)
+    return text if finite.all() else text.set(~finite, None)  # type: ignore[arg-type]
 
 
 def _xml_text(text: pl.Series) -> pl.Series:
@@ -319,46 +408,88 @@ def _padded(text: pl.Series) -> pl.Series | None:
 # --------------------------------------------------------------------- sheets
 
 
-def _sheets(run: RunOutput, whole: Part) -> list[Sheet]:
-    return [_hasil(whole), _rincian(whole), _penolakan(run), _info(run)]
+def _sheets(run: RunOutput, whole: Part, predikat: Sequence[str]) -> list[Sheet]:
+    return [_results(whole, predikat), _details(whole), _rejects(run), _info(run)]
 
 
-def _hasil(whole: Part) -> Sheet:
-    columns = wide_columns(whole)
+def _results(whole: Part, predikat: Sequence[str]) -> Sheet:
+    layout = results_layout(whole)
 
     def frames() -> Iterator[pl.DataFrame]:
         for part in parts(whole, CHUNK):
-            yield wide_table(part, columns)
+            yield results_table(part, layout)
 
     first = next(frames(), None)
-    widths = [_width(c, first[c] if first is not None else None) for c in columns]
-    layout = [[c] for c in columns]
-    return Sheet("hasil", columns, whole.results.height, frames, layout, widths)
+    shades = _shades(whole, predikat)
+    cells, widths = [], []
+    for column, header in zip(layout.columns, layout.headers, strict=True):
+        values = first[column] if first is not None else None
+        wrap = column in LINES or _long(values)
+        cells.append(
+            Cells(
+                (column,),
+                nip=is_nip_column(column),
+                wrap=wrap,
+                shades=shades if column == "predikat" else None,
+            )
+        )
+        widths.append(_width(header, values, is_nip_column(column), wrap))
+    title = sheet_name("hasil")
+    rows = whole.results.height
+    return Sheet(title, layout.headers, rows, frames, cells, widths, first_column=True)
 
 
-def _width(name: str, values: pl.Series | None) -> float:
-    """A column width: 21 for NIPs, else the longest text (header too), 8 to 60."""
-    if is_nip_column(name):
+def _shades(whole: Part, predikat: Sequence[str]) -> dict[str, int]:
+    """The style of each predikat label: by its rank in ``predikat`` when given, else as
+    the national baselines rank the labels of the run."""
+    if predikat:
+        return predikat_styles(predikat)
+    if "predikat" not in whole.results.columns:
+        return {}
+    labels = whole.results["predikat"].drop_nulls().unique().cast(pl.String).to_list()
+    return national_styles(labels)
+
+
+def _long(values: pl.Series | None) -> bool:
+    """Whether some text of ``values`` is longer than a column of short texts shows."""
+    if values is None or values.dtype != pl.String or values.len() == 0:
+        return False
+    return int(values.str.len_chars().max() or 0) > _TEXT_WIDTH
+
+
+def _width(header: str, values: pl.Series | None, nip: bool, wrap: bool) -> float:
+    """A column width: 21 for NIPs; else room for the header (up to 30 characters: a
+    longer one wraps) and the longest line of the values, 8 at least, at most 50 (60
+    for wrapped text)."""
+    if nip:
         return 21
-    longest = len(name)
+    longest = min(len(header), _HEADER_WIDTH)
     if values is not None and values.dtype == pl.String and values.len():
-        longest = max(longest, int(values.str.len_chars().max() or 0))
+        lines = values.str.split("\n").explode().str.len_chars()
+        longest = max(longest, int(lines.max() or 0))
     elif values is not None and values.dtype.is_numeric():
         longest = max(longest, 10)
-    return float(min(max(longest + 2, 8), 60))
+    return float(min(max(longest + 2, 8), _WRAPPED_WIDTH if wrap else _TEXT_WIDTH))
 
 
-def _rincian(whole: Part) -> Sheet:
+def _details(whole: Part) -> Sheet:
     def frames() -> Iterator[pl.DataFrame]:
         for part in parts(whole, CHUNK):
             yield detail_table(part)
 
-    layout = [["nip"], ["kind"], ["name"], ["num", "text", "bool"], ["detail"]]
+    layout = [
+        Cells(("nip",), nip=True),
+        Cells(("kind",)),
+        Cells(("name",)),
+        Cells(("num", "text", "bool")),
+        Cells(("detail",), wrap=True),
+    ]
     widths = [21.0, 11.0, 28.0, 12.0, 80.0]
-    return Sheet("rincian", list(DETAIL_COLUMNS), detail_count(whole), frames, layout, widths)
+    title, rows = sheet_name("rincian"), detail_count(whole)
+    return Sheet(title, detail_headers(), rows, frames, layout, widths, first_column=True)
 
 
-def _penolakan(run: RunOutput) -> Sheet:
+def _rejects(run: RunOutput) -> Sheet:
     table = reject_table(run.rejects)
 
     def frames() -> Iterator[pl.DataFrame]:
@@ -366,8 +497,9 @@ def _penolakan(run: RunOutput) -> Sheet:
             yield table.slice(start, _REJECT_CHUNK)
 
     widths = [12.0, 8.0, 21.0, 16.0, 80.0]
-    layout = [[c] for c in REJECT_COLUMNS]
-    return Sheet("penolakan", list(REJECT_COLUMNS), table.height, frames, layout, widths)
+    layout = [Cells((c,), nip=is_nip_column(c), wrap=c == "reason") for c in REJECT_COLUMNS]
+    title = sheet_name("penolakan")
+    return Sheet(title, reject_headers(), table.height, frames, layout, widths)
 
 
 def _info(run: RunOutput) -> Sheet:
@@ -383,7 +515,6 @@ def _info(run: RunOutput) -> Sheet:
         {"key": [k for k, _ in rows], "number": numbers, "value": texts},
         schema={"key": pl.String, "number": pl.Float64, "value": pl.String},
     )
-    layout = [["key"], ["number", "value"]]
-    return Sheet(
-        "info", ["key", "value"], table.height, lambda: iter([table]), layout, [24.0, 70.0], False
-    )
+    layout = [Cells(("key",)), Cells(("number", "value"), decimals=False)]
+    title, header = sheet_name("info"), info_headers()
+    return Sheet(title, header, table.height, lambda: iter([table]), layout, [24.0, 70.0], False)

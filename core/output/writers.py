@@ -1,16 +1,21 @@
 """Writing a run's results and rejects as xlsx, CSV, JSON or Parquet.
 
 Every format also writes the rejects to a sibling ``<stem>-rejects.csv`` (header
-only when there are none), so HR always finds it next to the results. The files of
+only when there are none; sorted by sheet and row), so HR always finds it next to the
+results. The files of
 a run are written as one set (:mod:`kinerja.output.write_pair`): all to temporary
 names first, then moved into place together under a lock, the rejects first, so a
 failure leaves no results without their rejects and two runs writing the same
 output never leave the results of one beside the rejects of the other.
 
-- xlsx (:mod:`~kinerja.output.write_xlsx`): sheets ``hasil`` (wide), ``rincian``
-  (long), ``penolakan`` (rejects), ``info``; a sheet over Excel's row limit is split.
-- csv (:mod:`~kinerja.output.write_csv`): the wide results table.
-- json (:mod:`~kinerja.output.write_json`): ``{"run", "results", "rejects"}``, streamed.
+- xlsx (:mod:`~kinerja.output.write_xlsx`): sheets ``hasil`` (results, one row per
+  employee, with headers people read), ``rincian`` (details, long), ``penolakan``
+  (rejects), ``info``, named and headed in the language in use; formatted to be read
+  and printed; a sheet over Excel's row limit is split.
+- csv (:mod:`~kinerja.output.write_csv`): the wide results table, with the stable
+  column names (``score``, ``aspek.<code>``...).
+- json (:mod:`~kinerja.output.write_json`): ``{"run", "results", "rejects"}``, streamed,
+  numbers to the rules' precision.
 - parquet (:mod:`~kinerja.output.write_parquet`): the wide table typed, and the
   detail frames beside it.
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -75,14 +81,20 @@ def run_to_dict(run: RunOutput) -> dict:
 
 
 def write_rejects(rejects: pl.DataFrame, path: Path) -> Path:
-    """Write rejects as CSV (sheet,row,nip,column,reason) to ``path``; header only if none."""
+    """Write rejects as CSV (sheet,row,nip,column,reason) to ``path``, by sheet and row;
+    header only if none."""
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         write_rejects_csv(rejects, fh)
     return Path(path)
 
 
 def write_run(
-    run: RunOutput | RunParts, path: Path, fmt: Format, *, xlsx_max_rows: int = EXCEL_MAX_ROWS
+    run: RunOutput | RunParts,
+    path: Path,
+    fmt: Format,
+    *,
+    xlsx_max_rows: int = EXCEL_MAX_ROWS,
+    predikat: Sequence[str] = (),
 ) -> list[Path]:
     """Write ``run`` to ``path`` as ``fmt``, plus the rejects CSV; return the files written.
 
@@ -91,6 +103,8 @@ def write_run(
 
     The results path comes first, then the rejects, then (Parquet) the detail frames.
     ``xlsx_max_rows`` is the most rows a worksheet holds (Excel's limit; smaller in tests).
+    ``predikat`` is the rules' predikat labels, best first, which the workbook colours
+    by rank (see :func:`~kinerja.output.write_xlsx.write_xlsx`).
     An ``OSError`` from writing propagates: nothing is half-written, and when the rejects
     could not be moved into place the previous files are untouched.
     """
@@ -102,16 +116,22 @@ def write_run(
     with staged([rejects, path, *details.values()]) as stage:
         with open(stage[rejects], "wb") as fh:
             write_rejects_csv(run.rejects, fh)
-        _write_results(run, stage[path], fmt, xlsx_max_rows)
+        _write_results(run, stage[path], fmt, xlsx_max_rows, predikat)
         if details:
             write_details_parquet(run, {name: stage[p] for name, p in details.items()})
     return [path, rejects, *details.values()]
 
 
-def _write_results(run: RunOutput | RunParts, path: Path, fmt: Format, xlsx_max_rows: int) -> None:
+def _write_results(
+    run: RunOutput | RunParts,
+    path: Path,
+    fmt: Format,
+    xlsx_max_rows: int,
+    predikat: Sequence[str],
+) -> None:
     if fmt == "xlsx":
         whole = run if isinstance(run, RunOutput) else whole_run(run)
-        write_xlsx(whole, path, max_rows=xlsx_max_rows)
+        write_xlsx(whole, path, max_rows=xlsx_max_rows, predikat=predikat)
     elif fmt == "parquet":
         write_results_parquet(run, path)
     else:

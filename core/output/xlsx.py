@@ -7,8 +7,9 @@
   does not calculate (a script, some exports) and never opened and saved in Excel.
 - :func:`workbook_bytes` serialises a workbook byte-identically for the same content.
 - :func:`package_parts` gives the fixed parts of a workbook package (content types,
-  relationships, styles, properties) for a streaming writer, and :func:`column_letter`
-  names a column.
+  relationships, styles, properties) for a streaming writer, :func:`sheet_head` and
+  :func:`sheet_tail` a worksheet's XML around its rows, and :func:`column_letter`
+  names a column. The cell styles are in :mod:`kinerja.output.xlsx_styles`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
+
+from kinerja.output.xlsx_styles import HEADER, STYLES, TEXT
 
 __all__ = [
     "EXCEL_MAX_ROWS",
     "FIXED_XLSX_TIME",
+    "Listed",
     "STYLE_HEADER",
     "STYLE_TEXT",
     "column_letter",
@@ -142,9 +147,9 @@ def workbook_bytes(wb: object) -> bytes:
 
 # --------------------------------------------------------------------- package parts
 
-STYLE_HEADER = 1
+STYLE_HEADER = HEADER
 """Cell style index of a header cell (bold)."""
-STYLE_TEXT = 2
+STYLE_TEXT = TEXT
 """Cell style index of a cell formatted as Text (``@``), for NIPs."""
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -152,25 +157,16 @@ _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT = "application/vnd.openxmlformats-"
-_STYLES = (
-    f'<styleSheet xmlns="{_MAIN}">'
-    '<fonts count="2">'
-    '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    "</fonts>"
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '<dxfs count="0"/><tableStyles count="0"/>'
-    "</styleSheet>"
-)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A worksheet as the workbook lists it: its title, its filter range (``A1:E10``) or
+    None, and whether its first column is frozen (and printed on every page)."""
+
+    title: str
+    autofilter: str | None = None
+    first_column: bool = False
 
 
 def column_letter(index: int) -> str:
@@ -213,11 +209,10 @@ _APP = (
 )
 
 
-def package_parts(sheets: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+def package_parts(sheets: list[Listed]) -> list[tuple[str, str]]:
     """The workbook's parts other than its worksheets, in the order they are stored.
 
-    ``sheets`` gives each worksheet's title and its autofilter range (``A1:E10``) or
-    None; worksheet ``n`` (1-based) is stored as ``xl/worksheets/sheet<n>.xml``.
+    Worksheet ``n`` (1-based) of ``sheets`` is stored as ``xl/worksheets/sheet<n>.xml``.
     """
     parts = [
         ("[Content_Types].xml", _content_types(len(sheets))),
@@ -226,7 +221,7 @@ def package_parts(sheets: list[tuple[str, str | None]]) -> list[tuple[str, str]]
         ("docProps/core.xml", _CORE),
         ("xl/workbook.xml", _workbook(sheets)),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
-        ("xl/styles.xml", _STYLES),
+        ("xl/styles.xml", STYLES),
     ]
     return [(name, _XML_HEAD + text) for name, text in parts]
 
@@ -254,18 +249,20 @@ def _content_types(n: int) -> str:
     )
 
 
-def _workbook(sheets: list[tuple[str, str | None]]) -> str:
-    """The sheet list, and the hidden names Excel keeps each sheet's filter range in."""
+def _workbook(sheets: list[Listed]) -> str:
+    """The sheet list, and the names Excel keeps each sheet's filter range (hidden) and
+    print titles in (the header row, and the frozen first column, on every page)."""
     listed = "".join(
-        f'<sheet name="{xml_escape(title)}" sheetId="{i}" r:id="rId{i}"/>'
-        for i, (title, _) in enumerate(sheets, start=1)
+        f'<sheet name="{xml_escape(sheet.title)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, sheet in enumerate(sheets, start=1)
     )
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{xml_escape(_quoted_sheet(title))}!{_absolute(ref)}</definedName>"
-        for i, (title, ref) in enumerate(sheets)
-        if ref
+        f"{xml_escape(_quoted_sheet(sheet.title))}!{_absolute(sheet.autofilter)}</definedName>"
+        for i, sheet in enumerate(sheets)
+        if sheet.autofilter
     )
+    filters += "".join(_print_titles(i, sheet) for i, sheet in enumerate(sheets))
     return (
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><workbookPr/>'
         '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="16384" '
@@ -274,6 +271,12 @@ def _workbook(sheets: list[tuple[str, str | None]]) -> str:
         + (f"<definedNames>{filters}</definedNames>" if filters else "")
         + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
     )
+
+
+def _print_titles(index: int, sheet: Listed) -> str:
+    name = xml_escape(_quoted_sheet(sheet.title))
+    titles = (f"{name}!$A:$A," if sheet.first_column else "") + f"{name}!$1:$1"
+    return f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{titles}</definedName>'
 
 
 def _workbook_rels(n: int) -> str:
@@ -300,19 +303,31 @@ def _absolute(ref: str) -> str:
     return ":".join(_CELL_REF.sub(r"$\1$\2", cell) for cell in ref.split(":"))
 
 
-def sheet_head(last_cell: str, widths: list[float], *, selected: bool) -> str:
-    """A worksheet's XML up to its first row: size, frozen header row, column widths."""
+def sheet_head(
+    last_cell: str, widths: list[float], *, selected: bool, first_column: bool = False
+) -> str:
+    """A worksheet's XML up to its first row: size, frozen header row (and first column
+    when ``first_column``), column widths."""
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
         for i, w in enumerate(widths, start=1)
     )
     tab = ' tabSelected="1"' if selected else ""
+    if first_column:
+        pane = (
+            '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" '
+            'state="frozen"/><selection pane="topRight"/><selection pane="bottomLeft"/>'
+            '<selection pane="bottomRight"/>'
+        )
+    else:
+        pane = (
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft"/>'
+        )
     return (
         _XML_HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
         f'<dimension ref="A1:{last_cell}"/>'
-        f'<sheetViews><sheetView{tab} workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+        f'<sheetViews><sheetView{tab} workbookViewId="0">{pane}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
         + "<sheetData>"
@@ -320,9 +335,12 @@ def sheet_head(last_cell: str, widths: list[float], *, selected: bool) -> str:
 
 
 def sheet_tail(autofilter: str | None) -> str:
-    """A worksheet's XML after its last row."""
+    """A worksheet's XML after its last row: its filter, and printing on A4 landscape
+    with grid lines."""
     flt = f'<autoFilter ref="{autofilter}"/>' if autofilter else ""
     margins = (
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<printOptions gridLines="1"/>'
+        '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape"/>'
     )
     return f"</sheetData>{flt}{margins}</worksheet>"

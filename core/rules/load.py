@@ -274,6 +274,7 @@ class _Builder:
         return RuleSet(
             region=d["region"],
             title=d["title"],
+            language=d.get("language"),
             description=d.get("description", ""),
             source_doc=d.get("source", ""),
             version=str(d["version"]),

@@ -199,6 +199,8 @@ class RuleSet:
     loaded: LoadedYaml = field(repr=False)
     """The file as loaded, with the location of every value (for messages)."""
     scope: Scope = field(repr=False)
+    language: str | None = None
+    """The language the rules ask kinerja to speak (``id`` or ``en``; None: the default)."""
 
     @property
     def step_names(self) -> tuple[str, ...]:
