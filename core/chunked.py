@@ -24,6 +24,7 @@ import pluggy
 import polars as pl
 
 from kinerja.appraisal import DETAILS
+from kinerja.builtin.supervisors import CHAIN, run_chain
 from kinerja.engine import appraise
 from kinerja.frames import Batch, RunOutput, RunParts, Tally, WideParts, joined_outputs
 from kinerja.guard import doing
@@ -82,23 +83,27 @@ def appraise_chunks(
         raters = RunRaters(store, chunks.count)
         employees = 0
         inputs = iter(chunks.tables)
+        owners: list[pl.Series] = [pl.Series("nip", [], pl.String)]
         for index in range(chunks.count):
             if say is not None:
                 say(_("Checking chunk {i} of {n} ...", i=index + 1, n=chunks.count))
             with doing(stage=_("checking"), chunk=_chunk_words(index, chunks.count)):
                 batch = build_dataset(next(inputs), spec)
                 raters.add(index, rater_partials(rules, batch.ratings))
+                store.keep("chain", index, batch.employees.select(*CHAIN))
+                owners.append(batch.objections.get_column("nip"))
                 employees += batch.employees.height
                 store.put(index, batch)
                 del batch
         chunks.close()  # every row now waits in the store, validated
         with doing(stage=_("summarising the raters of the whole run")):
             raters.combine()
+            chain = run_chain(store.scan("chain", CHAIN), pl.concat(owners))
         if start is not None:
             start(employees)
         for index in range(chunks.count):
             with doing(stage=_("appraising"), chunk=_chunk_words(index, chunks.count)):
-                batch = replace(store.get(index), raters=raters.of(index))
+                batch = replace(store.get(index), raters=raters.of(index), chain=chain)
                 where = _(
                     "{chunk}: {employees}",
                     chunk=_chunk_words(index, chunks.count),

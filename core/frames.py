@@ -307,6 +307,11 @@ class Batch:
     """The run's rater summary (:data:`kinerja.raters.RATERS`) for the raters who rate in
     this batch: what each did across the whole run, also when this batch is one chunk
     of it. The engine fills it in when it is None (the batch is the whole run)."""
+    chain: pl.DataFrame | None = None
+    """``nip``, ``atasan_nip``, ``in_loop`` of the run's employees that this batch's
+    objections go through (each owner, their supervisor, the supervisor's supervisor),
+    when the batch is one chunk of a larger run: a supervisor may sit in another unit's
+    chunk. None: the batch is the whole run, its own employees are the chain."""
 
 
 @dataclass(slots=True)

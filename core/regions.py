@@ -17,6 +17,7 @@ import polars as pl
 
 from kinerja.errors import UnknownRegion
 from kinerja.expr.check import suggest
+from kinerja.i18n import _, count
 from kinerja.rules import RuleSet, load_rules
 from kinerja.rules.yamlload import Problem
 
@@ -150,41 +151,83 @@ def find_region(pm: pluggy.PluginManager, name: str) -> RegionSpec:
     raise UnknownRegion(f"no region {name!r} is installed{hint}; installed: {known}")
 
 
+def today() -> date:
+    """The date the rules must be in force on when a run names none (the real date)."""
+    return date.today()
+
+
 def load_region_rules(
-    pm: pluggy.PluginManager, name: str, as_of: str | None = None, period: str | None = None
+    pm: pluggy.PluginManager,
+    name: str,
+    as_of: str | None = None,
+    period: str | None = None,
+    on: date | None = None,
 ) -> RuleSet:
     """Load and check the rules of region ``name`` in force on ``as_of`` or during ``period``.
 
-    With neither, the region's current rule file. ``period`` is a year (``2025``).
+    With neither, the version in force on ``on`` (default: :func:`today`), so that a run
+    after the last version has ended says so instead of using it. ``period`` is a year
+    (``2025``).
 
     :raises UnknownRegion: no such region, or no single version for that date or period.
     """
     spec = find_region(pm, name)
     if as_of is None and period is None:
-        return load_rules(spec.rules)
+        as_of = (on or today()).isoformat()
     versions = [load_rules(path) for path in spec.rule_files()]
-    if as_of is not None:
-        first, last = as_of, as_of
-        wanted = f"on {as_of}"
-    else:
-        first, last = f"{period}-01-01", f"{period}-12-31"
-        wanted = f"during {period}"
+    first, last = (as_of, as_of) if as_of is not None else (f"{period}-01-01", f"{period}-12-31")
     matching = [r for r in versions if r.valid_from <= last and (r.valid_to or "9999") >= first]
     if len(matching) == 1:
         return matching[0]
-    listed = "; ".join(f"{r.version} ({_span(r)})" for r in versions)
+    raise UnknownRegion(_not_one_version(name, versions, matching, as_of, period))
+
+
+def _not_one_version(
+    name: str,
+    versions: list[RuleSet],
+    matching: list[RuleSet],
+    as_of: str | None,
+    period: str | None,
+) -> str:
+    """Why no single version of region ``name`` is in force on ``as_of`` / during ``period``."""
     if not matching:
-        raise UnknownRegion(
-            f"no rules of region {name!r} are in force {wanted}; versions: {listed}"
+        values = {
+            "region": repr(name),
+            "versions": "; ".join(f"{r.version} ({_span(r)})" for r in versions),
+        }
+        if as_of is not None:
+            return _(
+                "no rules of region {region} are in force on {date}; versions: {versions}",
+                date=as_of,
+                **values,
+            )
+        return _(
+            "no rules of region {region} are in force during {period}; versions: {versions}",
+            period=period,
+            **values,
         )
-    raise UnknownRegion(
-        f"{len(matching)} versions of region {name!r} are in force {wanted} "
-        f"({', '.join(r.version for r in matching)}); pick one day with --as-of DATE"
+    values = {
+        "n": count(len(matching)),
+        "region": repr(name),
+        "versions": ", ".join(r.version for r in matching),
+    }
+    if as_of is not None:
+        return _(
+            "{n} versions of region {region} are in force on {date} ({versions}); "
+            "pick one day with --as-of DATE",
+            date=as_of,
+            **values,
+        )
+    return _(
+        "{n} versions of region {region} are in force during {period} ({versions}); "
+        "pick one day with --as-of DATE",
+        period=period,
+        **values,
     )
 
 
 def _span(rules: RuleSet) -> str:
-    return f"{rules.valid_from} to {rules.valid_to or 'open-ended'}"
+    return _("{start} to {end}", start=rules.valid_from, end=rules.valid_to or _("open-ended"))
 
 
 def version_problems(versions: list[RuleSet]) -> list[Problem]:
@@ -197,9 +240,14 @@ def version_problems(versions: list[RuleSet]) -> list[Problem]:
             problems.append(
                 Problem(
                     where,
-                    f"version {later.version} starts {later.valid_from}, while version "
-                    f"{earlier.version} ({_span(earlier)}) is still in force; "
-                    "periods must not overlap",
+                    _(
+                        "version {later} starts {start}, while version {earlier} ({span}) "
+                        "is still in force; periods must not overlap",
+                        later=later.version,
+                        start=later.valid_from,
+                        earlier=earlier.version,
+                        span=_span(earlier),
+                    ),
                 )
             )
         elif date.fromisoformat(earlier.valid_to) + timedelta(days=1) < date.fromisoformat(
@@ -208,9 +256,14 @@ def version_problems(versions: list[RuleSet]) -> list[Problem]:
             problems.append(
                 Problem(
                     where,
-                    f"no rules are in force from {earlier.valid_to} (end of version "
-                    f"{earlier.version}) to {later.valid_from} (start of version "
-                    f"{later.version}); close the gap",
+                    _(
+                        "no rules are in force from {end} (end of version {earlier}) to "
+                        "{start} (start of version {later}); close the gap",
+                        end=earlier.valid_to,
+                        earlier=earlier.version,
+                        start=later.valid_from,
+                        later=later.version,
+                    ),
                 )
             )
     return problems

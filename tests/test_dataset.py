@@ -250,7 +250,7 @@ def test_attributes_parsed_by_type() -> None:
             emp(B, masa_kerja=7, tmt="2011-04-02", pendidikan=None),
             emp(C, masa_kerja="1.234,5"),
             emp(nip(4), masa_kerja="abc"),
-            emp(nip(5), tmt="01/02/2010"),
+            emp(nip(5), tmt="01/02/10"),  # 01/02/2010 is now read day first
         ]
     )
     a, b = attributes(ds)
@@ -260,7 +260,7 @@ def test_attributes_parsed_by_type() -> None:
     assert by_row[4].reason == "masa_kerja is 1234.5, above the maximum 40"
     assert by_row[4].column == "masa_kerja"
     assert by_row[5].reason == "masa_kerja must be a number, found 'abc'"
-    assert by_row[6].reason.startswith("tmt '01/02/2010' is not a date in the form YYYY-MM-DD")
+    assert by_row[6].reason.startswith("tmt '01/02/10' has a two-digit year")
     assert_reconciled(ds)
 
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from kinerja.authoring.sample import generate
 from kinerja.cli import main
+from kinerja.likeness import likeness
 from kinerja.manager import make_manager
 from kinerja.output.tables import write_tables
 from kinerja.regions import load_region_rules
@@ -50,13 +51,13 @@ def test_a_usable_workbook_exits_0(book: Path, tmp_path: Path) -> None:
 
 def test_a_renamed_pegawai_sheet_exits_2_with_the_sheets_found(book: Path, tmp_path: Path) -> None:
     def rename(wb: openpyxl.Workbook) -> None:
-        wb["pegawai"].title = "Data Pegawai"
+        wb["pegawai"].title = "Lembar1"
 
     result = _run(_changed(book, tmp_path / "in.xlsx", rename), tmp_path / "o.csv")
     assert result.exit_code == 2
     assert _last(result) == (
         "Error: The input has no pegawai sheet, so no employee can be appraised (sheets found: "
-        "Data Pegawai, capaian, penilaian). Add a sheet named pegawai with the columns nip, "
+        "Lembar1, capaian, penilaian). Add a sheet named pegawai with the columns nip, "
         "nama, jabatan, unit_kerja, golongan, atasan_nip."
     )
     assert (tmp_path / "o-rejects.csv").exists()  # the rejects are written all the same
@@ -136,3 +137,67 @@ def test_nobody_appraised_for_several_reasons_exits_1(tmp_path: Path) -> None:
 def test_the_exit_codes_are_in_the_help() -> None:
     result = CliRunner().invoke(main, ["run", "--help"])
     assert "Exit codes: 0 when at least one employee was appraised" in result.output
+
+
+def test_another_regions_workbook_is_named(tmp_path: Path) -> None:
+    # Kasemen's sample holds Kasemen's indicator and aspect codes, none of Sawahlunto's
+    kasemen = load_region_rules(make_manager(), "kasemen")
+    write_tables(generate(kasemen, 12, seed=3), tmp_path / "kasemen.xlsx")
+    result = _run(tmp_path / "kasemen.xlsx", tmp_path / "o.csv")
+    assert result.exit_code == 2
+    codes = len(kasemen.indicators) + len(kasemen.aspects)
+    assert _last(result) == (
+        "Error: this looks like a workbook of kasemen, not sawahlunto: the rules of kasemen "
+        f"know {codes} of its {codes} indicator and aspect codes, those of sawahlunto 0; run "
+        "it with --region kasemen"
+    )
+
+
+# ------------------------------------------------------------------ in Indonesian
+
+
+def test_the_causes_in_indonesian(book: Path, tmp_path: Path) -> None:
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb["pegawai"].title = "Lembar1"
+
+    def headers_only(wb: openpyxl.Workbook) -> None:
+        wb["pegawai"].delete_rows(2, wb["pegawai"].max_row)
+
+    renamed = _run(_changed(book, tmp_path / "a.xlsx", rename), tmp_path / "a.csv", "--lang", "id")
+    assert (renamed.exit_code, _last(renamed)) == (
+        2,
+        "Kesalahan: Input tidak memiliki sheet pegawai, sehingga tidak ada pegawai yang dapat "
+        "dinilai (sheet yang ditemukan: Lembar1, capaian, penilaian). Tambahkan sheet bernama "
+        "pegawai dengan kolom nip, nama, jabatan, unit_kerja, golongan, atasan_nip.",
+    )
+    empty = _run(
+        _changed(book, tmp_path / "b.xlsx", headers_only), tmp_path / "b.csv", "--lang", "id"
+    )
+    outcomes = generate(RULES, 12, seed=3)["capaian"]
+    ratings = generate(RULES, 12, seed=3)["penilaian"]
+    others = len(outcomes) + len(ratings)  # the other sheets' rows, untouched
+    assert (empty.exit_code, _last(empty)) == (
+        2,
+        "Kesalahan: sheet pegawai tidak berisi pegawai (hanya judul kolom, atau kosong), "
+        f"padahal sheet lain berisi {others} baris; isi sheet pegawai dengan daftar pegawai, "
+        "satu pegawai per baris",
+    )
+
+
+def test_another_regions_workbook_in_indonesian(tmp_path: Path) -> None:
+    kasemen = load_region_rules(make_manager(), "kasemen")
+    write_tables(generate(kasemen, 12, seed=3), tmp_path / "kasemen.xlsx")
+    result = _run(tmp_path / "kasemen.xlsx", tmp_path / "o.csv", "--lang", "id")
+    codes = len(kasemen.indicators) + len(kasemen.aspects)
+    assert (result.exit_code, _last(result)) == (
+        2,
+        "Kesalahan: berkas ini tampaknya milik kasemen, bukan sawahlunto: aturan kasemen "
+        f"mengenal {codes} dari {codes} kode indikator dan aspek di dalamnya, aturan "
+        "sawahlunto hanya 0; jalankan dengan --region kasemen",
+    )
+
+
+def test_likeness_is_the_share_of_codes_a_region_knows() -> None:
+    # 3 codes, of which Sawahlunto declares waktu_layanan only: 1/3
+    assert likeness({"waktu_layanan", "komunikasi_x", "zzz"}, RULES) == pytest.approx(1 / 3)
+    assert likeness(set(), RULES) == 0.0

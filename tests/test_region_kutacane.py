@@ -322,12 +322,6 @@ def test_objection_decided_by_the_wrong_official_is_flagged() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PP 30/2019 art. 59: only the supervisor's supervisor decides. The built-in "
-    "objection review (core/builtin/objections.py) flags a decision by anyone else "
-    "(objection_decider) but still applies it; the engine must refuse it.",
-)
 def test_objection_decided_by_anyone_but_the_supervisors_supervisor_is_refused() -> None:
     r = _objection_run("2027-01-20", decider=SUP)  # the supervisor decides their own rating
     # Budi's computed result stays: 0.5*70 + 0.3*60 + 0.2*80 = 69 -> Cukup, not Baik

@@ -387,10 +387,15 @@ NUMBERS = st.one_of(
 DATES = st.one_of(
     st.sampled_from(
         ["2024-01-31", "2024-02-30", " 2024-03-01 ", "2024-03-01T10:00:00", "01/02/2010",
-         "0000-01-01", "2024-1-5", 45000, 45000.5, *ODD]
+         "0000-01-01", "2024-1-5", 45000, 45000.5, "31/01/2024", "1/2/2026", "30/02/2024",
+         "04/13/2026", "03/04/26", "2026/03/04", "5 Maret 2026", " 17 AGS 2045 ", "5 Foo 2026",
+         "31 April 2026", "5 mei 1949", *ODD]
     ),
     st.dates(),
     st.datetimes(),
+    st.from_regex(r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}", fullmatch=True),
+    st.from_regex(r"[0-9]{1,2} {1,2}(Jan|februari|MARET|Mei|agu|Des|juni|Sept) [0-9]{4}",
+                  fullmatch=True),
 )  # fmt: skip
 TEXTS = st.one_of(
     st.sampled_from(["Ani", " Budi ", "it's", 'a "b"', "x\ty", "\x7f", *ODD]), st.text(max_size=4)

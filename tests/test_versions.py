@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,7 @@ def test_a_problem_in_a_baseline_value_points_into_the_baseline(tmp_path: Path) 
 # ------------------------------------------------------------------ versions
 def test_kutacane_carries_two_versions_selected_by_date() -> None:
     pm = make_manager()
-    assert load_region_rules(pm, "kutacane").version == "2026.1"
+    assert load_region_rules(pm, "kutacane", on=date(2026, 12, 1)).version == "2026.1"
     assert load_region_rules(pm, "kutacane", as_of="2025-06-30").version == "2025.1"
     assert load_region_rules(pm, "kutacane", period="2025").version == "2025.1"
     assert load_region_rules(pm, "kutacane", as_of="2026-01-01").version == "2026.1"

@@ -18,9 +18,33 @@ from kinerja.frames import Batch, filled
 from kinerja.i18n import _
 from kinerja.rules import RuleSet
 
-__all__ = ["in_loops", "kinerja_review_batch"]
+__all__ = ["CHAIN", "in_loops", "kinerja_review_batch", "run_chain"]
 
 LOOP = "supervisor_loop"
+
+
+CHAIN = {"nip": pl.String, "atasan_nip": pl.String}
+"""The columns of an employee's link in the supervisor chain."""
+
+
+def run_chain(people: pl.LazyFrame, owners: pl.Series) -> pl.DataFrame | None:
+    """The links of the whole run's supervisor chain that objections by ``owners`` go
+    through (see :attr:`kinerja.frames.Batch.chain`); None when there are no objections.
+
+    :param people: ``nip``, ``atasan_nip`` of every employee of the run.
+    """
+    if owners.is_empty():
+        return None
+    everyone = people.select(*CHAIN).collect()
+    looped = in_loops(everyone).implode()
+    wanted = owners.unique().implode()
+    links = []
+    for _level in range(3):  # the owner, the supervisor, the supervisor's supervisor
+        step = everyone.filter(pl.col("nip").is_in(wanted))
+        links.append(step)
+        wanted = step.get_column("atasan_nip").drop_nulls().unique().implode()
+    chain = pl.concat(links).unique("nip", keep="first", maintain_order=True)
+    return chain.with_columns(pl.col("nip").is_in(looped).alias("in_loop"))
 
 
 def in_loops(employees: pl.DataFrame) -> pl.Series:

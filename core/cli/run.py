@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pluggy
 
 from kinerja.cli.common import (
     FORMATS,
@@ -16,12 +17,17 @@ from kinerja.cli.common import (
     rules_version_options,
     run_input,
 )
+from kinerja.errors import InputError, KinerjaError
 from kinerja.frames import RunParts
 from kinerja.i18n import N_, _, count
 from kinerja.input.chunks import CHUNK_EMPLOYEES
-from kinerja.outcome import DONE, outcome
+from kinerja.input.read import read_tables
+from kinerja.input.stream import is_large
+from kinerja.likeness import looks_like
+from kinerja.outcome import DONE, UNUSABLE, outcome
 from kinerja.output.explain import fmt
 from kinerja.output.writers import rejects_path
+from kinerja.regions import list_regions, load_region_rules
 from kinerja.rules import RuleSet
 
 
@@ -94,7 +100,7 @@ def run(
         chunk_size=chunk_size,  # type: ignore[arg-type]
     )
     _summary(rules, result, written)
-    _finish(rules, result)
+    _finish(pm, rules, result, input_path)
 
 
 def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
@@ -151,8 +157,29 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
         click.echo(_("Wrote {path}", path=path))
 
 
-def _finish(rules: RuleSet, run_output: RunParts) -> None:
-    """Exit with the run's code (:mod:`kinerja.outcome`), its cause on stderr in one line."""
+def _finish(pm: pluggy.PluginManager, rules: RuleSet, run_output: RunParts, source: Path) -> None:
+    """Exit with the run's code (:mod:`kinerja.outcome`), its cause on stderr in one line:
+    when nobody was appraised and another region's rules know the workbook better,
+    that is the cause (:mod:`kinerja.likeness`)."""
     result = outcome(run_output, rules)
-    if result.code != DONE:
-        fail(result.cause or "", result.code)
+    if result.code == DONE:
+        return
+    other = _other_region(pm, rules, source)
+    fail(other or result.cause or "", UNUSABLE if other else result.code)
+
+
+def _other_region(pm: pluggy.PluginManager, rules: RuleSet, source: Path) -> str | None:
+    """The line naming the region a workbook looks made for, if it is another one."""
+    if source.is_dir() and is_large(source):
+        return None  # a national folder is not read twice to say so
+    try:
+        tables = read_tables(source)
+    except InputError:
+        return None
+    others = {}
+    for name in list_regions(pm):
+        try:
+            others[name] = load_region_rules(pm, name)
+        except KinerjaError:
+            continue  # a region whose rules do not load is no candidate
+    return looks_like(tables, rules, others)

@@ -5,7 +5,9 @@ reason a person can act on) in the row's :data:`Problems` and returns ``None``, 
 that a row reports all its problems at once. Numbers take ``.`` or ``,`` as the
 decimal separator and must be finite and within :data:`MAX_NUMBER`; a text like
 ``1.500`` (which is 1.5 or 1500 depending on the locale) is refused as ambiguous.
-Dates are ``YYYY-MM-DD`` text or date cells. Parsing of repeated texts is cached.
+Dates are ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``D Maret 2026`` text, or date cells;
+ambiguous forms (a two-digit year, the year first with slashes) are refused. Parsing
+of repeated texts is cached.
 
 These are today's rules for one Python value. Validation reads whole columns with
 the expressions of :mod:`kinerja.input.texts`, :mod:`kinerja.input.numbers` and
@@ -47,6 +49,14 @@ __all__ = [
     "LONG_DIGITS",
     "MAX_NUMBER",
     "NOT_A_DATE",
+    "DATE_DAY_FIRST",
+    "DATE_TWO_DIGIT_YEAR",
+    "DATE_YEAR_FIRST",
+    "MONTHS",
+    "DAY_FIRST",
+    "MONTH_NAMED",
+    "TWO_DIGIT_YEAR",
+    "YEAR_FIRST",
     "NOT_A_NUMBER",
     "NOT_A_NUMBER_PERCENT",
     "NOT_FINITE",
@@ -91,6 +101,40 @@ NOT_A_DATE = N_("{} {} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)")
 OUT_OF_YEARS = N_("{} {} is outside the years {} to {}; check the year")
 """Filled with the column, the date, :data:`FIRST_YEAR` and :data:`LAST_YEAR`."""
 DATE_EMPTY = N_("{} is empty; give the date as YYYY-MM-DD")
+DATE_TWO_DIGIT_YEAR = N_(
+    "{} {} has a two-digit year, which could be of any century; write the year in full, "
+    "as DD/MM/YYYY (e.g. 31/01/2024) or YYYY-MM-DD"
+)
+DATE_YEAR_FIRST = N_(
+    "{} {} puts the year first with slashes, which reads either way; write it as "
+    "YYYY-MM-DD (e.g. 2024-01-31) or DD/MM/YYYY"
+)
+DATE_DAY_FIRST = N_(
+    "{} {} is read day first (DD/MM/YYYY), and {} is not a month; write it as DD/MM/YYYY "
+    "(e.g. 31/01/2024) or YYYY-MM-DD"
+)
+"""Filled with the column, the date and the number in the month's place."""
+MONTHS = {
+    **{
+        name: number
+        for number, name in enumerate(
+            "januari februari maret april mei juni juli agustus september oktober november "
+            "desember".split(),
+            start=1,
+        )
+    },
+    **{
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+        "agu": 8, "ags": 8, "sep": 9, "okt": 10, "nov": 11, "des": 12,
+    },
+}  # fmt: skip
+"""Indonesian month names, whole and short, in lower case -> the month's number."""
+DAY_FIRST = r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"
+"""``D/M/YYYY`` or ``DD/MM/YYYY``: the day first, as Indonesians write dates."""
+MONTH_NAMED = r"^([0-9]{1,2}) +([A-Za-z]+) +([0-9]{4})$"
+"""``D Maret 2026``: the month by its Indonesian name (any case)."""
+TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}$"
+YEAR_FIRST = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}$"
 ATTRIBUTE_REQUIRED = N_("{} is empty but the region's rules require it")
 ATTRIBUTE_BELOW = N_("{} is {}, below the minimum {}")
 ATTRIBUTE_ABOVE = N_("{} is {}, above the maximum {}")
@@ -214,13 +258,36 @@ def _number(v: object, column: str, p: Problems) -> float | None:
 
 @lru_cache(maxsize=65536)
 def _iso_text(s: str) -> str | None:
-    m = _ISO_DATE.fullmatch(s.strip())
-    if not m:
+    """The ``YYYY-MM-DD`` of a date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``D Maret
+    2026`` that is a real date; None for anything else."""
+    s = s.strip()
+    m = _ISO_DATE.fullmatch(s)
+    if m:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.match(DAY_FIRST, s):
+        year, month, day = int(m[3]), int(m[2]), int(m[1])
+    elif (m := re.match(MONTH_NAMED, s)) and m[2].lower() in MONTHS:
+        year, month, day = int(m[3]), MONTHS[m[2].lower()], int(m[1])
+    else:
         return None
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def _date_refusal(s: str) -> tuple[str, tuple[object, ...]]:
+    """Why the text ``s`` is not a date: the message and the values after the column
+    and the date shown."""
+    s = s.strip()
+    if re.match(TWO_DIGIT_YEAR, s):
+        return DATE_TWO_DIGIT_YEAR, ()
+    if re.match(YEAR_FIRST, s):
+        return DATE_YEAR_FIRST, ()
+    m = re.match(DAY_FIRST, s)
+    if m and int(m[2]) > 12:
+        return DATE_DAY_FIRST, (m[2],)
+    return NOT_A_DATE, ()
 
 
 def _date(v: object, column: str, p: Problems) -> str | None:
@@ -232,7 +299,8 @@ def _date(v: object, column: str, p: Problems) -> str | None:
     iso = _date_text(v)
     if iso is None:
         shown = repr(v.strip()) if isinstance(v, str) else repr(v)
-        p.append(_Bad(column, _(NOT_A_DATE).format(column, shown)))
+        message, values = _date_refusal(v) if isinstance(v, str) else (NOT_A_DATE, ())
+        p.append(_Bad(column, _(message).format(column, shown, *values)))
         return None
     if not FIRST_YEAR <= int(iso[:4]) <= LAST_YEAR:
         p.append(_Bad(column, _(OUT_OF_YEARS).format(column, iso, FIRST_YEAR, LAST_YEAR)))
@@ -241,7 +309,8 @@ def _date(v: object, column: str, p: Problems) -> str | None:
 
 
 def _date_text(v: object) -> str | None:
-    """The ``YYYY-MM-DD`` of ISO text or a date cell; None for anything else."""
+    """The ``YYYY-MM-DD`` of date text (see :func:`_iso_text`) or a date cell; None for
+    anything else."""
     if isinstance(v, str):
         return _iso_text(v)
     if isinstance(v, dt.datetime):

@@ -1,9 +1,12 @@
 """Date cells as column expressions: ISO text or date cells, and the words for the rest.
 
 The same rules as :func:`kinerja.input.cells._date`: text ``YYYY-MM-DD`` (optionally
-followed by a real time of day, ``THH:MM[:SS[.fraction]]`` and a zone) that is a real
-date, or a date/datetime cell, in the years 1950 to 2100; a number cell is refused
-with a hint to format it as a date.
+followed by a real time of day, ``THH:MM[:SS[.fraction]]`` and a zone), ``DD/MM/YYYY``
+(``D/M/YYYY``; the day first, never the month) or ``D Maret 2026`` (Indonesian month
+names, whole or short, any case) that is a real date, or a date/datetime cell, in the
+years 1950 to 2100. A number cell is refused with a hint to format it as a date;
+ambiguous text (a two-digit year, the year first with slashes, a month over 12 in the
+day-first form) with the reason.
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ import polars as pl
 
 from kinerja.i18n import _
 from kinerja.input.cells import (
+    DATE_DAY_FIRST,
     DATE_IS_NUMBER,
+    DATE_TWO_DIGIT_YEAR,
+    DATE_YEAR_FIRST,
+    DAY_FIRST,
     FIRST_YEAR,
     ISO_TIME,
     LAST_YEAR,
+    MONTH_NAMED,
+    MONTHS,
     NOT_A_DATE,
     OUT_OF_YEARS,
+    TWO_DIGIT_YEAR,
+    YEAR_FIRST,
 )
 from kinerja.input.numbers import fmt
 from kinerja.input.texts import Cell, int_text, python_repr, strip
@@ -54,18 +65,65 @@ def valid_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
 
 
+def _parts(shown: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """Year, month and day of date text in any accepted form (null where it is in none),
+    and whether it is in one."""
+    iso = shown.str.contains(_ISO_DATE)
+    dmy = shown.str.extract_groups(DAY_FIRST)
+    named = shown.str.extract_groups(MONTH_NAMED)
+    month_name = named.struct.field("2").str.to_lowercase()
+    named_month = month_name.replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
+
+    def number(e: pl.Expr) -> pl.Expr:
+        return e.cast(pl.Int32, strict=False)
+
+    year = (
+        pl.when(iso)
+        .then(number(shown.str.slice(0, 4)))
+        .otherwise(pl.coalesce(number(dmy.struct.field("3")), number(named.struct.field("3"))))
+    )
+    month = (
+        pl.when(iso)
+        .then(number(shown.str.slice(5, 2)))
+        .otherwise(pl.coalesce(number(dmy.struct.field("2")), named_month))
+    )
+    day = (
+        pl.when(iso)
+        .then(number(shown.str.slice(8, 2)))
+        .otherwise(pl.coalesce(number(dmy.struct.field("1")), number(named.struct.field("1"))))
+    )
+    matched = iso | dmy.struct.field("1").is_not_null() | named_month.is_not_null()
+    return year, month, day, matched
+
+
+def _refusal(shown: pl.Expr, column: str) -> pl.Expr:
+    """Why date text in no accepted form, or not a real date, is refused
+    (``cells._date_refusal``)."""
+    args = pl.lit(column), python_repr(shown)
+    month = shown.str.extract(DAY_FIRST, 2)
+    return (
+        pl.when(shown.str.contains(TWO_DIGIT_YEAR))
+        .then(pl.format(_(DATE_TWO_DIGIT_YEAR), *args))
+        .when(shown.str.contains(YEAR_FIRST))
+        .then(pl.format(_(DATE_YEAR_FIRST), *args))
+        .when(month.cast(pl.Int32, strict=False) > 12)
+        .then(pl.format(_(DATE_DAY_FIRST), *args, month))
+        .otherwise(pl.format(_(NOT_A_DATE), *args))
+    )
+
+
 def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
     shown = pl.col(f"{prefix}.shown")
-    part = shown.str.slice
-    real = valid_date(
-        part(0, 4).cast(pl.Int32, strict=False),
-        part(5, 2).cast(pl.Int32, strict=False),
-        part(8, 2).cast(pl.Int32, strict=False),
+    year, month, day, matched = _parts(shown)
+    ok = (matched & valid_date(year, month, day)).fill_null(False)
+    iso = pl.format(
+        "{}-{}-{}",
+        year.cast(pl.String).str.zfill(4),
+        month.cast(pl.String).str.zfill(2),
+        day.cast(pl.String).str.zfill(2),
     )
-    ok = (shown.str.contains(_ISO_DATE) & real).fill_null(False)
-    reason = pl.format(_(NOT_A_DATE), pl.lit(column), python_repr(shown))
     stages = [[strip(text).fill_null("").alias(f"{prefix}.shown")]]
-    return Date(stages, pl.when(ok).then(shown.str.head(10)), ~ok, reason)
+    return Date(stages, pl.when(ok).then(iso), ~ok, _refusal(shown, column))
 
 
 def date(cell: Cell, prefix: str, column: str | None = None) -> Date:

@@ -41,6 +41,7 @@ from kinerja.i18n import N_, _
 from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.long_cells import with_long_cells
 from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
+from kinerja.input.synonyms import known_columns, sheet_names
 from kinerja.input.tables import (
     KIND_SUFFIX,
     CellProblems,
@@ -155,9 +156,15 @@ def read_tables(path: str | Path) -> Tables:
 
     Returns one polars frame per known sheet found (see :mod:`kinerja.input.tables`); a
     cell longer than a spreadsheet cell can be is a cell problem (:mod:`kinerja.input.long_cells`).
-    Raises :class:`InputError` with a readable message when the path does not exist,
-    has an unsupported type, or cannot be parsed.
+    Sheets and headers are matched loosely and through synonyms
+    (:mod:`kinerja.input.synonyms`). Raises :class:`InputError` with a readable message
+    when the path does not exist, has an unsupported type, or cannot be parsed.
     """
+    return known_columns(_read_any(path))
+
+
+def _read_any(path: str | Path) -> Tables:
+    """The tables of ``path`` as its reader gives them (see :func:`read_tables`)."""
     p = Path(path)
     if not p.exists():
         raise InputError(
@@ -393,7 +400,12 @@ def folder_files(p: Path) -> FolderFiles:
     for f in sorted(p.iterdir()):
         if f.suffix.lower() in FOLDER_SUFFIXES and f.is_file():
             found.setdefault(normalise_header(f.stem), []).append(f)
-    return FolderFiles(found, [(n, found[n]) for n in sorted(KNOWN_SHEETS) if n in found])
+    stems = list(found)
+    read_as: dict[str, list[Path]] = {}
+    for stem, name in zip(stems, sheet_names(stems, KNOWN_SHEETS), strict=True):
+        if name is not None:
+            read_as.setdefault(name, []).extend(found[stem])
+    return FolderFiles(found, [(n, read_as[n]) for n in sorted(KNOWN_SHEETS) if n in read_as])
 
 
 def hash_folder(digest: hashlib._Hash, files: FolderFiles) -> None:
@@ -903,9 +915,10 @@ def _read_json(p: Path, source: str) -> Tables:
     cells: dict[str, CellProblems] = {}
     problems: list[Reject] = []
     keys: dict[str, str] = {}
-    for key, items in _items(doc):
-        name = normalise_header(key)
-        if name not in KNOWN_SHEETS:
+    pairs = list(_items(doc))
+    names = sheet_names([normalise_header(k) for k, _ in pairs], KNOWN_SHEETS)
+    for (key, items), name in zip(pairs, names, strict=True):
+        if name is None:
             continue
         if name in keys:
             n = len(items) if isinstance(items, list) else None

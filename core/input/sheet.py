@@ -20,6 +20,7 @@ from kinerja.i18n import _, ngettext
 from kinerja.input.problems import INDEX, Check, Found, find_problems, mark_reader_rows
 from kinerja.input.read import normalise_header
 from kinerja.input.spec import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, InputSpec
+from kinerja.input.synonyms import guesses
 from kinerja.input.tables import KIND_SUFFIX, Tables
 
 __all__ = [
@@ -110,6 +111,11 @@ def missing_columns(tables: Tables, sheet: str, spec: InputSpec) -> tuple[str, s
         found=", ".join(found) or _("none"),
         first=missing[0],
     )
+    close = guesses(missing, found)
+    if close:
+        offered = [_("{header} for {column}", header=h, column=c) for h, c in close]
+        # i18n: {reason} is the sentence above; {guesses} lists "<header> for <column>".
+        reason = _("{reason}; did you mean {guesses}?", reason=reason, guesses=", ".join(offered))
     return ", ".join(missing), reason
 
 

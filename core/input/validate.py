@@ -36,7 +36,7 @@ from kinerja.input.objections import objection_plan
 from kinerja.input.pegawai import DUPLICATE, EMPLOYEE, FIRST, pegawai_plan
 from kinerja.input.problems import BAD, INDEX, Check, Found, reader_problems
 from kinerja.input.ratings import duplicate_ratings, rating_plan
-from kinerja.input.read import KNOWN_SHEETS
+from kinerja.input.read import KNOWN_SHEETS, normalise_header
 from kinerja.input.records import OWNER, outcome_plan
 from kinerja.input.repeats import repeated_keys
 from kinerja.input.sheet import (
@@ -48,6 +48,7 @@ from kinerja.input.sheet import (
     working_frame,
 )
 from kinerja.input.spec import GROUP_ALIASES, AttributeSpec, InputSpec
+from kinerja.input.synonyms import known_columns
 from kinerja.input.tables import Tables, kind_column
 from kinerja.input.texts import Cell, raw_nip
 
@@ -267,6 +268,8 @@ def build_dataset(tables: Tables, spec: InputSpec) -> Batch:
     rejected capaian/penilaian/keberatan row is rejected as well (a ``pegawai`` reject
     listing those rows) and their other records are left out.
     """
+    attributes = [normalise_header(a.name) for a in spec.attributes]
+    tables = known_columns(tables, {"pegawai": attributes})
     pegawai, employees = _pegawai(tables, spec)
     sheets = {s: _records(tables, spec, s, employees) for s in _PLANS}
     owners = pl.concat([s.owners for s in sheets.values()])

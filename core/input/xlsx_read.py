@@ -50,6 +50,7 @@ from kinerja.input.read import (
     same_table,
     sheet_problems,
 )
+from kinerja.input.synonyms import sheet_names
 from kinerja.input.tables import CellProblems, Tables, kind_column
 from kinerja.model import Reject
 
@@ -128,11 +129,9 @@ def read_workbook(p: Path, source: str) -> Tables:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         titles = list(book.sheet_names)
-        known = [
-            (normalise_header(m.name), m.name)
-            for m in book.sheets_metadata
-            if m.typ == SheetTypeEnum.WorkSheet and normalise_header(m.name) in KNOWN_SHEETS
-        ]
+        worksheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        names = sheet_names([normalise_header(t) for t in worksheets], KNOWN_SHEETS)
+        known = [(name, title) for name, title in zip(names, worksheets, strict=True) if name]
         with ThreadPoolExecutor(1) as pool:
             marks = {
                 title: pool.submit(cell_marks, archive, parts.get(title)) for _, title in known
