@@ -201,3 +201,14 @@ def test_likeness_is_the_share_of_codes_a_region_knows() -> None:
     # 3 codes, of which Sawahlunto declares waktu_layanan only: 1/3
     assert likeness({"waktu_layanan", "komunikasi_x", "zzz"}, RULES) == pytest.approx(1 / 3)
     assert likeness(set(), RULES) == 0.0
+
+
+def test_an_empty_workbook_in_indonesian(tmp_path: Path) -> None:
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    result = _run(tmp_path / "empty.xlsx", tmp_path / "o.csv", "--lang", "id")
+    assert (result.exit_code, _last(result)) == (
+        2,
+        "Kesalahan: Input tidak memiliki sheet pegawai, sehingga tidak ada pegawai yang dapat "
+        "dinilai (sheet yang ditemukan: Sheet). Tambahkan sheet bernama pegawai dengan kolom "
+        "nip, nama, jabatan, unit_kerja, golongan, atasan_nip.",
+    )
