@@ -50,6 +50,8 @@ class Check:
     """String, evaluated on the failing rows only."""
     lookup: tuple[pl.DataFrame, str] | None = None
     """``(frame, on)``: columns the reason reads, joined to the failing rows only."""
+    more: tuple[tuple[pl.DataFrame, str], ...] = ()
+    """Further ``(frame, on)`` lookups, joined after :attr:`lookup`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,7 @@ def mark_reader_rows(work: pl.DataFrame, reader: pl.DataFrame) -> pl.DataFrame:
 def _failing(bad: pl.DataFrame, mask: str, order: int, check: Check) -> pl.DataFrame:
     """The problems of one check: the failing rows' index, order, column and reason."""
     rows = bad.filter(pl.col(mask))
-    if check.lookup is not None:
-        frame, on = check.lookup
+    for frame, on in (*((check.lookup,) if check.lookup is not None else ()), *check.more):
         rows = rows.join(frame, on=on, how="left", maintain_order="left")
     return rows.select(
         pl.col(INDEX),

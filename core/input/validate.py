@@ -82,6 +82,31 @@ class _Employees:
     """Int64 keys of the accepted employees."""
     refused: pl.DataFrame
     """The rejected first rows of valid NIPs: ``@owner.key``, ``@owner.row``."""
+    numbers: pl.DataFrame
+    """The pegawai rows whose NIP is a number cell: ``@owner.approx`` (the NIP as a
+    number keeps about 15 digits: see :func:`_approx`) and ``@owner.number_row``."""
+
+
+APPROX = "@owner.approx"
+
+
+def _approx(nip: pl.Expr) -> pl.Expr:
+    """An 18-digit NIP to the thousand, as an Int64: what is left of it once Excel has
+    stored it as a number (15 significant digits), so that a record's NIP typed as text
+    finds the pegawai row whose NIP was typed as a number."""
+    return (nip.cast(pl.Float64, strict=False) / 1000).round(0).cast(pl.Int64, strict=False)
+
+
+def _number_rows(work: pl.DataFrame, nip: Cell) -> pl.DataFrame:
+    """The first pegawai row of each NIP typed as a number cell (see :attr:`_Employees.numbers`)."""
+    schema = {APPROX: pl.Int64, "@owner.number_row": pl.Int64}
+    if not nip.typed:
+        return pl.DataFrame(schema=schema)
+    numbers = work.filter(nip.kind.is_in(["int", "float"]).fill_null(False))
+    found = numbers.select(
+        _approx(nip.text).alias(APPROX), pl.col("_row").alias("@owner.number_row")
+    )
+    return found.drop_nulls(APPROX).unique(APPROX, keep="first", maintain_order=True)
 
 
 def _add(work: pl.DataFrame, stages: list[list[pl.Expr]]) -> pl.DataFrame:
@@ -160,7 +185,7 @@ def _pegawai(tables: Tables, spec: InputSpec) -> tuple[_Sheet, _Employees]:
 
     work = work.with_columns(pl.col(EMPLOYEE.key).alias(KEY))
     sheet = _joined(run_chunks(work, plan, reader, collect))
-    return sheet, _Employees(sheet.accepted[KEY], sheet.owners)
+    return sheet, _Employees(sheet.accepted[KEY], sheet.owners, _number_rows(work, nip))
 
 
 def _joined(parts: list[_Sheet]) -> _Sheet:
@@ -188,17 +213,23 @@ def _owner_check(tables: Tables, nip: Cell, employees: _Employees) -> Check:
             "NIP not found in pegawai sheet (the input has no pegawai sheet); add the employee "
             "to pegawai or correct the NIP"
         )
-    row = pl.col("@owner.row")
+    row, number_row = pl.col("@owner.row"), pl.col("@owner.number_row")
     rejected = _("employee not appraised: their pegawai row {} was rejected")
+    as_number = _(
+        "employee not appraised: their pegawai row {} was rejected, because the NIP there "
+        "is stored as a number; format the nip column of pegawai as Text and type the NIP again"
+    )
     reason = (
         pl.when(~OWNER.valid())
         .then(nip_reason(nip, OWNER))
         .when(row.is_not_null())
         .then(pl.format(rejected, row))
+        .when(number_row.is_not_null())
+        .then(pl.format(as_number, number_row))
         .otherwise(pl.lit(unknown))
     )
     lookup = (employees.refused.rename({"@owner.key": OWNER.key}), OWNER.key)
-    return Check("nip", ~pl.col("@owner.ok"), reason, lookup)
+    return Check("nip", ~pl.col("@owner.ok"), reason, lookup, ((employees.numbers, APPROX),))
 
 
 def _record_plan(
@@ -241,7 +272,11 @@ def _records(tables: Tables, spec: InputSpec, sheet: str, employees: _Employees)
     work = work.with_columns(_known(work, stages, employees.accepted).alias("@owner.ok"))
     owner = _owner_check(tables, nip, employees)
     plan, reader = _record_plan(tables, spec, sheet, columns, owner)
-    plan.stages = [*stages, [pl.col(OWNER.key).alias(KEY)], *plan.stages]
+    plan.stages = [
+        *stages,
+        [pl.col(OWNER.key).alias(KEY), _approx(pl.col(OWNER.key)).alias(APPROX)],
+        *plan.stages,
+    ]
     plan.absent = lacking
     output = {"nip": OWNER.nip(), **plan.output}
     shown = pl.coalesce(OWNER.nip(), raw_nip(nip))
