@@ -20,13 +20,14 @@ the compiler (:mod:`kinerja.expr.columnar`) and the vectorised library
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import reduce
 
 import numpy as np
 import polars as pl
+
+from kinerja.i18n.columns import pieces
 
 NUMBER, BOOL, STRING, NONE, LIST = "number", "bool", "string", "none", "list"
 DTYPES: dict[str, pl.DataType] = {
@@ -153,20 +154,8 @@ def after(parts: Sequence[Val], result: Val) -> Val:
 def filled(template: str, **values: object) -> tuple[str | pl.Expr, ...]:
     """The parts of an error's words (for :func:`message` and :meth:`Checks.add`):
     ``template``, a message translated already, with each ``{name}`` filled from
-    ``values``: an expression as the column it is, anything else as its text."""
-    parts: list[str | pl.Expr] = []
-    text = ""
-    for literal, name, _spec, _conversion in string.Formatter().parse(template):
-        text += literal
-        if name is None:
-            continue
-        value = values[name]
-        if isinstance(value, pl.Expr):
-            parts += [text, value] if text else [value]
-            text = ""
-        else:
-            text += str(value)
-    return (*parts, text) if text else tuple(parts)
+    ``values`` (:func:`kinerja.i18n.columns.pieces`)."""
+    return tuple(pieces(template, values))
 
 
 def message(kind: str, *parts: str | pl.Expr) -> pl.Expr:
