@@ -24,7 +24,7 @@ import pluggy
 import polars as pl
 
 from kinerja.appraisal import DETAILS
-from kinerja.builtin.supervisors import CHAIN, run_chain
+from kinerja.builtin.supervisors import CHAIN, in_loops, run_chain
 from kinerja.engine import appraise
 from kinerja.frames import Batch, RunOutput, RunParts, Tally, WideParts, joined_outputs
 from kinerja.guard import doing
@@ -98,12 +98,15 @@ def appraise_chunks(
         chunks.close()  # every row now waits in the store, validated
         with doing(stage=_("summarising the raters of the whole run")):
             raters.combine()
-            chain = run_chain(store.scan("chain", CHAIN), pl.concat(owners))
+            everyone = store.scan("chain", CHAIN).collect()
+            chain = run_chain(everyone, pl.concat(owners))
+            loops = in_loops(everyone)
+            del everyone
         if start is not None:
             start(employees)
         for index in range(chunks.count):
             with doing(stage=_("appraising"), chunk=_chunk_words(index, chunks.count)):
-                batch = replace(store.get(index), raters=raters.of(index), chain=chain)
+                batch = replace(store.get(index), raters=raters.of(index), chain=chain, loops=loops)
                 where = _(
                     "{chunk}: {employees}",
                     chunk=_chunk_words(index, chunks.count),

@@ -237,10 +237,14 @@ class Batch:
     this batch: what each did across the whole run, also when this batch is one chunk
     of it. The engine fills it in when it is None (the batch is the whole run)."""
     chain: pl.DataFrame | None = None
-    """``nip``, ``atasan_nip``, ``in_loop`` of the run's employees that this batch's
-    objections go through (each owner, their supervisor, the supervisor's supervisor),
-    when the batch is one chunk of a larger run: a supervisor may sit in another unit's
-    chunk. None: the batch is the whole run, its own employees are the chain."""
+    """``nip``, ``atasan_nip`` of the run's employees that this batch's objections go
+    through (each owner, their supervisor, the supervisor's supervisor), when the batch
+    is one chunk of a larger run: a supervisor may sit in another unit's chunk. None: the
+    batch is the whole run, its own employees are the chain."""
+    loops: pl.Series | None = None
+    """The NIPs of the run's employees whose supervisor chain goes round a loop, when the
+    batch is one chunk of a larger run (a loop may cross units, so chunks). None: the
+    batch is the whole run, its own employees show the loops."""
 
 
 @dataclass(slots=True)

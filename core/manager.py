@@ -14,6 +14,7 @@ ENTRY_POINT_GROUP = "kinerja.regions"
 BUILTIN_PLUGINS = (
     "kinerja.builtin.collect",
     "kinerja.builtin.weighting",
+    "kinerja.builtin.weight_cap",
     "kinerja.builtin.predikat",
     "kinerja.builtin.feedback",
     "kinerja.builtin.stages",

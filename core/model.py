@@ -258,7 +258,7 @@ class Result:
     flags: list[Flag] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     peer_rank: str | None = None
-    """Position among peers in the same unit, e.g. ``"3 of 12"`` (where rules ask)."""
+    """Position among peers in the same unit, e.g. ``"3/12"`` (where rules ask)."""
 
     @property
     def status(self) -> Literal["provisional", "final"]:

@@ -196,9 +196,18 @@ def _not_one_version(
             "versions": "; ".join(f"{r.version} ({_span(r)})" for r in versions),
         }
         if as_of is not None:
+            ended = [r.valid_to for r in versions if r.valid_to and r.valid_to < as_of]
+            if not ended:
+                return _(
+                    "no rules of region {region} are in force on {date}; versions: {versions}",
+                    date=as_of,
+                    **values,
+                )
             return _(
-                "no rules of region {region} are in force on {date}; versions: {versions}",
+                "no rules of region {region} are in force on {date}; versions: {versions}. "
+                "To appraise a period that has ended, name a day in it: --as-of {day}",
                 date=as_of,
+                day=max(ended),
                 **values,
             )
         return _(

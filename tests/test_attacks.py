@@ -177,7 +177,9 @@ def test_a_hostile_input_is_refused_by_run(
         else _deep_json(tmp_path / "deep.json")
     )
     out = tmp_path / "out.csv"
-    refused(kinerja("run", "-r", "asemrowo", "-i", source, "-o", out), words)
+    refused(
+        kinerja("run", "-r", "asemrowo", "--as-of", "2026-12-01", "-i", source, "-o", out), words
+    )
     assert not out.exists()
 
 

@@ -39,7 +39,8 @@ def test_a_day_after_every_version_fails_as_as_of_does() -> None:
         == str(dated.value)
         == (
             "no rules of region 'kutacane' are in force on 2027-01-01; versions: "
-            "2026.1 (2026-01-01 to 2026-12-31); 2025.1 (2025-01-01 to 2025-12-31)"
+            "2026.1 (2026-01-01 to 2026-12-31); 2025.1 (2025-01-01 to 2025-12-31). "
+            "To appraise a period that has ended, name a day in it: --as-of 2026-12-31"
         )
     )
 
@@ -67,3 +68,17 @@ def test_the_cli_without_a_date_runs_on_a_day_the_rules_cover(
     monkeypatch.setattr(regions, "today", lambda: date(2026, 12, 1))
     result = CliRunner().invoke(main, ["show", "--region", "kasemen"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_hint_names_a_day_that_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The day the refusal offers (the end of the last version: Kasemen 2026.1, which
+    ends 2026-12-31) runs the same rules as on a day inside it."""
+    monkeypatch.setattr(regions, "today", lambda: date(2027, 3, 1))
+    refused = CliRunner().invoke(main, ["show", "--region", "kasemen", "--lang", "id"])
+    assert refused.exit_code == 2
+    assert refused.output.rstrip().endswith(
+        "Untuk menilai periode yang sudah berakhir, sebutkan satu hari di dalamnya: "
+        "--as-of 2026-12-31"
+    )
+    day = load_region_rules(PM, "kasemen", as_of="2026-12-31")
+    assert day.version == load_region_rules(PM, "kasemen", on=date(2026, 12, 1)).version

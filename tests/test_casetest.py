@@ -430,14 +430,14 @@ def test_colleagues_are_appraised_in_the_same_batch(here: Path) -> None:
           - {kelompok: supervisor, aspek: sikap, nilai: 1}
     expect:
       # 110 > 90 > 25 in the same unit (colleagues default to the employee's unit)
-      peer_rank: "2 of 3"
+      peer_rank: "2/3"
 """,
     )
     assert run_one(write(here, with_colleagues)).passed
-    wrong = run_one(write(here, with_colleagues.replace('"2 of 3"', '"1 of 3"')))
+    wrong = run_one(write(here, with_colleagues.replace('"2/3"', '"1/3"')))
     assert [f.lines() for f in wrong.failures] == [
         [
-            "  cases.yaml:24: peer_rank: expected '1 of 3', got '2 of 3'",
+            "  cases.yaml:24: peer_rank: expected '1/3', got '2/3'",
             "    from peer_comparison by unit_kerja at rules.yaml:43:3",
         ]
     ]
@@ -445,7 +445,7 @@ def test_colleagues_are_appraised_in_the_same_batch(here: Path) -> None:
     broken = run_one(write(here, with_colleagues.replace("realisasi: 130", "realisasi: abc")))
     # ... and without Budi, Ani ranks 1 of 2
     assert [f.key for f in broken.failures] == ["input", "peer_rank"]
-    assert broken.failures[1].actual == "1 of 2"
+    assert broken.failures[1].actual == "1/2"
     assert broken.failures[0].message.startswith(
         "rows of colleagues (or whole-input problems) were rejected: capaian row 3 "
         "(cases.yaml:13): realisasi must be a number, found 'abc'"

@@ -127,9 +127,10 @@ def test_check_nip_accepts_valid_and_spaced() -> None:
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        (198001012005011001, NUMBER_NIP),
-        (1.98001012005011e17, NUMBER_NIP),
-        ("1.98001E+17", NUMBER_NIP),
+        # a number keeps 15 significant digits: ...011001 reads back as ...011000
+        (198001012005011001, NUMBER_NIP.format("198001012005011000")),
+        (1.98001012005011e17, NUMBER_NIP.format("198001012005011000")),
+        ("1.98001E+17", NUMBER_NIP.format("1.98001E+17")),
         (None, "NIP is empty; every row needs the employee's 18-digit NIP"),
         ("   ", "NIP is empty; every row needs the employee's 18-digit NIP"),
         ("19800101200501100", "NIP has 17 digits, expected 18"),
@@ -235,7 +236,9 @@ def test_pegawai_field_rejects() -> None:
     by_row = {r.row: r for r in rejects(ds)}
     assert by_row[2].reason == "nama is empty; fill in the employee's name"
     assert by_row[2].column == "nama"
-    assert by_row[3].reason == NUMBER_NIP and by_row[3].column == "nip"
+    # B = 198001012005011002 as a number keeps 15 significant digits: ...011000
+    assert by_row[3].reason == NUMBER_NIP.format("198001012005011000")
+    assert by_row[3].column == "nip"
     assert by_row[4].reason == "atasan_nip: NIP has 3 digits, expected 18"
     assert "own NIP" in by_row[5].reason
     assert nips(ds) == [nip(5)]
@@ -377,13 +380,15 @@ def test_capaian_rejects(row: dict[str, object], column: str, reason: str) -> No
         (
             rate(A, tanggal="2024-02-30"),
             "tanggal",
-            "tanggal '2024-02-30' is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)",
+            "tanggal '2024-02-30' is not a date; write it as "
+            "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+            "(31 Januari 2024)",
         ),
         (
             rate(A, tanggal=45000),
             "tanggal",
             "tanggal is a number (45000), not a date; format the cell as a date or type it as "
-            "YYYY-MM-DD",
+            "DD/MM/YYYY (31/01/2024)",
         ),
     ],
 )
@@ -446,14 +451,21 @@ def test_unrestricted_spec_accepts_any_code() -> None:
         (
             obj(A, tanggal_terima=None),
             "tanggal_terima",
-            "tanggal_terima is empty; give the date as YYYY-MM-DD",
+            "tanggal_terima is empty; give the date, e.g. 31/01/2024, 2024-01-31 or "
+            "31 Januari 2024",
         ),
         (
             obj(A, tanggal_ajuan="15-01-2024"),
             "tanggal_ajuan",
-            "tanggal_ajuan '15-01-2024' is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)",
+            "tanggal_ajuan '15-01-2024' is not a date; write it as "
+            "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+            "(31 Januari 2024)",
         ),
-        (obj(A, pemutus_nip=198001012005011003), "pemutus_nip", "pemutus_nip: " + NUMBER_NIP),
+        (
+            obj(A, pemutus_nip=198001012005011003),
+            "pemutus_nip",
+            "pemutus_nip: " + NUMBER_NIP.format("198001012005011000"),
+        ),
     ],
 )
 def test_keberatan_rejects(row: dict[str, object], column: str, reason: str) -> None:

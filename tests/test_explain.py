@@ -89,7 +89,7 @@ def test_indonesian_words_and_numbers(rules: RuleSet) -> None:
         "   Nilai kinerja 77,03 berada pada rentang 76 sampai di bawah 91 → Baik",
         "     Buruk: di bawah 51",
         "     Sangat Baik: 91 ke atas",
-        "   Keberatan (keberatan row 2): Baik → Sangat Baik, diputuskan oleh Budi Santoso "
+        "   Keberatan (baris 2 sheet keberatan): Baik → Sangat Baik, diputuskan oleh Budi Santoso "
         "(NIP 198001012005011002) pada 23 Januari 2027; alasan: Bukti baru diterima.",
         "   - Penilaian rekan: BELUM (perlu 2 rekan)",
         "Hasil: nilai 77,03, predikat Sangat Baik — SEMENTARA",
@@ -115,7 +115,7 @@ def test_expressions_and_codes_only_in_detail(rules: RuleSet) -> None:
 
 
 def _entry(action: str, before: str, after: str, reason: str) -> AuditEntry:
-    return AuditEntry(action, before, after, DECIDER, "2027-01-23", reason, "keberatan row 3")
+    return AuditEntry(action, before, after, DECIDER, "2027-01-23", reason, "keberatan:3")
 
 
 def test_each_kind_of_objection_as_a_change_of_the_band_result(rules: RuleSet) -> None:

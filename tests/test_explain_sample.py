@@ -110,7 +110,7 @@ def sample_result(audit: list[AuditEntry] | None = None) -> Result:
         DECIDER,
         "2027-01-23",
         "Bukti baru diterima.",
-        "keberatan row 2",
+        "keberatan:2",
     )
     return Result(
         nip="199001012020011001",

@@ -60,11 +60,15 @@ def test_accepted_forms(text: str, iso: str) -> None:
         ),
         (
             "29/02/2023",  # 2023 is not a leap year
-            "tanggal '29/02/2023' is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)",
+            "tanggal '29/02/2023' is not a date; write it as "
+            "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+            "(31 Januari 2024)",
         ),
         (
             "5 Foo 2026",
-            "tanggal '5 Foo 2026' is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)",
+            "tanggal '5 Foo 2026' is not a date; write it as "
+            "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+            "(31 Januari 2024)",
         ),
         ("31/12/1949", "tanggal 1949-12-31 is outside the years 1950 to 2100; check the year"),
     ],

@@ -138,3 +138,24 @@ def test_cli_says_did_you_mean_in_indonesian(tmp_path: Path) -> None:
         "mungkin maksud Anda nmaa untuk nama?"
     )
     assert isinstance(pl.read_csv(tmp_path / "hasil-rejects.csv"), pl.DataFrame)
+
+
+def test_two_synonyms_of_one_column_are_a_repeated_header(tmp_path: Path) -> None:
+    """``Nama Pegawai`` and ``Nama Lengkap`` both read as nama: the first is read, and
+    the problem names both, as for two headers written alike."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "pegawai.csv").write_text(
+        "nip,Nama Pegawai,Nama Lengkap,jabatan,unit_kerja,golongan,atasan_nip\n"
+        f"{NIP},Ani,Ani Lestari,A,U,III/a,\n"
+    )
+    tables = read_tables(folder)
+    (problem,) = tables.problems
+    assert (problem.sheet, problem.row, problem.column) == ("pegawai", 0, "nama")
+    assert problem.reason == (
+        "sheet 'pegawai' has columns that name the same column: 'nama_pegawai' and "
+        "'nama_lengkap' read as nama. Only the first of each is read, so the values under "
+        "the others are ignored; remove or rename them."
+    )
+    batch = build_dataset(tables, InputSpec())
+    assert batch.employees.get_column("nama").to_list() == ["Ani"]

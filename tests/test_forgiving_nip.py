@@ -62,3 +62,9 @@ def test_in_indonesian_through_the_command_line(tmp_path: Path, lang: str) -> No
         "ditolak karena NIP di sana tersimpan sebagai angka; format kolom nip sheet pegawai "
         "sebagai Teks (Text) lalu ketik ulang NIP-nya"
     ) in rejects
+    # the number cell keeps 15 significant digits: 198001012005011001 shows ...011000
+    assert (
+        "pegawai,3,1.98001012005011e+17,nip,NIP tersimpan sebagai angka (198001012005011000) "
+        "sehingga sebagian "
+        "digitnya hilang; format kolom nip sebagai Teks (Text) lalu ketik ulang NIP-nya"
+    ) in rejects

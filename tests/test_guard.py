@@ -135,7 +135,8 @@ def test_a_run_over_its_budget_stops_cleanly(tmp_path: Path) -> None:
     spill.mkdir()
     code = "import sys; from kinerja.cli import main; sys.exit(main())"
     # 1 MB of memory: below what Python itself holds, so the first look stops the run
-    args = ["run", "-r", "asemrowo", "-i", source, "-o", out, "--max-memory", "1M"]
+    args = ["run", "-r", "asemrowo", "--as-of", "2026-12-01", "-i", source, "-o", out]
+    args += ["--max-memory", "1M"]
     result = subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,

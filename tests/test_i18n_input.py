@@ -57,10 +57,11 @@ CASES = {
     "NIP as a number cell": (
         {"pegawai": [(2, _employee(198001012005011002))]},
         ("pegawai", 2, "nip"),
-        "NIP is stored as a number, which loses digits; format the nip column as Text and "
-        "re-type it",
-        "NIP tersimpan sebagai angka sehingga sebagian digitnya hilang; format kolom nip "
-        "sebagai Teks (Text) lalu ketik ulang NIP-nya",
+        # 15 significant digits are kept: ...011002 reads back as ...011000
+        "NIP is stored as a number (198001012005011000), which loses digits; format the nip "
+        "column as Text and re-type it",
+        "NIP tersimpan sebagai angka (198001012005011000) sehingga sebagian digitnya hilang; "
+        "format kolom nip sebagai Teks (Text) lalu ketik ulang NIP-nya",
     ),
     # 30 February is no date
     "not a date": (
@@ -69,8 +70,12 @@ CASES = {
             "penilaian": [(2, {**RATING, "tanggal": "2024-02-30"})],
         },
         ("penilaian", 2, "tanggal"),
-        "tanggal '2024-02-30' is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)",
-        "tanggal '2024-02-30' bukan tanggal dengan format YYYY-MM-DD (misalnya 2024-01-31)",
+        "tanggal '2024-02-30' is not a date; write it as "
+        "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+        "(31 Januari 2024)",
+        "tanggal '2024-02-30' bukan tanggal; tulis sebagai "
+        "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) atau dengan nama bulan "
+        "(31 Januari 2024)",
     ),
 }
 

@@ -236,17 +236,20 @@ def test_both_semesters_of_2026_are_appraised_under_the_rules(
     assert rules.period == "semester"
 
 
+HINT = ". To appraise a period that has ended, name a day in it: --as-of 2026-12-31"
+
+
 @pytest.mark.parametrize(
-    ("as_of", "wanted"), [("2025-12-31", "on 2025-12-31"), ("2027-01-04", "on 2027-01-04")]
-)
+    ("as_of", "hint"), [("2025-12-31", ""), ("2027-01-04", HINT)]
+)  # before every version: no hint; after the last one: the day that runs it
 def test_a_day_outside_every_version_is_refused_not_given_the_nearest(
-    as_of: str, wanted: str
+    as_of: str, hint: str
 ) -> None:
     with pytest.raises(UnknownRegion) as info:
         load_region_rules(make_manager(), REGION, as_of=as_of)
     assert str(info.value) == (
-        f"no rules of region 'kasemen' are in force {wanted}; "
-        "versions: 2026.1 (2026-01-01 to 2026-12-31)"
+        f"no rules of region 'kasemen' are in force on {as_of}; "
+        "versions: 2026.1 (2026-01-01 to 2026-12-31)" + hint
     )
 
 

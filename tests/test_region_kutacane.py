@@ -309,7 +309,7 @@ def test_objection_within_14_days_changes_the_predikat_with_an_audit_entry(filed
     entry = r.audit[0]
     assert (entry.action, entry.before, entry.after) == ("objection_changed", "Cukup", "Baik")
     assert entry.reason == "Pasien rujukan belum dihitung dalam capaian."
-    assert (entry.by, entry.date, entry.source) == (HEAD, filed, "keberatan row 2")
+    assert (entry.by, entry.date, entry.source) == (HEAD, filed, "keberatan:2")
     assert r.flags == []  # decided by the supervisor's own supervisor
 
 

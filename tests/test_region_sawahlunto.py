@@ -24,6 +24,7 @@ from region_helpers import (
 )
 
 from kinerja.authoring import sample
+from kinerja.i18n import language
 from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
 from kinerja.output.views import rejects_of
@@ -95,7 +96,7 @@ def test_sample_employees_matrix_baik_and_sangat_kurang() -> None:
     assert r.recommendations == []
     assert stages(r) == ALL_DONE
     assert r.flags == [] and r.status == "final"
-    assert r.peer_rank == "1 of 2"
+    assert r.peer_rank == "1/2"
 
     r = res[z]
     # hasil: 6/10 = 60; (2 - 14/10)*100 = 60 -> 60 -> di bawah (< 90)
@@ -117,7 +118,7 @@ def test_sample_employees_matrix_baik_and_sangat_kurang() -> None:
             "Pertimbangkan penempatan pada posisi yang lebih sesuai dengan kompetensi.",
         ),
     ]
-    assert r.peer_rank == "2 of 2"
+    assert r.peer_rank == "2/2"
     assert r.status == "final"
 
 
@@ -180,7 +181,7 @@ def test_missing_subordinates_give_their_weight_to_the_peers_not_the_supervisor(
     assert r.predikat == "Baik"
     assert "incomplete" not in flag_codes(r)
     assert r.status == "final"
-    assert r.peer_rank == "1 of 1"
+    assert r.peer_rank == "1/1"
 
 
 def test_all_groups_present_keep_their_declared_weights() -> None:
@@ -220,12 +221,20 @@ def test_one_peer_of_two_takes_the_rest_and_the_result_stays_provisional() -> No
     assert (r.predikat, r.score) == ("Kurang/Misconduct", pytest.approx(82.0))
     assert stages(r)[2] == ("penilaian_rekan", "pending")
     assert r.status == "provisional"
-    [flag] = [f for f in r.flags if f.code.startswith("supervisor_")]
-    assert (flag.code, flag.severity) == ("supervisor_topped_up", "warning")
+    [flag] = [f for f in r.flags if f.code.startswith("weight_")]
+    assert (flag.code, flag.severity) == ("weight_topped_up", "warning")
     assert flag.message == (
-        "Penilai selain atasan belum lengkap; bobot atasan tetap 40% dan sisanya sementara "
-        "diberikan kepada penilai lain yang sudah menilai. Hasil tetap sementara sampai "
-        "penilaian lengkap."
+        "the raters besides Atasan langsung are not complete yet: Atasan langsung keeps at "
+        "most 40% and the rest goes, for now, to the other raters who have rated; the result "
+        "stays provisional until the ratings are complete"
+    )
+    with language("id"):
+        _, res = _behaviour_only({b: same(b, SUP, "atasan", 5) + same(b, PEER1, "rekan", 2)})
+    [flag] = [f for f in res[b].flags if f.code == "weight_topped_up"]
+    assert flag.message == (
+        "penilai selain Atasan langsung belum lengkap: bobot Atasan langsung paling tinggi 40% "
+        "dan sisanya untuk sementara diberikan kepada penilai lain yang sudah menilai; hasil "
+        "tetap sementara sampai penilaian lengkap"
     )
 
 
@@ -240,11 +249,11 @@ def test_supervisor_alone_stays_provisional_and_is_flagged() -> None:
     assert component(r, "perilaku") == pytest.approx(80.0)
     assert r.status == "provisional"
     assert "incomplete" in flag_codes(r)
-    [flag] = [f for f in r.flags if f.code.startswith("supervisor_")]
-    assert (flag.code, flag.severity) == ("supervisor_only", "warning")
+    [flag] = [f for f in r.flags if f.code.startswith("weight_")]
+    assert (flag.code, flag.severity) == ("weight_alone", "warning")
     assert flag.message == (
-        "Perilaku kerja hanya dinilai oleh atasan (bobot atasan 100%, sedangkan batasnya 40%). "
-        "Hasil tetap sementara dan belum dapat menjadi final sampai rekan kerja menilai."
+        "only Atasan langsung rated (a weight of 100%, where the most is 40%): there is no one "
+        "else to give the rest to; the result stays provisional until others rate"
     )
 
 
@@ -258,12 +267,12 @@ def test_no_result_of_the_sample_gives_the_supervisor_more_than_40_percent() -> 
     weights = out.groups.group_by(["nip", "aspect"]).agg(pl.col("effective_weight").sum())
     assert weights["effective_weight"].to_list() == pytest.approx([1.0] * weights.height)
     # the two results with one peer only: topped up, provisional
-    topped = out.flags.filter(pl.col("code") == "supervisor_topped_up")["nip"]
+    topped = out.flags.filter(pl.col("code") == "weight_topped_up")["nip"]
     assert topped.len() == 2
     assert set(out.results.filter(pl.col("nip").is_in(topped.implode()))["status"]) == {
         "provisional"
     }
-    assert out.flags.filter(pl.col("code") == "supervisor_only").height == 0
+    assert out.flags.filter(pl.col("code") == "weight_alone").height == 0
 
 
 def _sample_run(employees: int):
@@ -318,7 +327,7 @@ def test_the_supervisor_never_carries_more_than_40_percent(
             assert weights["supervisor"] == pytest.approx(0.4)
         elif scores["atasan"]:  # the supervisor alone: flagged, provisional
             assert weights["supervisor"] == 1.0
-            assert "supervisor_only" in flag_codes(res[n])
+            assert "weight_alone" in flag_codes(res[n])
         if len(scores["rekan"]) < 2:  # too few peers: never final
             assert res[n].status == "provisional"
 
@@ -401,6 +410,6 @@ def test_peer_rank_is_within_the_unit() -> None:
     )
     # score = 0.5*100 + 0.5*(v*20): 3 -> 80, 5 -> 100, 4 -> 90; Dinas Sosial alone at 100
     assert [res[n].score for n in ns] == [pytest.approx(s) for s in (80.0, 100.0, 90.0, 100.0)]
-    assert [res[n].peer_rank for n in ns] == ["3 of 3", "1 of 3", "2 of 3", "1 of 1"]
+    assert [res[n].peer_rank for n in ns] == ["3/3", "1/3", "2/3", "1/1"]
     # hasil 100 = sesuai; perilaku 100 = di atas -> Baik, not Sangat Baik (hasil only sesuai)
     assert res[ns[1]].predikat == "Baik"

@@ -264,3 +264,25 @@ def test_expression_parts_are_counted_over_the_whole_file(tmp_path: Path) -> Non
         "part is computed for every employee. Simplify the expressions, or move repeated "
         "ones into a component"
     )
+
+
+def test_max_share_is_read_and_only_one_group_may_have_it(tmp_path: Path) -> None:
+    groups = """\
+aspects:
+  sikap: {label: Sikap, scale: [1, 5], groups: [supervisor, peer]}
+rater_groups:
+  supervisor: {weight: 0.4, max_share: 0.4}
+  peer: {weight: 0.6%s}
+"""
+    rules = load_rules(write(tmp_path, MINIMAL + groups % ""))
+    assert rules.rater_groups["supervisor"].max_share == 0.4
+    assert rules.rater_groups["peer"].max_share is None
+    # a second limited group: which one yields to which is not defined, so it is refused
+    assert problems(tmp_path, MINIMAL + groups % ", max_share: 0.7") == [
+        "27: only one rater group may have max_share, and 'supervisor' has one already; "
+        "remove it from 'peer' or from 'supervisor'"
+    ]
+    no_share = (groups % "").replace("max_share: 0.4", "max_share: 0")
+    assert problems(tmp_path, MINIMAL + no_share) == [
+        "26: rater_groups/supervisor/max_share: 0 is less than or equal to the minimum of 0"
+    ]

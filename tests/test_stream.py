@@ -146,3 +146,28 @@ def test_rows_sunk_by_a_key_come_back_in_order(
         back = pl.read_parquet(files) if files else pl.DataFrame(schema={"i": pl.Int64})
         assert back.equals(rows.filter(pl.col("k") == value).drop("k")), value
     assert spill.sunk(tmp_path / "by", 2) == []
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet"])
+def test_synonym_headers_are_routed_as_when_read_whole(tmp_path: Path, form: str) -> None:
+    """``NIP Baru`` and ``Satuan Kerja`` are read as nip and unit_kerja before the rows
+    are routed to their chunks, so every employee's records reach their chunk."""
+    rules = load_region_rules(PM, "sawahlunto")
+    sample = generate_lazy(rules, 120, seed=4, bad_rows=5)
+    headers = {"nip": "NIP Baru", "unit_kerja": "Satuan Kerja"}
+    renamed = {
+        sheet: frame.rename({k: v for k, v in headers.items() if k in frame.collect_schema()})
+        for sheet, frame in sample.items()
+    }
+    folder = tmp_path / "in"
+    write_tables(renamed, folder, form)
+    streamed = appraise_path(rules, folder, PM, chunk_size=30, stream_bytes=0)
+    whole = appraise_path(rules, folder, PM, chunk_size=30)
+    assert streamed.results.height > 100
+    for name in FRAMES:
+        assert getattr(streamed, name).equals(getattr(whole, name)), name
+    original = _sample(tmp_path / "plain", "sawahlunto", form)
+    plain = appraise_path(rules, original, PM, chunk_size=30, stream_bytes=0)
+    assert streamed.results.drop("input_sha256", strict=False).equals(
+        plain.results.drop("input_sha256", strict=False)
+    )

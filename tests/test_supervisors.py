@@ -47,3 +47,35 @@ def _reference(pairs: dict[str, str | None]) -> list[str]:
 @given(st.dictionaries(st.sampled_from("ABCDEFGHIJ"), st.sampled_from([*"ABCDEFGHIJ", "Z", None])))
 def test_loops_are_what_following_each_chain_finds(pairs: dict[str, str | None]) -> None:
     assert in_loops(_chains(pairs)).to_list() == _reference(pairs)
+
+
+def test_a_loop_across_units_is_flagged_when_they_fall_in_different_chunks() -> None:
+    """A (unit 1) and B (unit 2) supervise each other; with one employee a chunk, each
+    unit is its own chunk, and the loop is still found on both (the run's loops are
+    found once for the whole run)."""
+    from region_helpers import capaian, pegawai, rules_for
+
+    from kinerja.input.tables import Tables
+    from kinerja.manager import make_manager
+    from kinerja.output.views import results_of
+    from kinerja.pipeline import appraise_tables
+
+    a, b, c = "198001012005011001", "198101012006011002", "198201012007011001"
+    rows = [
+        pegawai(a, "Ani", unit="Unit 1", atasan=b),
+        pegawai(b, "Budi", unit="Unit 2", atasan=a),
+        pegawai(c, "Cici", unit="Unit 3", atasan=a),
+    ]
+    outcomes = [capaian(n, "realisasi_program", 100, 100) for n in (a, b, c)]
+    sheets = {"pegawai": rows, "capaian": outcomes}
+    flagged = {}
+    for size in (10, 1):  # one chunk; then three
+        tables = Tables.from_rows(
+            {name: list(enumerate(r, start=2)) for name, r in sheets.items()}, source="t"
+        )
+        out = appraise_tables(rules_for("asemrowo"), tables, make_manager(), chunk_size=size)
+        assert out.results.height == 3
+        flagged[size] = {
+            r.nip for r in results_of(out) if any(f.code == "supervisor_loop" for f in r.flags)
+        }
+    assert flagged[1] == flagged[10] == {a, b}  # Cici reports into the loop, not in it

@@ -143,8 +143,9 @@ def test_dates_and_times_by_hand() -> None:
     cases = {
         "2026-12-31T23:59:59": "2026-12-31",
         "2026-12-31 07:30+07:00": "2026-12-31",
-        "2026-12-31T25:99": "tanggal '2026-12-31T25:99' is not a date in the form YYYY-MM-DD "
-        "(e.g. 2024-01-31)",  # hour 25 and minute 99 are no time of day
+        "2026-12-31T25:99": "tanggal '2026-12-31T25:99' is not a date; write it as "
+        "DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) or with the month in words "
+        "(31 Januari 2024)",  # hour 25 and minute 99 are no time of day
         "1949-12-31": "tanggal 1949-12-31 is outside the years 1950 to 2100; check the year",
         dt.date(2200, 5, 1): "tanggal 2200-05-01 is outside the years 1950 to 2100; check the year",
     }

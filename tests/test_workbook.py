@@ -315,3 +315,23 @@ def test_rejects_are_ordered_by_sheet_then_row(rows: list[tuple[str, int]]) -> N
         key=lambda t: (order.get(t[0], len(order)), t[0], t[1]),
     )  # Python's sort is stable: ties keep their order, as the rejects do
     assert got.rows() == expected
+
+
+@pytest.mark.parametrize(("lang", "word"), [("id", "dari"), ("en", "of")])
+def test_place_among_peers_in_words(books, tmp_path, lang: str, word: str) -> None:
+    """The workbook says the place in words; the CSV keeps the machine form ``rank/members``."""
+    places = [c.value for c in _column(books["sawahlunto", lang].worksheets[0], RANK[lang])]
+    assert places and all(re.fullmatch(rf"\d+ {word} \d+", p) for p in places if p)
+    csv = tmp_path / "hasil.csv"
+    cli(
+        CliRunner(),
+        "run",
+        "-r",
+        "sawahlunto",
+        "-i",
+        EXAMPLES / "sawahlunto" / "sawahlunto.xlsx",
+        "-o",
+        csv,
+    )
+    ranks = pl.read_csv(csv)["peer_rank"].drop_nulls().to_list()
+    assert ranks and all(re.fullmatch(r"\d+/\d+", r) for r in ranks)

@@ -139,7 +139,7 @@ def sample_run() -> F.RunOutput:
         flags=[(B, "incomplete", "Integritas: a rater group is below its minimum", "warning")],
         feedback=[(A, "Pertahankan"), (A, "Bagus"), (B, "Lengkapi penilaian")],
         recommendations=[(A, "promotion", "Layak promosi")],
-        audit=[(A, "keberatan", "Cukup", "Baik", B, "2024-03-10", "bukti baru", "keberatan row 2")],
+        audit=[(A, "keberatan", "Cukup", "Baik", B, "2024-03-10", "bukti baru", "keberatan:2")],
     )
 
 
@@ -302,7 +302,7 @@ def test_json_document(tmp_path: Path) -> None:
         "flags": [],
         "audit": [
             {"action": "keberatan", "before": "Cukup", "after": "Baik", "by": B,
-             "date": "2024-03-10", "reason": "bukti baru", "source": "keberatan row 2"},
+             "date": "2024-03-10", "reason": "bukti baru", "source": "keberatan:2"},
         ],
         "peer_rank": "1 of 2", "status": "final",
     }  # fmt: skip

@@ -20,6 +20,7 @@ import jsonschema
 
 from kinerja.errors import CasesError
 from kinerja.expr.check import suggest
+from kinerja.i18n import _
 from kinerja.input.read import normalise_header
 from kinerja.input.validate import GROUP_ALIASES, check_nip
 from kinerja.rules import RuleSet, load_rules
@@ -138,7 +139,8 @@ def load_case_file(path: str | Path, cache: RulesCache | None = None) -> CaseFil
     except RulesError as exc:
         raise CasesError(exc.problems) from None
     except OSError as exc:
-        raise CasesError([Problem(Location(file, 1, 1), f"cannot read the file: {exc}")]) from None
+        message = _("cannot read the file: {error}", error=exc)
+        raise CasesError([Problem(Location(file, 1, 1), message)]) from None
     problems = list(loaded.problems) + _schema_problems(loaded)
     data = loaded.data
     rules: RuleSet | None = None
@@ -149,8 +151,12 @@ def load_case_file(path: str | Path, cache: RulesCache | None = None) -> CaseFil
             problems.append(
                 Problem(
                     where,
-                    f"rule file {data['rules']!r} not found (looked for {shown(rules_path)}); "
-                    "give its path relative to this file",
+                    _(
+                        "rule file {name} not found (looked for {path}); "
+                        "give its path relative to this file",
+                        name=repr(data["rules"]),
+                        path=shown(rules_path),
+                    ),
                 )
             )
         else:
@@ -159,8 +165,12 @@ def load_case_file(path: str | Path, cache: RulesCache | None = None) -> CaseFil
                 problems.append(
                     Problem(
                         where,
-                        f"the rule file {shown(rules_path)} has {len(found.problems)} problem(s), "
-                        f"listed below; fix them first (kinerja check {shown(rules_path)})",
+                        _(
+                            "the rule file {path} has {n} problem(s), listed below; "
+                            "fix them first (kinerja check {path})",
+                            path=shown(rules_path),
+                            n=len(found.problems),
+                        ),
                     )
                 )
                 problems += found.problems
@@ -185,14 +195,15 @@ def _order(problem: Problem) -> tuple[str, int, int]:
 def _schema_problems(loaded: LoadedYaml) -> list[Problem]:
     """Every JSON Schema violation in a loaded case file, located and in plain words."""
     if not isinstance(loaded.data, dict):
-        return [Problem(loaded.where(()), "a case file must be a mapping with rules and cases")]
+        message = _("a case file must be a mapping with rules and cases")
+        return [Problem(loaded.where(()), message)]
     validator = jsonschema.Draft7Validator(load_schema("cases"))
     return located_schema_problems(loaded, validator, _reword)
 
 
 def _reword(error: jsonschema.ValidationError, path: tuple) -> str | None:
     if error.validator == "minProperties" and path and path[-1] == "expect":
-        return "expect is empty; say what the result must be (score, predikat, ...)"
+        return _("expect is empty; say what the result must be (score, predikat, ...)")
     return None
 
 
@@ -223,8 +234,12 @@ class _Semantics:
             if name in seen:
                 self.problem(
                     ("cases", i, "name"),
-                    f"case name {name!r} is used twice (first at line {seen[name]}); "
-                    "give each case its own name",
+                    _(
+                        "case name {name} is used twice (first at line {line}); "
+                        "give each case its own name",
+                        name=repr(name),
+                        line=seen[name],
+                    ),
                 )
             else:
                 seen[name] = self.loaded.where(("cases", i, "name")).line
@@ -261,12 +276,8 @@ class _Semantics:
         known = list(PEGAWAI_COLUMNS) + list(self.rules.inputs)
         for column in employee:
             if normalise_header(column) not in known:
-                hint = suggest(column, known) or f" (columns: {', '.join(known)})"
                 self.problem(
-                    (*path, "employee", column),
-                    f"unknown employee column {column!r}{hint}; the rules declare their extra "
-                    "columns under inputs",
-                    key=True,
+                    (*path, "employee", column), self.unknown_column(column, known), key=True
                 )
         if not strict:
             return Person(employee, rows["capaian"], rows["penilaian"], rows["keberatan"], path)
@@ -279,33 +290,51 @@ class _Semantics:
             raw = row.get("kelompok")
             group = GROUP_ALIASES.get(normalise_header(raw)) if isinstance(raw, str) else None
             if isinstance(raw, str) and group not in groups:
-                hint = suggest(raw, groups) or ""
                 self.problem(
                     (*path, "penilaian", j, "kelompok"),
-                    f"rater group {raw!r} is not one the rules use{hint}; they use: "
-                    f"{', '.join(groups) or 'none'}",
+                    _(
+                        "rater group {group} is not one the rules use{hint}; they use: {groups}",
+                        group=repr(raw),
+                        hint=suggest(raw, groups),
+                        groups=_listed(groups),
+                    ),
                 )
             if group != "citizen":  # a citizen's rater id is not a NIP
                 self.nip(row.get("penilai_nip"), (*path, "penilaian", j, "penilai_nip"))
         return Person(employee, rows["capaian"], rows["penilaian"], rows["keberatan"], path)
 
+    @staticmethod
+    def unknown_column(column: str, known: list[str]) -> str:
+        """The problem of an employee column neither pegawai nor the rules' inputs know."""
+        hint = suggest(column, known)
+        if hint:
+            return _(
+                "unknown employee column {column}{hint}; the rules declare their extra "
+                "columns under inputs",
+                column=repr(column),
+                hint=hint,
+            )
+        return _(
+            "unknown employee column {column} (columns: {columns}); the rules declare their "
+            "extra columns under inputs",
+            column=repr(column),
+            columns=", ".join(known),
+        )
+
     def nip(self, value: object, path: tuple) -> None:
         if value is None:
             return
-        _, reason = check_nip(value)
+        _valid, reason = check_nip(value)
         if reason is not None:
-            self.problem(path, f"{reason} (or expect `rejected` to test that it is refused)")
+            self.problem(
+                path, _("{reason} (or expect `rejected` to test that it is refused)", reason=reason)
+            )
 
     def codes(self, rows: list[dict[str, Any]], path: tuple, column: str, known: list) -> None:
         for j, row in enumerate(rows):
             code = row.get(column)
             if isinstance(code, str) and code not in known:
-                hint = suggest(code, known) or f"; the rules know: {', '.join(known) or 'none'}"
-                self.problem(
-                    (*path, j, column),
-                    f"unknown {column} {code!r}{hint} (or expect `rejected` to test that it is "
-                    "refused)",
-                )
+                self.problem((*path, j, column), _unknown_code(column, code, known))
 
     def expectations(self, expect: dict[str, Any], path: tuple) -> None:
         rules = self.rules
@@ -313,8 +342,11 @@ class _Semantics:
             others = ", ".join(k for k in expect if k != "rejected")
             self.problem(
                 (*path, "rejected"),
-                f"a rejected employee has no result, so `rejected` cannot be combined with "
-                f"{others}; move those to another case",
+                _(
+                    "a rejected employee has no result, so `rejected` cannot be combined with "
+                    "{others}; move those to another case",
+                    others=others,
+                ),
                 key=True,
             )
         components = expect.get("components")
@@ -322,42 +354,87 @@ class _Semantics:
             names = [c.name for c in rules.components]
             for name in components:
                 if name not in names:
-                    hint = suggest(name, names) or f"; components: {', '.join(names)}"
                     self.problem(
-                        (*path, "components", name), f"unknown component {name!r}{hint}", key=True
+                        (*path, "components", name), _unknown_component(name, names), key=True
                     )
         label = expect.get("predikat")
         if isinstance(label, str) and label not in rules.predikat_labels:
             labels = list(rules.predikat_labels)
-            hint = suggest(label, labels) or ""
             self.problem(
                 (*path, "predikat"),
-                f"unknown predikat {label!r}{hint}; the rules' labels: {', '.join(labels)}",
+                _(
+                    "unknown predikat {label}{hint}; the rules' labels: {labels}",
+                    label=repr(label),
+                    hint=suggest(label, labels),
+                    labels=", ".join(labels),
+                ),
             )
         codes = list(dict.fromkeys(c.code for c in rules.recommendations))
         for j, code in enumerate(expect.get("recommendations") or []):
             if isinstance(code, str) and code not in codes:
-                hint = suggest(code, codes) or ""
                 self.problem(
                     (*path, "recommendations", j),
-                    f"unknown recommendation code {code!r}{hint}; the rules' codes: "
-                    f"{', '.join(codes) or 'none'}",
+                    _(
+                        "unknown recommendation code {code}{hint}; the rules' codes: {codes}",
+                        code=repr(code),
+                        hint=suggest(code, codes),
+                        codes=_listed(codes),
+                    ),
                 )
         stages = expect.get("stages")
         if isinstance(stages, dict):
             ids = [s.id for s in rules.stages]
             for stage in stages:
                 if stage not in ids:
-                    hint = suggest(stage, ids) or f"; stages: {', '.join(ids) or 'none'}"
-                    self.problem(
-                        (*path, "stages", stage), f"unknown stage {stage!r}{hint}", key=True
-                    )
+                    self.problem((*path, "stages", stage), _unknown_stage(stage, ids), key=True)
         if "peer_rank" in expect and rules.peer_comparison is None:
             self.problem(
                 (*path, "peer_rank"),
-                "these rules do not rank peers (no peer_comparison); remove peer_rank",
+                _("these rules do not rank peers (no peer_comparison); remove peer_rank"),
                 key=True,
             )
+
+
+def _listed(names: list[str]) -> str:
+    """Names as a message lists them: comma-separated, or the word for none."""
+    return ", ".join(names) or _("none")
+
+
+def _unknown_code(column: str, code: str, known: list[str]) -> str:
+    """The problem of an indicator or aspect code (``column``) the rules do not know."""
+    hint = suggest(code, known)
+    if hint:
+        return _(
+            "unknown {column} {code}{hint} (or expect `rejected` to test that it is refused)",
+            column=column,
+            code=repr(code),
+            hint=hint,
+        )
+    return _(
+        "unknown {column} {code}; the rules know: {known} (or expect `rejected` to test that "
+        "it is refused)",
+        column=column,
+        code=repr(code),
+        known=_listed(known),
+    )
+
+
+def _unknown_component(name: str, names: list[str]) -> str:
+    """The problem of an expected component the rules do not have."""
+    hint = suggest(name, names)
+    if hint:
+        return _("unknown component {name}{hint}", name=repr(name), hint=hint)
+    return _(
+        "unknown component {name}; components: {names}", name=repr(name), names=", ".join(names)
+    )
+
+
+def _unknown_stage(stage: str, ids: list[str]) -> str:
+    """The problem of an expected stage the rules do not have."""
+    hint = suggest(stage, ids)
+    if hint:
+        return _("unknown stage {stage}{hint}", stage=repr(stage), hint=hint)
+    return _("unknown stage {stage}; stages: {ids}", stage=repr(stage), ids=_listed(ids))
 
 
 __all__ = [

@@ -30,11 +30,11 @@ from kinerja.authoring.caseload import (
 )
 from kinerja.expr.evaluate import evaluate_one
 from kinerja.frames import RunOutput
-from kinerja.i18n import language
+from kinerja.i18n import _, language
 from kinerja.input.read import normalise_header
 from kinerja.input.tables import Tables
 from kinerja.input.validate import GROUP_ALIASES
-from kinerja.model import Result
+from kinerja.model import Result, StageState
 from kinerja.output.views import result_of
 from kinerja.pipeline import appraise_tables
 from kinerja.rules import RuleSet
@@ -78,7 +78,8 @@ class Failure:
     def lines(self) -> list[str]:
         """The failure as indented text lines."""
         where = f"{self.location.file}:{self.location.line}"
-        return [f"  {where}: {self.key}: {self.message}"] + [f"    from {r}" for r in self.rules]
+        head = f"  {where}: {self.key}: {self.message}"
+        return [head] + ["    " + _("from {rule}", rule=r) for r in self.rules]
 
 
 @dataclass(slots=True)
@@ -230,9 +231,15 @@ def run_case(
         sheet, row, reason = reject["sheet"], reject["row"], reject["reason"]
         person, at = built.origin.get((sheet, row), (None, None))
         where = f"{at.file}:{at.line}" if at else sheet
-        text = f"{sheet} row {row} ({where}): {reason}"
+        text = _(
+            "{sheet} row {row} ({where}): {reason}",
+            sheet=sheet,
+            row=row,
+            where=where,
+            reason=reason,
+        )
         (main_rejects if person == 0 else other_rejects).append((text, reason))
-    shown_rejects = [t for t, _ in main_rejects + other_rejects]
+    shown_rejects = [text for text, _reason in main_rejects + other_rejects]
     expect = case.expect
     key_at = _KeyAt(cases, case)
     if other_rejects:
@@ -240,8 +247,10 @@ def run_case(
             Failure(
                 "input",
                 location,
-                "rows of colleagues (or whole-input problems) were rejected: "
-                + "; ".join(t for t, _ in other_rejects),
+                _(
+                    "rows of colleagues (or whole-input problems) were rejected: {rows}",
+                    rows="; ".join(text for text, _reason in other_rejects),
+                ),
             )
         )
     result = result_of(output, built.nips[0])
@@ -252,31 +261,43 @@ def run_case(
                 Failure(
                     "rejected",
                     key_at("rejected"),
-                    f"expected the employee to be rejected ({wanted!r}), but they were "
-                    f"appraised (score {_show(result.score)}, predikat {_show(result.predikat)})",
+                    _(
+                        "expected the employee to be rejected ({wanted}), but they were "
+                        "appraised (score {score}, predikat {predikat})",
+                        wanted=repr(wanted),
+                        score=_show(result.score),
+                        predikat=_show(result.predikat),
+                    ),
                     wanted,
                     None,
                 )
             )
-        elif not any(wanted in reason for _, reason in main_rejects):
-            reasons = [reason for _, reason in main_rejects]
+        elif not any(wanted in reason for _text, reason in main_rejects):
+            reasons = [reason for _text, reason in main_rejects]
             failures.append(
                 Failure(
                     "rejected",
                     key_at("rejected"),
-                    f"no reject reason contains {wanted!r}; the reasons: {reasons}",
+                    _(
+                        "no reject reason contains {wanted}; the reasons: {reasons}",
+                        wanted=repr(wanted),
+                        reasons=reasons,
+                    ),
                     wanted,
                     reasons,
                 )
             )
         return CaseResult(case, location, failures, shown_rejects)
     if result is None:
-        reasons = [reason for _, reason in main_rejects] or ["(no reason recorded)"]
+        reasons = [reason for _text, reason in main_rejects] or [_("(no reason recorded)")]
         failures.append(
             Failure(
                 "appraised",
                 location,
-                "the employee was rejected instead of appraised: " + "; ".join(reasons),
+                _(
+                    "the employee was rejected instead of appraised: {reasons}",
+                    reasons="; ".join(reasons),
+                ),
                 None,
                 reasons,
             )
@@ -301,7 +322,7 @@ class _KeyAt:
 def _show(value: object) -> str:
     """A value as a failure message shows it."""
     if value is None:
-        return "missing"
+        return _("missing")
     if isinstance(value, float):
         return repr(round(value, 9))
     if isinstance(value, (list, tuple)):
@@ -348,9 +369,12 @@ class _Compare:
     def _mismatch(
         self, key: tuple[str, ...], wanted: object, got: object, rules: list[str]
     ) -> Failure:
-        number = isinstance(wanted, (int, float)) and isinstance(got, (int, float))
-        within = f" (tolerance {self.tolerance:g})" if number else ""
-        message = f"expected {_show(wanted)}, got {_show(got)}{within}"
+        values = {"expected": _show(wanted), "actual": _show(got)}
+        if isinstance(wanted, (int, float)) and isinstance(got, (int, float)):
+            values["tolerance"] = f"{self.tolerance:g}"
+            message = _("expected {expected}, got {actual} (tolerance {tolerance})", **values)
+        else:
+            message = _("expected {expected}, got {actual}", **values)
         return Failure(".".join(key), self.key_at(*key), message, wanted, got, rules)
 
     def _components(self, wanted: dict[str, object]) -> list[Failure]:
@@ -360,7 +384,12 @@ class _Compare:
             got = values.get(name)
             if not _same(value, got, self.tolerance):
                 component = next(c for c in self.rules.components if c.name == name)
-                rule = f"component {name} = {component.checked.source} at {component.location}"
+                rule = _(
+                    "component {name} = {source} at {where}",
+                    name=name,
+                    source=component.checked.source,
+                    where=component.location,
+                )
                 failures.append(self._mismatch(("components", name), value, got, [rule]))
         return failures
 
@@ -368,16 +397,24 @@ class _Compare:
         if _same(wanted, self.result.score, self.tolerance):
             return []
         where = self.rules.where("score", "weights" if self.rules.score_weights else "expr")
-        rule = f"score = {self.rules.score.source} at {where}"
+        rule = _("score = {source} at {where}", source=self.rules.score.source, where=where)
         return [self._mismatch(("score",), wanted, self.result.score, [rule])]
 
     def _predikat(self, wanted: str) -> list[Failure]:
         if wanted == self.result.predikat:
             return []
         where = self.rules.where("predikat", "expr")
-        rules = [f"predikat = {self.rules.predikat.source} at {where}"]
+        source = self.rules.predikat.source
+        rules = [_("predikat = {source} at {where}", source=source, where=where)]
         rules += [
-            f"objection {a.source}: {a.action} {_show(a.before)} -> {_show(a.after)} ({a.reason})"
+            _(
+                "objection {source}: {action} {before} -> {after} ({reason})",
+                source=a.source,
+                action=a.action,
+                before=_show(a.before),
+                after=_show(a.after),
+                reason=a.reason,
+            )
             for a in self.result.audit
             if a.action == "objection_changed"
         ]
@@ -388,15 +425,32 @@ class _Compare:
         if wanted == got:
             return []
         rules = [
-            f"stage {s.id} is {s.status}{': ' + s.detail if s.detail else ''} "
-            f"(stage at {self.rules.where('stages', i)})"
-            for i, s in enumerate(self.result.stages)
-            if s.status != "done"
+            self._stage_state(i, s) for i, s in enumerate(self.result.stages) if s.status != "done"
         ]
         rules += [
-            f"flag incomplete: {f.message}" for f in self.result.flags if f.code == "incomplete"
+            _("flag incomplete: {message}", message=f.message)
+            for f in self.result.flags
+            if f.code == "incomplete"
         ]
         return [self._mismatch(("status",), wanted, got, rules)]
+
+    def _stage_state(self, index: int, state: StageState) -> str:
+        """Where a result's stage stands, in words, with where the stage is in the rules."""
+        where = self.rules.where("stages", index)
+        if state.detail:
+            return _(
+                "stage {stage} is {status}: {detail} (stage at {where})",
+                stage=state.id,
+                status=state.status,
+                detail=state.detail,
+                where=where,
+            )
+        return _(
+            "stage {stage} is {status} (stage at {where})",
+            stage=state.id,
+            status=state.status,
+            where=where,
+        )
 
     def _conditions(self, section: str) -> list[str]:
         conditions = self.rules.feedback if section == "feedback" else self.rules.recommendations
@@ -404,14 +458,23 @@ class _Compare:
         for i, condition in enumerate(conditions):
             value, error = evaluate_one(condition.checked, self.rules.bands, self.result.values)
             if error is not None:
-                holds = "not evaluated: " + error
+                holds = _("not evaluated: {error}", error=error)
             else:
-                holds = "true here" if value else "false here"
+                holds = _("true here") if value else _("false here")
             what = (
-                f"feedback {i + 1}" if section == "feedback" else f"recommendation {condition.code}"
+                _("feedback {number}", number=i + 1)
+                if section == "feedback"
+                else _("recommendation {code}", code=condition.code)
             )
-            where = self.rules.where(section, i, "when")
-            lines.append(f"{what} when `{condition.checked.source}` ({holds}) at {where}")
+            lines.append(
+                _(
+                    "{what} when `{source}` ({holds}) at {where}",
+                    what=what,
+                    source=condition.checked.source,
+                    holds=holds,
+                    where=self.rules.where(section, i, "when"),
+                )
+            )
         return lines
 
     def _feedback(self, wanted: list[str]) -> list[Failure]:
@@ -420,7 +483,11 @@ class _Compare:
         for j, text in enumerate(wanted):
             if any(text in line for line in lines):
                 continue
-            message = f"no feedback line contains {text!r}; the lines: {_show(lines)}"
+            message = _(
+                "no feedback line contains {text}; the lines: {lines}",
+                text=repr(text),
+                lines=_show(lines),
+            )
             failures.append(
                 Failure(
                     f"feedback[{j}]",
@@ -450,8 +517,19 @@ class _Compare:
         for code in missing:
             path = _FLAG_SOURCES.get(code)
             if path and path[0] in self.rules.data:
-                rules.append(f"{'.'.join(path)} at {self.rules.where(*path)} (raises {code})")
-        message = f"expected {_show(missing)} among the flags, got {_show(got)}"
+                rules.append(
+                    _(
+                        "{setting} at {where} (raises {code})",
+                        setting=".".join(path),
+                        where=self.rules.where(*path),
+                        code=code,
+                    )
+                )
+        message = _(
+            "expected {missing} among the flags, got {actual}",
+            missing=_show(missing),
+            actual=_show(got),
+        )
         return [Failure("flags", self.key_at("flags"), message, wanted, got, rules)]
 
     def _stages(self, wanted: dict[str, str]) -> list[Failure]:
@@ -463,9 +541,22 @@ class _Compare:
             if got == status:
                 continue
             i, stage = next((i, s) for i, s in enumerate(self.rules.stages) if s.id == stage_id)
-            after = f" after {stage.after}" if stage.after else ""
             where = self.rules.where("stages", i)
-            rule = f"stage {stage_id} requires {stage.requires}{after} at {where}"
+            if stage.after:
+                rule = _(
+                    "stage {stage} requires {requires} after {after} at {where}",
+                    stage=stage_id,
+                    requires=stage.requires,
+                    after=stage.after,
+                    where=where,
+                )
+            else:
+                rule = _(
+                    "stage {stage} requires {requires} at {where}",
+                    stage=stage_id,
+                    requires=stage.requires,
+                    where=where,
+                )
             failure = self._mismatch(("stages", stage_id), status, got, [rule])
             if state is not None and state.detail:
                 failure.message += f" ({state.detail})"
@@ -476,7 +567,7 @@ class _Compare:
         if wanted == self.result.peer_rank:
             return []
         where = self.rules.where("peer_comparison")
-        rule = f"peer_comparison by {self.rules.peer_comparison} at {where}"
+        rule = _("peer_comparison by {by} at {where}", by=self.rules.peer_comparison, where=where)
         return [self._mismatch(("peer_rank",), wanted, self.result.peer_rank, [rule])]
 
 

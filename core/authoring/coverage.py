@@ -28,6 +28,7 @@ from kinerja.expr.columnar import Column, compile_column, compile_steps, declare
 from kinerja.expr.steps import Step
 from kinerja.expr.trace import Traced, TracePoint, Tracer
 from kinerja.frames import RunOutput
+from kinerja.i18n import _
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import Location
 
@@ -113,11 +114,12 @@ def _source_at(rules: RuleSet, path: tuple[str | int, ...]) -> str:
 
 
 def _range(low: float | None, high: float | None) -> str:
+    """A band row's limits in words."""
     if low is not None and high is not None:
-        return f"{low:g} to under {high:g}"
+        return _("{low} to under {high}", low=format(low, "g"), high=format(high, "g"))
     if low is not None:
-        return f"{low:g} and above"
-    return f"under {high:g}" if high is not None else "any value"
+        return _("{low} and above", low=format(low, "g"))
+    return _("under {high}", high=format(high, "g")) if high is not None else _("any value")
 
 
 @dataclass(slots=True)
@@ -149,7 +151,11 @@ class RulesCoverage:
         self.traced: list[_Traced] = [_traced(rules, rules.steps())]
         score_path = ("score", "weights" if rules.score_weights else "expr")
         owners = {
-            c.name: (f"component {c.name}", ("components", i, "expr"), c.checked.source)
+            c.name: (
+                _("component {name}", name=c.name),
+                ("components", i, "expr"),
+                c.checked.source,
+            )
             for i, c in enumerate(rules.components)
         }
         owners["score"] = ("score", score_path, rules.score.source)
@@ -162,9 +168,9 @@ class RulesCoverage:
         ):
             for i, condition in enumerate(conditions):
                 words = (
-                    f"feedback {i + 1}"
+                    _("feedback {number}", number=i + 1)
                     if section == "feedback"
-                    else (f"recommendation {condition.code}")
+                    else _("recommendation {code}", code=condition.code)
                 )
                 traced = _traced(rules, [Step("when", condition.checked)])
                 source = condition.checked.source
@@ -187,7 +193,7 @@ class RulesCoverage:
         predikat = values.filter(ok)["predikat"].unique().to_list()
         self.events.update(("predikat", label) for label in predikat)
         for k, traced in enumerate(self.traced[1:]):
-            [(_, column)] = traced.steps
+            [(_step, column)] = traced.steps
             fine = values.filter(ok).select(
                 column.error.is_null().alias("fine"),
                 truth(column.value, column.dtype).alias("holds"),
@@ -205,12 +211,12 @@ class RulesCoverage:
         values = program.apply(results)
         wanted: dict[str, pl.DataType] = {}
         for traced in self.traced:
-            for step, _ in traced.steps:
+            for step, _column in traced.steps:
                 wanted.update(declared_types(step.checked))
         absent = [pl.lit(None, t).alias(n) for n, t in wanted.items() if n not in values.columns]
         values = values.with_columns(absent) if absent else values
         for traced in self.traced:
-            for _, column in traced.steps:
+            for _step, column in traced.steps:
                 values = column.prepare(values)
         return values
 
@@ -253,7 +259,12 @@ class RulesCoverage:
                 items.append(
                     Item(
                         "band",
-                        f"band {table}: {label!r} ({_range(low, high)})",
+                        _(
+                            "band {table}: {label} ({range})",
+                            table=table,
+                            label=repr(label),
+                            range=_range(low, high),
+                        ),
                         rules.where("bands", table, i),
                         ("band", table, label),
                     )
@@ -264,25 +275,34 @@ class RulesCoverage:
                     items += self._branch_items(index, traced, mark.point)
         for k, (section, i, words) in enumerate(self.conditions):
             source = rules.feedback[i] if section == "feedback" else rules.recommendations[i]
-            for holds in (True, False):
+            when = source.checked.source
+            for holds, text in (
+                (True, _("{what} when `{source}`: true", what=words, source=when)),
+                (False, _("{what} when `{source}`: false", what=words, source=when)),
+            ):
                 items.append(
                     Item(
                         "condition",
-                        f"{words} when `{source.checked.source}`: {str(holds).lower()}",
+                        text,
                         rules.where(section, i, "when"),
                         ("condition", k, holds),
                     )
                 )
         for i, label in enumerate(rules.predikat_labels):
             where = rules.where("predikat", "labels", i)
-            items.append(Item("predikat", f"predikat {label!r}", where, ("predikat", label)))
+            text = _("predikat {label}", label=repr(label))
+            items.append(Item("predikat", text, where, ("predikat", label)))
         kinds: dict[str, list[str]] = {}
         for code, indicator in rules.indicators.items():
             kinds.setdefault(indicator.kind, []).append(code)
         for kind, codes in kinds.items():
-            text = f"indicator kind {kind} ({', '.join(codes)})"
+            listed = ", ".join(codes)
             if kind == "range":
-                text += " with a target_maks"
+                text = _(
+                    "indicator kind {kind} ({codes}) with a target_maks", kind=kind, codes=listed
+                )
+            else:
+                text = _("indicator kind {kind} ({codes})", kind=kind, codes=listed)
             where = rules.where("indicators", codes[0], "kind")
             items.append(Item("indicator_kind", text, where, ("indicator_kind", kind)))
         for code, aspect in rules.aspects.items():
@@ -297,7 +317,7 @@ class RulesCoverage:
                 items.append(
                     Item(
                         "aspect_group",
-                        f"aspect {code} rated by {group}",
+                        _("aspect {code} rated by {group}", code=code, group=group),
                         where,
                         ("aspect_group", code, group),
                     )
@@ -310,13 +330,18 @@ class RulesCoverage:
         part = source[point.start : point.end]
         where = expression_location(self.rules, path, point.start)
         if point.kind == "if":
-            sides = [(True, "true (then-branch)"), (False, "false (else-branch)")]
+            sides = [(True, _("true (then-branch)")), (False, _("false (else-branch)"))]
         elif point.kind == "and":
-            sides = [(False, "false (`and` stops here)"), (True, "true (`and` goes on)")]
+            sides = [(False, _("false (`and` stops here)")), (True, _("true (`and` goes on)"))]
         else:
-            sides = [(True, "true (`or` stops here)"), (False, "false (`or` goes on)")]
+            sides = [(True, _("true (`or` stops here)")), (False, _("false (`or` goes on)"))]
         return [
-            Item("branch", f"{words}: `{part}` {side}", where, ("point", index, point.id, value))
+            Item(
+                "branch",
+                _("{what}: `{part}` {side}", what=words, part=part, side=side),
+                where,
+                ("point", index, point.id, value),
+            )
             for value, side in sides
         ]
 

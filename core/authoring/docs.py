@@ -5,6 +5,10 @@ it is required, its allowed values and description) and the function library
 (:data:`kinerja.functions.FUNCTIONS`: signatures, arguments, worked examples), and
 adds the ``band(value, 'table')`` built-in. ``kinerja docs`` prints or writes it;
 a test checks the committed file is what this module generates.
+
+The reference is English in every language: most of it is the schema's descriptions
+and the library's docs, which are written in English and not in the message catalogs,
+and the committed file must be what every run generates (``kinerja docs --check``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinerja.functions import FUNCTIONS, REQUIRED, Function, band_lookup
+from kinerja.i18n import language
 from kinerja.rules import BUILTIN_NAMES
 from kinerja.schemas import load_schema
 
@@ -245,7 +250,13 @@ def _band_section() -> list[str]:
 
 
 def render_rules_doc() -> str:
-    """The rule-file reference as markdown: every field, every function, ``band()``."""
+    """The rule-file reference as markdown: every field, every function, ``band()``;
+    in English whatever the language in use (see the module doc)."""
+    with language("en"):
+        return _render()
+
+
+def _render() -> str:
     schema = load_schema("rules")
     fields = schema_fields()
     names = ", ".join(f"`{n}`" for n in BUILTIN_NAMES)

@@ -24,6 +24,7 @@ from kinerja.authoring.lint_ranges import (
     value_range,
 )
 from kinerja.expr.check import ANY, NUMBER
+from kinerja.i18n import _
 
 
 class _BandChecks(_Pass):
@@ -43,7 +44,7 @@ class _BandChecks(_Pass):
             if component.checked.type in (NUMBER, ANY):
                 env[component.name] = value_range(component.checked.tree.body, env)
         env["score"] = value_range(rules.score.tree.body, env)
-        for _, checked in self.expressions:
+        for _path, checked in self.expressions:
             for node in ast.walk(checked.tree):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "band":
                     table = node.args[1].value  # type: ignore[attr-defined]
@@ -63,29 +64,26 @@ class _BandChecks(_Pass):
                 over = _quoted(
                     rows[i][0] for i in range(j) if _subtract([span], spans[i]) != [span]
                 )
-                why = f"the bands before it ({over}) cover all of it and the first wins"
+                why = _(
+                    "the bands before it ({over}) cover all of it and the first wins", over=over
+                )
             elif domain is not None and not any(_meets(p, domain) for p in rest):
-                why = f"the values given to band(..., {table!r}) {_within(domain)}"
+                why = _within(table, domain)
             else:
                 reachable.add(label)
                 for i, earlier in enumerate(spans[:j]):
                     low, high = max(span[0], earlier[0]), min(span[1], earlier[1])
                     if low < high:
-                        self.add(
-                            where,
-                            "band-overlap",
-                            f"band {label!r} overlaps band {rows[i][0]!r} for "
-                            f"{_words((low, high))}; those values get {rows[i][0]!r}, the band "
-                            "listed first; make the bands meet without overlapping (min is "
-                            "inclusive, max exclusive)",
-                        )
+                        self.add(where, "band-overlap", _overlap(label, rows[i][0], (low, high)))
                 continue
-            self.add(
-                where,
-                "unreachable-band",
-                f"band {label!r} ({_words(span)}) can never match: {why}; remove it or correct "
-                "its min and max",
+            message = _(
+                "band {label} ({span}) can never match: {why}; remove it or correct its min "
+                "and max",
+                label=repr(label),
+                span=_words(span),
+                why=why,
             )
+            self.add(where, "unreachable-band", message)
         self.band_labels[table] = frozenset(reachable)
         for gap in _subtract([EVERYWHERE], *spans):
             self._gap(table, gap, domain)
@@ -98,20 +96,53 @@ class _BandChecks(_Pass):
             return
         if (open_low and math.isinf(low_d)) or (open_high and math.isinf(high_d)):
             return
-        low = max(gap[0], low_d)
-        if high_d >= gap[1]:
-            what = f"values from {_num(low)} to under {_num(gap[1])} match no band"
-        elif low < high_d:
-            what = f"values from {_num(low)} to {_num(high_d)} match no band"
+        what = _unmatched(gap, max(gap[0], low_d), high_d)
+        quoted = repr(table)
+        if open_low:
+            message = _(
+                "in band table {table}, {what}, and band(..., {table}) is given values as low as "
+                "{bound}; add a band for them or move a neighbouring band's min or max",
+                table=quoted,
+                what=what,
+                bound=_num(low_d),
+            )
+        elif open_high:
+            message = _(
+                "in band table {table}, {what}, and band(..., {table}) is given values as high as "
+                "{bound}; add a band for them or move a neighbouring band's min or max",
+                table=quoted,
+                what=what,
+                bound=_num(high_d),
+            )
         else:
-            why = " (a band's max is exclusive)" if gap[0] == high_d else ""
-            what = f"the value {_num(high_d)} matches no band{why}"
-        if open_low or open_high:
-            side, bound = ("low", low_d) if open_low else ("high", high_d)
-            what += f", and band(..., {table!r}) is given values as {side} as {_num(bound)}"
-        self.add(
-            self.rules.loaded.where_key(("bands", table)),
-            "band-gap",
-            f"in band table {table!r}, {what}; add a band for them or move a neighbouring "
-            "band's min or max",
+            message = _(
+                "in band table {table}, {what}; add a band for them or move a neighbouring "
+                "band's min or max",
+                table=quoted,
+                what=what,
+            )
+        self.add(self.rules.loaded.where_key(("bands", table)), "band-gap", message)
+
+
+def _unmatched(gap: Span, low: float, high: float) -> str:
+    """The values from ``low`` of a ``gap`` no band matches, up to the domain's ``high``."""
+    if high >= gap[1]:
+        return _(
+            "values from {low} to under {high} match no band", low=_num(low), high=_num(gap[1])
         )
+    if low < high:
+        return _("values from {low} to {high} match no band", low=_num(low), high=_num(high))
+    if gap[0] == high:
+        return _("the value {value} matches no band (a band's max is exclusive)", value=_num(high))
+    return _("the value {value} matches no band", value=_num(high))
+
+
+def _overlap(label: str, earlier: str, shared: Span) -> str:
+    """The ``band-overlap`` finding: ``label`` shares the values ``shared`` with ``earlier``."""
+    return _(
+        "band {label} overlaps band {earlier} for {span}; those values get {earlier}, the band "
+        "listed first; make the bands meet without overlapping (min is inclusive, max exclusive)",
+        label=repr(label),
+        earlier=repr(earlier),
+        span=_words(shared),
+    )

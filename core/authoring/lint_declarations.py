@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kinerja.authoring.lint_pass import _Pass
 from kinerja.authoring.lint_ranges import _num
+from kinerja.i18n import N_, _
 from kinerja.rules import BUILTIN_NAMES
 
 _RATERS = {"supervisor", "peer", "subordinate", "citizen"}
@@ -23,25 +24,42 @@ _BIAS_GROUPS = {
 _UNUSED = {
     "inputs": (
         "unused-input",
-        "input {name!r} is never read: no expression, text or stage uses it",
+        N_("input {name} is never read: no expression, text or stage uses it; use it or remove it"),
     ),
     "indicators": (
         "unused-indicator",
-        "indicator {name!r} is never read: no expression names it or reads achievement_mean or "
-        "indicator_count, no stage requires outcomes and gap_feedback is off",
+        N_(
+            "indicator {name} is never read: no expression names it or reads achievement_mean "
+            "or indicator_count, no stage requires outcomes and gap_feedback is off; use it or "
+            "remove it"
+        ),
     ),
     "aspects": (
         "unused-aspect",
-        "aspect {name!r} is rated but never read: no expression or text names it, so its "
-        "ratings feed no score, predikat, feedback or recommendation",
+        N_(
+            "aspect {name} is rated but never read: no expression or text names it, so its "
+            "ratings feed no score, predikat, feedback or recommendation; use it or remove it"
+        ),
     ),
     "rater_groups": (
         "unused-rater-group",
-        "rater group {name!r} is never read: it rates no aspect that an expression reads, no "
-        "stage requires its ratings and no bias check compares them",
+        N_(
+            "rater group {name} is never read: it rates no aspect that an expression reads, no "
+            "stage requires its ratings and no bias check compares them; use it or remove it"
+        ),
     ),
-    "bands": ("unused-band", "band table {name!r} is never used: no band(..., {name!r}) call"),
+    "bands": (
+        "unused-band",
+        N_("band table {name} is never used: no band(..., {name}) call; use it or remove it"),
+    ),
 }
+"""Each section's finding code and message for a declaration nothing reads (``{name}``
+is the declared name, quoted)."""
+_UNUSED_REQUIRED_INPUT = N_(
+    "input {name} is never read: no expression, text or stage uses it; now it only rejects "
+    "employees whose {column} is empty; use it or remove it"
+)
+"""The ``unused-input`` message of a required input (``{column}``: its name, unquoted)."""
 
 
 class _DeclarationChecks(_Pass):
@@ -49,9 +67,9 @@ class _DeclarationChecks(_Pass):
 
     def _unused(self) -> None:
         rules = self.rules
-        reads = {name for _, checked in self.expressions for name in checked.names}
+        reads = {name for _path, checked in self.expressions for name in checked.names}
         for condition in (*rules.feedback, *rules.recommendations):
-            reads.update(name for _, name, _ in condition.template.fields)
+            reads.update(name for _written, name, _spec in condition.template.fields)
         requires = {stage.requires for stage in rules.stages}
         whole = reads & set(BUILTIN_NAMES) or "outcomes" in requires or rules.gap_feedback
         read_aspects = [a for a in rules.aspects.values() if a.code in reads]
@@ -73,11 +91,11 @@ class _DeclarationChecks(_Pass):
         for section, names in unused.items():
             code, message = _UNUSED[section]
             for name in names:
-                extra = ""
-                if section == "inputs" and rules.inputs[name].required:
-                    extra = f"; now it only rejects employees whose {name} is empty"
-                where = rules.loaded.where_key((section, name))
-                self.add(where, code, f"{message.format(name=name)}{extra}; use it or remove it")
+                required = section == "inputs" and rules.inputs[name].required
+                text = _(
+                    _UNUSED_REQUIRED_INPUT if required else message, name=repr(name), column=name
+                )
+                self.add(rules.loaded.where_key((section, name)), code, text)
 
     def _weights(self) -> None:
         rules = self.rules
@@ -92,17 +110,33 @@ class _DeclarationChecks(_Pass):
                 where = rules.where("aspects", code, "groups")
             else:
                 where = rules.loaded.where_key(("aspects", code))
-            message = (
-                f"every rater group rating aspect {code!r} has weight 0, so it never gets a "
-                "score; give one of them a weight"
-            )
-            if total > 0:
-                parts = " + ".join(f"{g} {_num(w)}" for g, w in weights)
-                scaled = ", ".join(f"{g} {_num(w / total)}" for g, w in weights)
-                message = (
-                    f"the weights of the rater groups rating aspect {code!r} sum to "
-                    f"{_num(total)} ({parts}), not 1, so they are rescaled to {scaled}; make "
-                    f"them sum to 1{' or let more groups rate this aspect' * (total < 1)}, "
-                    "or give this aspect its own `weights`"
-                )
-            self.add(where, "weights-sum", message)
+            self.add(where, "weights-sum", _weights_words(code, weights, total))
+
+
+def _weights_words(aspect: str, weights: list[tuple[str, float]], total: float) -> str:
+    """The ``weights-sum`` message for an aspect whose groups' ``weights`` sum to ``total``."""
+    if total <= 0:
+        return _(
+            "every rater group rating aspect {aspect} has weight 0, so it never gets a score; "
+            "give one of them a weight",
+            aspect=repr(aspect),
+        )
+    values = {
+        "aspect": repr(aspect),
+        "total": _num(total),
+        "parts": " + ".join(f"{g} {_num(w)}" for g, w in weights),
+        "scaled": ", ".join(f"{g} {_num(w / total)}" for g, w in weights),
+    }
+    if total < 1:
+        return _(
+            "the weights of the rater groups rating aspect {aspect} sum to {total} ({parts}), "
+            "not 1, so they are rescaled to {scaled}; make them sum to 1 or let more groups "
+            "rate this aspect, or give this aspect its own `weights`",
+            **values,
+        )
+    return _(
+        "the weights of the rater groups rating aspect {aspect} sum to {total} ({parts}), not 1, "
+        "so they are rescaled to {scaled}; make them sum to 1, or give this aspect its own "
+        "`weights`",
+        **values,
+    )

@@ -15,6 +15,7 @@ from kinerja.authoring.lint_pass import _Pass, _quoted
 from kinerja.expr.check import ANY, STRING, Checked, check_expression, suggest
 from kinerja.expr.evaluate import evaluate_one
 from kinerja.functions import ikm_grade, jpm_band, predikat_matrix
+from kinerja.i18n import N_, _
 from kinerja.rules.yamlload import Location
 
 _RATINGS = ("di atas ekspektasi", "sesuai ekspektasi", "di bawah ekspektasi")
@@ -23,6 +24,28 @@ _FIXED_LABELS = {
     "jpm_band": frozenset(jpm_band(v) for v in range(201)),
     "ikm_grade": frozenset(ikm_grade(v) for v in range(25, 101)),
 }
+_NEVER_EQUAL = N_("{subject} can never be {value}{hint}, so this comparison is always false")
+_NEVER_UNEQUAL = N_("{subject} can never be {value}{hint}, so this comparison is always true")
+_NEVER_IN = N_("{subject} can never be {value}{hint}, so this item never matches")
+_CONSTANT = {
+    (True, True): N_(
+        "condition `{source}` is always true, so recommendation {code} is given to every "
+        "employee; make it depend on the employee's values or remove it"
+    ),
+    (True, False): N_(
+        "condition `{source}` is always false, so recommendation {code} is never given; make "
+        "it depend on the employee's values or remove it"
+    ),
+    (False, True): N_(
+        "condition `{source}` is always true, so this feedback is given to every employee; "
+        "make it depend on the employee's values or remove it"
+    ),
+    (False, False): N_(
+        "condition `{source}` is always false, so this feedback is never given; make it "
+        "depend on the employee's values or remove it"
+    ),
+}
+"""The ``constant-condition`` message by (is it a recommendation, its constant truth)."""
 
 
 class _LabelChecks(_Pass):
@@ -68,13 +91,14 @@ class _LabelChecks(_Pass):
         possible = self.labels.get("predikat")
         for i, label in enumerate(self.rules.predikat_labels):
             if possible is not None and label not in possible:
-                self.add(
-                    self.rules.where("predikat", "labels", i),
-                    "unreachable-label",
-                    f"predikat label {label!r} is never given: `{self.rules.predikat.source}` "
-                    f"gives only {_quoted(self._ordered(possible))}; remove the label or make "
-                    "the expression give it",
+                message = _(
+                    "predikat label {label} is never given: `{source}` gives only {labels}; "
+                    "remove the label or make the expression give it",
+                    label=repr(label),
+                    source=self.rules.predikat.source,
+                    labels=_quoted(self._ordered(possible)),
                 )
+                self.add(self.rules.where("predikat", "labels", i), "unreachable-label", message)
 
     def _comparisons(self, path: tuple, checked: Checked) -> None:
         for node in ast.walk(checked.tree):
@@ -85,9 +109,9 @@ class _LabelChecks(_Pass):
                 left, right = operands[k], operands[k + 1]
                 if isinstance(op, (ast.Eq, ast.NotEq)):
                     pairs = [(left, [right]), (right, [left])]
-                    result = f"this comparison is always {isinstance(op, ast.NotEq)}".lower()
+                    result = _NEVER_UNEQUAL if isinstance(op, ast.NotEq) else _NEVER_EQUAL
                 elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.List):
-                    pairs, result = [(left, right.elts)], "this item never matches"
+                    pairs, result = [(left, right.elts)], _NEVER_IN
                 else:
                     continue
                 for subject, others in pairs:
@@ -100,14 +124,13 @@ class _LabelChecks(_Pass):
                         self.decided[id(node)] = isinstance(op, (ast.NotEq, ast.NotIn))
                     for text in bad:
                         value = text.value  # type: ignore[attr-defined]
-                        hint = suggest(value, sorted(possible)) or (  # type: ignore[arg-type]
-                            f" (it is one of {_quoted(self._ordered(possible))})"  # type: ignore[arg-type]
+                        message = _(
+                            result,
+                            subject=ast.unparse(subject),
+                            value=repr(value),
+                            hint=self._one_of(value, possible),  # type: ignore[arg-type]
                         )
-                        self.add(
-                            self._at(path, checked, text),
-                            "impossible-comparison",
-                            f"{ast.unparse(subject)} can never be {value!r}{hint}, so {result}",
-                        )
+                        self.add(self._at(path, checked, text), "impossible-comparison", message)
 
     def _conditions(self) -> None:
         rules = self.rules
@@ -117,16 +140,18 @@ class _LabelChecks(_Pass):
                 truth = self._truth(body)
                 if truth is None or id(body) in self.decided:
                     continue
-                what = (
-                    f"recommendation {condition.code!r}" if section[0] == "r" else "this feedback"
+                message = _(
+                    _CONSTANT[section == "recommendations", truth],
+                    source=condition.checked.source,
+                    code=repr(condition.code),
                 )
-                self.add(
-                    rules.where(section, i, "when"),
-                    "constant-condition",
-                    f"condition `{condition.checked.source}` is always {str(truth).lower()}, so "
-                    f"{what} is {'given to every employee' if truth else 'never given'}; make "
-                    "it depend on the employee's values or remove it",
-                )
+                self.add(rules.where(section, i, "when"), "constant-condition", message)
+
+    def _one_of(self, value: str, possible: frozenset[str]) -> str:
+        """The hint after a text ``value`` can never be: a did-you-mean, else the texts it can."""
+        return suggest(value, sorted(possible)) or " " + _(
+            "(it is one of {labels})", labels=_quoted(self._ordered(possible))
+        )
 
     def _truth(self, node: ast.AST) -> bool | None:
         """Whether a condition is always true or always false; None when it depends."""

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from kinerja.functions import round_half_up
+from kinerja.i18n import _
 
 __all__ = ["EVERYWHERE", "Interval", "Span", "value_range"]
 
@@ -33,8 +34,10 @@ def _words(span: Span) -> str:
     """A band's values in words: ``76 to under 90``, ``90 and above``, ``under 51``."""
     low, high = span
     if low == -math.inf:
-        return "every value" if high == math.inf else f"under {_num(high)}"
-    return f"{_num(low)} and above" if high == math.inf else f"{_num(low)} to under {_num(high)}"
+        return _("every value") if high == math.inf else _("under {high}", high=_num(high))
+    if high == math.inf:
+        return _("{low} and above", low=_num(low))
+    return _("{low} to under {high}", low=_num(low), high=_num(high))
 
 
 def _subtract(pieces: list[Span], *cuts: Span) -> list[Span]:
@@ -51,12 +54,22 @@ def _subtract(pieces: list[Span], *cuts: Span) -> list[Span]:
     return pieces
 
 
-def _within(domain: Interval) -> str:
-    """Where a domain's values lie, in words; one bound may be infinite."""
-    low, high = _num(domain[0]), _num(domain[1])
+def _within(table: str, domain: Interval) -> str:
+    """Where the values given to ``band(..., table)`` lie (its domain), in words; one bound
+    may be infinite."""
+    low, high, quoted = _num(domain[0]), _num(domain[1]), repr(table)
     if math.isinf(domain[0]):
-        return f"are {high} or less"
-    return f"are {low} or more" if math.isinf(domain[1]) else f"lie between {low} and {high}"
+        return _(
+            "the values given to band(..., {table}) are {high} or less", table=quoted, high=high
+        )
+    if math.isinf(domain[1]):
+        return _("the values given to band(..., {table}) are {low} or more", table=quoted, low=low)
+    return _(
+        "the values given to band(..., {table}) lie between {low} and {high}",
+        table=quoted,
+        low=low,
+        high=high,
+    )
 
 
 def _meets(span: Span, domain: Interval) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from kinerja import __version__
 from kinerja.errors import ScaffoldError
+from kinerja.i18n import _
 from kinerja.schemas import load_schema
 
 __all__ = [
@@ -73,13 +74,29 @@ def check_region_name(name: str) -> None:
         return
     if len(name) > MAX_NAME:
         raise ScaffoldError(
-            f"region name {name!r} is {len(name)} characters long; the most is {MAX_NAME}"
+            _(
+                "region name {name} is {length} characters long; the most is {most}",
+                name=repr(name),
+                length=len(name),
+                most=MAX_NAME,
+            )
         )
     fixed = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
-    hint = f" (for example {fixed!r})" if NAME_PATTERN.match(fixed) else ""
+    if NAME_PATTERN.match(fixed):
+        raise ScaffoldError(
+            _(
+                "region name {name} is not allowed: use lowercase letters, digits and "
+                "underscores, starting with a letter (for example {example})",
+                name=repr(name),
+                example=repr(fixed),
+            )
+        )
     raise ScaffoldError(
-        f"region name {name!r} is not allowed: use lowercase letters, digits and "
-        f"underscores, starting with a letter{hint}"
+        _(
+            "region name {name} is not allowed: use lowercase letters, digits and "
+            "underscores, starting with a letter",
+            name=repr(name),
+        )
     )
 
 
@@ -140,16 +157,21 @@ def create_region(name: str, directory: str | os.PathLike[str] = ".") -> Scaffol
     root = parent / placeholders(name)["dist"]
     try:
         if root.exists() and not root.is_dir():
-            raise ScaffoldError(f"{root} already exists and is a file; choose another --dir")
+            raise ScaffoldError(
+                _("{root} already exists and is a file; choose another --dir", root=root)
+            )
         if root.is_dir() and any(root.iterdir()):
             raise ScaffoldError(
-                f"{root} already exists and is not empty; nothing was written. Choose another "
-                "--dir, or move that folder away first"
+                _(
+                    "{root} already exists and is not empty; nothing was written. Choose another "
+                    "--dir, or move that folder away first",
+                    root=root,
+                )
             )
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=parent))
     except OSError as exc:
-        raise ScaffoldError(f"cannot create {root}: {exc.strerror or exc}") from None
+        raise ScaffoldError(_cannot_create(root, exc)) from None
     try:
         for relative, text in files.items():
             path = staging.joinpath(*relative.parts)
@@ -161,5 +183,10 @@ def create_region(name: str, directory: str | os.PathLike[str] = ".") -> Scaffol
         staging.rename(root)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ScaffoldError(f"cannot create {root}: {exc.strerror or exc}") from None
+        raise ScaffoldError(_cannot_create(root, exc)) from None
     return Scaffold(name, root, tuple(files))
+
+
+def _cannot_create(root: Path, exc: OSError) -> str:
+    """Why the package folder could not be made (the system's words for the cause)."""
+    return _("cannot create {root}: {error}", root=root, error=exc.strerror or exc)

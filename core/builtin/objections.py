@@ -6,9 +6,10 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.builtin.supervisors import in_loops
+from kinerja.builtin.supervisors import loops_of
 from kinerja.frames import Batch, filled
 from kinerja.i18n import N_, _
+from kinerja.i18n.places import source_words
 from kinerja.rules import RuleSet
 
 
@@ -25,10 +26,7 @@ def _deciders(batch: Batch) -> pl.DataFrame:
         pl.lit(True).alias("_known"),
     )
     chain = supervisors.join(above, on="_supervisor", how="left")
-    if batch.chain is None:
-        looped = in_loops(batch.employees).implode()
-    else:
-        looped = batch.chain.filter(pl.col("in_loop")).get_column("nip").implode()
+    looped = loops_of(batch).implode()
     loop = pl.any_horizontal(
         pl.col(c).is_in(looped) for c in ("nip", "_supervisor", "_expected")
     ).fill_null(False)
@@ -78,7 +76,7 @@ def _sequence(objections: pl.DataFrame, window: int) -> pl.DataFrame:
     before = pl.col("after").shift(1).over("nip").fill_null(pl.col("predikat"))
     return framed.with_columns(
         before.alias("before"),
-        filled(_("keberatan row {row}"), row=pl.col("_row")).alias("source"),
+        pl.format("keberatan:{}", pl.col("_row")).alias("source"),
     )
 
 
@@ -133,7 +131,8 @@ def _unknown_decider(refused: pl.Expr) -> pl.Expr:
 def _flags(seq: pl.DataFrame) -> pl.DataFrame:
     """A warning for each refused objection: late, without a decider, or decided by the
     wrong official."""
-    refused, source = pl.col("_refused"), pl.col("source")
+    refused = pl.col("_refused")
+    source = source_words(pl.col("source"))
     return seq.filter(refused.is_not_null()).select(
         "nip",
         pl.when(refused == "late")

@@ -6,17 +6,19 @@ import polars as pl
 
 from kinerja import hookimpl
 from kinerja.appraisal import Appraisal
-from kinerja.frames import Batch, filled
-from kinerja.i18n import _
+from kinerja.frames import Batch
 from kinerja.rules import RuleSet
 
 
 def peer_rank(score: pl.Expr, by: str) -> pl.Expr:
-    """``"3 of 12"``: the score's rank in its group (1 = highest; ties share the best rank)
-    and the number of scored members; null where there is no score."""
+    """``"3/12"``: the score's rank in its group (1 = highest; ties share the best rank)
+    and the number of scored members; null where there is no score.
+
+    The same in every language (it is machine-readable output);
+    :func:`kinerja.i18n.places.rank_words` says it to a person."""
     rank = score.rank("min", descending=True).over(by).cast(pl.Int64)
     members = score.count().over(by)
-    place = filled(_("{rank} of {members}"), rank=rank, members=members)
+    place = pl.format("{}/{}", rank, members)
     return pl.when(score.is_not_null()).then(place)
 
 

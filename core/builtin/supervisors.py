@@ -1,5 +1,8 @@
 """Supervisor chains (``atasan_nip``): loops are flagged on every employee in one.
 
+A loop may run through several units, and so through several chunks of a large run:
+the chunked run finds the loops of the whole run once (:attr:`Batch.loops`).
+
 Each employee names at most one supervisor, so the chains form a functional graph:
 followed far enough, a chain either ends (a supervisor outside the data, or none) or
 goes round a loop. Followed as many steps as there are employees, every chain that
@@ -18,7 +21,7 @@ from kinerja.frames import Batch, filled
 from kinerja.i18n import _
 from kinerja.rules import RuleSet
 
-__all__ = ["CHAIN", "in_loops", "kinerja_review_batch", "run_chain"]
+__all__ = ["CHAIN", "in_loops", "kinerja_review_batch", "loops_of", "run_chain"]
 
 LOOP = "supervisor_loop"
 
@@ -27,24 +30,27 @@ CHAIN = {"nip": pl.String, "atasan_nip": pl.String}
 """The columns of an employee's link in the supervisor chain."""
 
 
-def run_chain(people: pl.LazyFrame, owners: pl.Series) -> pl.DataFrame | None:
+def run_chain(everyone: pl.DataFrame, owners: pl.Series) -> pl.DataFrame | None:
     """The links of the whole run's supervisor chain that objections by ``owners`` go
     through (see :attr:`kinerja.frames.Batch.chain`); None when there are no objections.
 
-    :param people: ``nip``, ``atasan_nip`` of every employee of the run.
+    :param everyone: ``nip``, ``atasan_nip`` of every employee of the run.
     """
     if owners.is_empty():
         return None
-    everyone = people.select(*CHAIN).collect()
-    looped = in_loops(everyone).implode()
     wanted = owners.unique().implode()
     links = []
     for _level in range(3):  # the owner, the supervisor, the supervisor's supervisor
         step = everyone.filter(pl.col("nip").is_in(wanted))
         links.append(step)
         wanted = step.get_column("atasan_nip").drop_nulls().unique().implode()
-    chain = pl.concat(links).unique("nip", keep="first", maintain_order=True)
-    return chain.with_columns(pl.col("nip").is_in(looped).alias("in_loop"))
+    return pl.concat(links).unique("nip", keep="first", maintain_order=True)
+
+
+def loops_of(batch: Batch) -> pl.Series:
+    """The NIPs in a supervisor loop: the whole run's (:attr:`Batch.loops`) when the batch
+    is one chunk of a larger run, else its own employees'."""
+    return batch.loops if batch.loops is not None else in_loops(batch.employees)
 
 
 def in_loops(employees: pl.DataFrame) -> pl.Series:
@@ -64,7 +70,7 @@ def in_loops(employees: pl.DataFrame) -> pl.Series:
 @hookimpl(trylast=True)
 def kinerja_review_batch(rules: RuleSet, appraisal: Appraisal, batch: Batch) -> None:
     """Flag every appraised employee whose supervisor chain is a loop."""
-    looped = in_loops(batch.employees)
+    looped = loops_of(batch)
     if looped.len() == 0:
         return
     flags = batch.employees.filter(pl.col("nip").is_in(looped.implode())).select(

@@ -11,6 +11,7 @@ import click
 
 from kinerja.authoring.lint import lint_rules
 from kinerja.cli.common import fail, manager
+from kinerja.i18n import _
 from kinerja.output.atomic import atomic_write
 from kinerja.regions import UnknownRegion, find_region, list_regions, version_problems
 from kinerja.rules import RuleSet, load_rules
@@ -63,17 +64,25 @@ def check(region: str | None, as_json: bool, strict: bool, paths: tuple[Path, ..
     else:
         for entry in report:
             if entry["ok"]:
-                click.echo(
-                    f"{entry['file']}: ok ({entry['region']} {entry['version']}, "
-                    f"{entry['expressions']} expressions checked)"
-                )
+                click.echo(_ok_line(entry))
             for p in entry["problems"]:
                 click.echo(f"{p['file']}:{p['line']}:{p['col']}: {p['severity']}: {p['message']}")
         bad = sum(len(e["problems"]) for e in report)
         if bad:
-            click.echo(f"{bad} problem(s) found.", err=True)
+            click.echo(_("{n} problem(s) found.", n=str(bad)), err=True)
     if any(not e["ok"] for e in report):
         sys.exit(1)
+
+
+def _ok_line(entry: dict[str, Any]) -> str:
+    """``FILE: ok (REGION VERSION, N expressions checked)`` for a file without problems."""
+    return _(
+        "{file}: ok ({region} {version}, {n} expressions checked)",
+        file=entry["file"],
+        region=entry["region"],
+        version=entry["version"],
+        n=str(entry["expressions"]),
+    )
 
 
 def _problem_dict(problem: Problem) -> dict[str, object]:
@@ -128,4 +137,4 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         atomic_write(output, text.encode("utf-8"))
-        click.echo(f"Wrote {output}")
+        click.echo(_("Wrote {path}", path=output))

@@ -9,6 +9,7 @@ import click
 
 from kinerja.authoring.docs import DOC_PATH, render_rules_doc
 from kinerja.cli.common import fail
+from kinerja.i18n import _
 from kinerja.output.atomic import atomic_write
 
 
@@ -33,26 +34,33 @@ def docs(output: Path | None, check: bool) -> None:
     text = render_rules_doc()
     if check:
         if output is None:
-            raise click.UsageError(f"--check needs --output PATH, e.g. --output {DOC_PATH}")
+            raise click.UsageError(
+                _("--check needs --output PATH, e.g. --output {path}", path=DOC_PATH)
+            )
         _check(output, text)
     elif output is None:
         click.echo(text, nl=False)
     else:
         atomic_write(output, text.encode("utf-8"))
-        click.echo(f"Wrote {output}")
+        click.echo(_("Wrote {path}", path=output))
 
 
 def _check(output: Path, text: str) -> None:
     """Exit 1 with a message when ``output`` is not ``text``."""
-    update = f"run `kinerja docs --output {output}` to update it"
     try:
         current = output.read_text(encoding="utf-8")
     except FileNotFoundError:
-        fail(f"{output} does not exist; {update}", 1)
+        fail(
+            _(
+                "{path} does not exist; run `kinerja docs --output {path}` to update it",
+                path=output,
+            ),
+            1,
+        )
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {output}: {exc}", 1)
+        fail(_("cannot read {path}: {error}", path=output, error=exc), 1)
     if current == text:
-        click.echo(f"{output} is current.")
+        click.echo(_("{path} is current.", path=output))
         return
     old, new = current.splitlines(), text.splitlines()
     line = next(
@@ -62,7 +70,13 @@ def _check(output: Path, text: str) -> None:
     diff = list(difflib.unified_diff(old, new, lineterm="", n=0))[2:]
     changed = sum(1 for d in diff if d[:1] in "+-")
     fail(
-        f"{output} is out of date: it differs from what the rules schema and the function "
-        f"library generate ({changed} line(s) changed, first at line {line}); {update}",
+        _(
+            "{path} is out of date: it differs from what the rules schema and the function "
+            "library generate ({changed} line(s) changed, first at line {line}); run "
+            "`kinerja docs --output {path}` to update it",
+            path=output,
+            changed=str(changed),
+            line=str(line),
+        ),
         1,
     )

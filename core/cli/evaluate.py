@@ -17,6 +17,7 @@ from kinerja.cli.common import (
 )
 from kinerja.expr.check import ExprError, check_expression
 from kinerja.expr.evaluate import evaluate_one
+from kinerja.i18n import _
 from kinerja.output.views import result_of
 
 
@@ -40,25 +41,29 @@ def eval_(
     try:
         checked = check_expression(expression, rules.scope)
     except ExprError as exc:
-        click.echo(f"Refused: {exc.message}", err=True)
+        click.echo(_("Refused: {message}", message=exc.message), err=True)
         click.echo(f"  {expression}\n  {' ' * exc.offset}^", err=True)
         sys.exit(1)
     values: dict[str, object] = {}
     if (input_path is None) != (nip is None):
-        fail("--input and --nip go together")
+        fail(_("--input and --nip go together"))
     if input_path is not None and nip is not None:
         output = appraise_input(pm, rules, input_path)
         match = result_of(output, nip.replace(" ", ""))
         if match is None:
-            fail(f"NIP {nip} has no result in {input_path}", 1)
+            fail(_("NIP {nip} has no result in {path}", nip=nip, path=input_path), 1)
         values = dict(match.values)  # type: ignore[union-attr]
     missing = [n for n in checked.names if n not in values]
     if missing:
-        fail(f"{', '.join(missing)} need(s) an employee's values: add --input PATH --nip NIP", 1)
+        needed = _(
+            "{names} need(s) an employee's values: add --input PATH --nip NIP",
+            names=", ".join(missing),
+        )
+        fail(needed, 1)
     try:
         value, error = evaluate_one(checked, rules.bands, values, rules.scope.names)
     except ExprError as exc:  # a value the engine cannot hold in a column, e.g. a list
-        fail(f"Refused: {exc.message}", 1)
+        fail(_("Refused: {message}", message=exc.message), 1)
         return
     if error is not None:
         fail(error, 1)

@@ -8,6 +8,7 @@ import click
 
 from kinerja.authoring.scaffold import ScaffoldError, create_region
 from kinerja.cli.common import fail, manager
+from kinerja.i18n import _
 from kinerja.regions import list_regions, region_clashes
 
 
@@ -31,25 +32,36 @@ def new_region(name: str, directory: Path) -> None:
     clash = _installed(name)
     if clash:
         fail(
-            f"a region named {name!r} is already installed ({clash}); two regions of one "
-            "name cannot both run. Pick another name."
+            _(
+                "a region named {name} is already installed ({plugins}); two regions of one "
+                "name cannot both run. Pick another name.",
+                name=repr(name),
+                plugins=clash,
+            )
         )
     try:
         created = create_region(name, directory)
     except ScaffoldError as exc:
         fail(str(exc))
-    package = f"kinerja_region_{name}"
-    click.echo(f"Created {created.root}/")
+    click.echo(_("Created {root}/", root=created.root))
     for path in created.files:
         click.echo(f"  {path}")
-    click.echo(
-        "\nNext steps:\n"
-        f"  cd {created.root}\n"
+    click.echo("\n" + _next_steps(name, created.root))
+
+
+def _next_steps(name: str, root: Path) -> str:
+    """What to do after creating the package, command by command."""
+    return _(
+        "Next steps:\n"
+        "  cd {root}\n"
         "  python3 -m venv .venv && .venv/bin/pip install -e '.[test]'\n"
-        f"  edit {package}/rules.yaml, and its cases in {package}/cases.yaml\n"
-        f"  .venv/bin/kinerja check --region {name}\n"
+        "  edit {package}/rules.yaml, and its cases in {package}/cases.yaml\n"
+        "  .venv/bin/kinerja check --region {name}\n"
         "  .venv/bin/pytest\n"
-        f"  .venv/bin/kinerja run --region {name} --input WORKBOOK.xlsx"
+        "  .venv/bin/kinerja run --region {name} --input WORKBOOK.xlsx",
+        root=root,
+        package="kinerja_region_" + name,
+        name=name,
     )
 
 

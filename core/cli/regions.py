@@ -7,13 +7,20 @@ import json
 import click
 
 from kinerja.cli.common import manager
+from kinerja.i18n import _
 from kinerja.regions import clash_message, list_regions, region_clashes
 from kinerja.rules import load_rules
 from kinerja.rules.yamlload import RulesError
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON instead of a table: each region's status is ok, invalid or clash, "
+    "and its message says why in words.",
+)
 def regions(as_json: bool) -> None:
     """List the installed regions with version, basis and rules file."""
     pm = manager()
@@ -36,7 +43,8 @@ def regions(as_json: bool) -> None:
                 status="ok",
             )
         except RulesError as exc:
-            row.update(status=f"invalid: {len(exc.problems)} problem(s), run `kinerja check`")
+            message = _("invalid: {n} problem(s), run `kinerja check`", n=str(len(exc.problems)))
+            row.update(status="invalid", message=message)
         rows.append(row)
     for name, plugins in region_clashes(pm).items():
         rows.append(
@@ -45,14 +53,15 @@ def regions(as_json: bool) -> None:
                 "plugin": " ".join(plugins),
                 "rules": "",
                 "summary": "",
-                "status": "clash: " + clash_message(name, plugins),
+                "status": "clash",
+                "message": _("clash: {reason}", reason=clash_message(name, plugins)),
             }
         )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("No regions installed.")
+        click.echo(_("No regions installed."))
         return
     for row in rows:
         if row["status"] == "ok":
@@ -61,6 +70,6 @@ def regions(as_json: bool) -> None:
                 f"{row['rules']}"
             )
         else:
-            click.echo(f"{row['name']:<12} {row['status']}  {row['rules']}")
+            click.echo(f"{row['name']:<12} {row['message']}  {row['rules']}")
         if row["summary"]:
             click.echo(f"{'':<12} {row['summary']}")

@@ -10,6 +10,7 @@ import click
 import yaml
 
 from kinerja.cli.common import manager, region_rules, rules_version_options
+from kinerja.i18n import N_, _
 from kinerja.rules import RuleSet
 from kinerja.rules.layering import baselines, provenance
 from kinerja.rules.yamlload import Location
@@ -24,11 +25,20 @@ def _scalar(value: object) -> str:
     return text.removesuffix("\n...\n").strip()
 
 
-def _origin(location: Location) -> str:
-    """Where a value came from: a baseline by name, else the file relative to here."""
+_BASELINE = N_("baseline {name}")
+"""A shipped baseline, as the text output names it (``--json`` keeps the English)."""
+
+
+def _origin(location: Location, for_people: bool = True) -> str:
+    """Where a value came from: a baseline by name, else the file relative to here.
+
+    :param for_people: name a baseline in the language in use (False: as ``--json``
+        writes it, the same in every language).
+    """
     for name, path in baselines().items():
         if Path(location.file).resolve() == path.resolve():
-            return f"baseline {name}:{location.line}"
+            baseline = _(_BASELINE, name=name) if for_people else _BASELINE.format(name=name)
+            return f"{baseline}:{location.line}"
     try:
         shown = os.path.relpath(location.file)
     except ValueError:  # another drive
@@ -38,12 +48,13 @@ def _origin(location: Location) -> str:
 
 def render_effective(rules: RuleSet) -> list[str]:
     """The effective rules as YAML lines, each value followed by where it came from."""
-    layers = ", ".join(_origin(Location(f, 1, 1)).rsplit(":", 1)[0] for f, _ in rules.loaded.layers)
+    layers = ", ".join(
+        _origin(Location(f, 1, 1)).rsplit(":", 1)[0] for f, _data in rules.loaded.layers
+    )
     lines = [
-        f"# region {rules.region}, version {rules.version}, "
-        f"valid {rules.valid_from} to {rules.valid_to or 'open-ended'}",
+        _heading(rules),
         f"# sha256 {rules.sha256}",
-        f"# layers, base first: {layers}",
+        _("# layers, base first: {layers}", layers=layers),
     ]
     order = list(load_schema("rules")["properties"])
     data = rules.loaded.data
@@ -52,6 +63,24 @@ def render_effective(rules: RuleSet) -> list[str]:
     for key in ranked:
         _entry(rules, f"{key}:", data[key], (key,), "  ", lines)
     return lines
+
+
+def _heading(rules: RuleSet) -> str:
+    """``# region R, version V, valid FROM to TO`` (or ``to open-ended``)."""
+    if rules.valid_to:
+        return _(
+            "# region {region}, version {version}, valid {valid_from} to {valid_to}",
+            region=rules.region,
+            version=rules.version,
+            valid_from=rules.valid_from,
+            valid_to=rules.valid_to,
+        )
+    return _(
+        "# region {region}, version {version}, valid {valid_from} to open-ended",
+        region=rules.region,
+        version=rules.version,
+        valid_from=rules.valid_from,
+    )
 
 
 def _entry(
@@ -99,7 +128,7 @@ def show(region: str, as_json: bool, as_of: str | None, period: int | None) -> N
                 "file": loc.file,
                 "line": loc.line,
                 "col": loc.col,
-                "origin": _origin(loc),
+                "origin": _origin(loc, for_people=False),
             }
             for path, value, loc in provenance(rules.loaded)
         ]

@@ -19,6 +19,7 @@ from kinerja.authoring.caseload import RulesCache, find_case_files
 from kinerja.authoring.casetest import FileReport, run_files
 from kinerja.authoring.coverage import Coverage, Tracker
 from kinerja.cli.common import fail, manager, rules_version_options
+from kinerja.i18n import _, count, ngettext, number
 from kinerja.regions import UnknownRegion, find_region, list_regions
 from kinerja.rules import RuleSet
 from kinerja.rules.yamlload import Location, load_yaml
@@ -70,23 +71,47 @@ def test(
         for report in reports:
             click.echo("\n".join(report_lines(report)))
         if len(reports) > 1:
-            cases = sum(len(r.results) for r in reports)
-            passed = sum(c.passed for r in reports for c in r.results)
-            broken = sum(1 for r in reports if r.problems)
-            summary = f"{len(reports)} files, {cases} cases, {passed} passed"
-            summary += f", {cases - passed} failed" if cases > passed else ""
-            summary += f", {broken} not run" if broken else ""
-            click.echo(summary)
+            click.echo(summary_line(reports))
         for entry in coverage:
             click.echo("\n".join(coverage_lines(entry)))
         for entry in below:
             click.echo(
-                f"Coverage of {entry.region} is {entry.percent:.1f}%, below the threshold "
-                f"{threshold:g}%; add cases for the items not exercised.",
+                _(
+                    "Coverage of {region} is {percent}%, below the threshold {threshold}%; "
+                    "add cases for the items not exercised.",
+                    region=entry.region,
+                    percent=_percent(entry),
+                    threshold=format(threshold, "g"),
+                ),
                 err=True,
             )
     if not ok:
         sys.exit(1)
+
+
+def summary_line(reports: list[FileReport]) -> str:
+    """The totals over several case files: files, cases, passed, failed, not run."""
+    cases = sum(len(r.results) for r in reports)
+    passed = sum(c.passed for r in reports for c in r.results)
+    broken = sum(1 for r in reports if r.problems)
+    parts = [
+        _(
+            "{files} files, {cases} cases, {passed} passed",
+            files=count(len(reports)),
+            cases=count(cases),
+            passed=count(passed),
+        )
+    ]
+    if cases > passed:
+        parts.append(_("{n} failed", n=count(cases - passed)))
+    if broken:
+        parts.append(_("{n} not run", n=count(broken)))
+    return ", ".join(parts)
+
+
+def _percent(entry: Coverage) -> str:
+    """A coverage percentage to one decimal, as the language in use writes it."""
+    return number(round(entry.percent, 1), 1)
 
 
 def _case_files(
@@ -97,7 +122,7 @@ def _case_files(
     for path in paths:
         found = find_case_files(path, recursive=True) if path.is_dir() else [path]
         if not found:
-            fail(f"no case files (cases.yaml or *.cases.yaml) in {path}")
+            fail(_("no case files (cases.yaml or *.cases.yaml) in {path}", path=path))
         files += found
     if region:
         try:
@@ -107,15 +132,19 @@ def _case_files(
         found = find_case_files(Path(rules).parent)
         if not found:
             fail(
-                f"region {region!r} has no case files; write cases.yaml beside "
-                f"{rules} (see schemas/cases.schema.json)"
+                _(
+                    "region {region} has no case files; write cases.yaml beside "
+                    "{rules} (see schemas/cases.schema.json)",
+                    region=repr(region),
+                    rules=rules,
+                )
             )
         files += found
     if not paths and not region:
         for spec in list_regions(pm).values():
             files += find_case_files(Path(spec.rules).parent)
         if not files:
-            fail("no installed region has case files (cases.yaml beside its rules.yaml)")
+            fail(_("no installed region has case files (cases.yaml beside its rules.yaml)"))
     return list(dict.fromkeys(files))
 
 
@@ -137,20 +166,31 @@ def _in_force(files: list[Path], as_of: str | None, period: int | None) -> list[
         ):
             kept.append(path)
     if not kept:
-        fail(f"no case files test rules in force {'on ' + first if as_of else f'during {period}'}")
+        if as_of:
+            fail(_("no case files test rules in force on {date}", date=first))
+        fail(_("no case files test rules in force during {period}", period=period))
     return kept
 
 
 def coverage_lines(entry: Coverage) -> list[str]:
     """A rule file's coverage as text: the percentage, then each item not exercised."""
-    head = (
-        f"Coverage of {entry.region} ({entry.rules}): {entry.percent:.1f}% "
-        f"({entry.covered} of {len(entry.items)} items)"
-    )
+    values = {
+        "region": entry.region,
+        "rules": entry.rules,
+        "percent": _percent(entry),
+        "covered": count(entry.covered),
+        "items": count(len(entry.items)),
+    }
     missing = entry.uncovered()
     if not missing:
-        return [head]
-    return [head + "; not exercised:"] + [f"  {item.location}: {item.text}" for item in missing]
+        return [
+            _("Coverage of {region} ({rules}): {percent}% ({covered} of {items} items)", **values)
+        ]
+    head = _(
+        "Coverage of {region} ({rules}): {percent}% ({covered} of {items} items); not exercised:",
+        **values,
+    )
+    return [head] + [f"  {item.location}: {item.text}" for item in missing]
 
 
 def _where(location: Location) -> dict[str, object]:
@@ -221,20 +261,27 @@ def report_lines(report: FileReport) -> list[str]:
     """A file's report as text: problems, or a summary line and a block per failed case."""
     if report.problems:
         lines = [str(p) for p in report.problems]
-        return lines + [f"{report.path}: not run ({len(report.problems)} problem(s))"]
+        problems = count(len(report.problems))
+        return lines + [_("{path}: not run ({n} problem(s))", path=report.path, n=problems)]
     total = len(report.results)
     passed = sum(r.passed for r in report.results)
     failed = total - passed
-    summary = f"{report.path}: {total} case{'s' if total != 1 else ''}, {passed} passed"
-    lines = [summary + (f", {failed} failed" if failed else "")]
+    summary = ngettext(
+        "{path}: {n} case, {passed} passed",
+        "{path}: {n} cases, {passed} passed",
+        total,
+        path=report.path,
+        passed=count(passed),
+    )
+    lines = [summary + (", " + _("{n} failed", n=count(failed)) if failed else "")]
     for result in report.results:
         if result.passed:
             continue
         where = f"{result.location.file}:{result.location.line}"
-        lines.append(f"FAIL {result.case.name} ({where})")
+        lines.append(_("FAIL {case} ({where})", case=result.case.name, where=where))
         for failure in result.failures:
             lines += failure.lines()
         if result.rejects:
-            lines.append("  rejected input rows:")
+            lines.append("  " + _("rejected input rows:"))
             lines += [f"    {text}" for text in result.rejects]
     return lines

@@ -95,12 +95,16 @@ OUT_OF_RANGE_LONG = N_(
 )
 """A number too large, its text too long to show whole: its first 12 characters and length."""
 DATE_IS_NUMBER = N_(
-    "{} is a number ({}), not a date; format the cell as a date or type it as YYYY-MM-DD"
+    "{} is a number ({}), not a date; format the cell as a date or type it as DD/MM/YYYY "
+    "(31/01/2024)"
 )
-NOT_A_DATE = N_("{} {} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)")
+NOT_A_DATE = N_(
+    "{} {} is not a date; write it as DD/MM/YYYY (31/01/2024), YYYY-MM-DD (2024-01-31) "
+    "or with the month in words (31 Januari 2024)"
+)
 OUT_OF_YEARS = N_("{} {} is outside the years {} to {}; check the year")
 """Filled with the column, the date, :data:`FIRST_YEAR` and :data:`LAST_YEAR`."""
-DATE_EMPTY = N_("{} is empty; give the date as YYYY-MM-DD")
+DATE_EMPTY = N_("{} is empty; give the date, e.g. 31/01/2024, 2024-01-31 or 31 Januari 2024")
 DATE_TWO_DIGIT_YEAR = N_(
     "{} {} has a two-digit year, which could be of any century; write the year in full, "
     "as DD/MM/YYYY (e.g. 31/01/2024) or YYYY-MM-DD"

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
 from kinerja.i18n import N_, _
 
-__all__ = ["NUMBER_NIP", "check_nip"]
+__all__ = ["NUMBER_NIP", "check_nip", "number_shown"]
 
 NUMBER_NIP = N_(
-    "NIP is stored as a number, which loses digits; format the nip column as Text and re-type it"
+    "NIP is stored as a number ({}), which loses digits; format the nip column as Text and "
+    "re-type it"
 )
+"""Filled with the number as the cell shows it once widened (:func:`number_shown`)."""
 NIP_EMPTY = N_("NIP is empty; every row needs the employee's 18-digit NIP")
 NIP_DATE_CELL = N_("NIP cell holds a date; format the nip column as Text and type the 18 digits")
 NIP_NOT_TEXT = N_("NIP must be 18 digits as text, found {}")
@@ -61,7 +64,7 @@ def _read_nip_text(text: str) -> tuple[str | None, _Why | None]:
         return None, (NIP_EMPTY, ())
     if not (s.isascii() and s.isdigit()):
         if _SCIENTIFIC.fullmatch(s):
-            return None, (NUMBER_NIP, ())
+            return None, (NUMBER_NIP, (s,))
         odd = "".join(sorted({c for c in s if not (c.isascii() and c.isdigit())}))
         return None, (NIP_CHARS, (repr(s), repr(odd)))
     if len(s) != 18:
@@ -88,6 +91,16 @@ def _check_nip_text(text: str) -> tuple[str | None, str | None]:
     return nip, None if why is None else _(why[0]).format(*why[1])
 
 
+def number_shown(value: float) -> str:
+    """A number cell as a spreadsheet shows it once its column is wide enough: 15
+    significant digits, whole numbers without a decimal point (``198001012005011000`` for
+    the NIP 198001012005011001 typed as a number)."""
+    shown = Decimal(f"{float(value):.14e}")
+    if shown == shown.to_integral_value() and abs(shown) < 10**30:
+        return f"{shown.quantize(Decimal(1)):f}"
+    return f"{float(value):.15g}"
+
+
 def check_nip(value: object) -> tuple[str | None, str | None]:
     """Check a NIP cell: ``(nip, None)`` when valid, ``(None, reason)`` when not.
 
@@ -103,7 +116,7 @@ def check_nip(value: object) -> tuple[str | None, str | None]:
     if isinstance(value, bool):
         return None, _(NIP_NOT_TEXT).format(value)
     if isinstance(value, int | float):
-        return None, _(NUMBER_NIP)
+        return None, _(NUMBER_NIP).format(number_shown(value))
     if isinstance(value, dt.date):
         return None, _(NIP_DATE_CELL)
     return None, _(NIP_NOT_TEXT).format(type(value).__name__)

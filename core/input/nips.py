@@ -30,6 +30,7 @@ from kinerja.input.nip import (
     NIP_SEX,
     NUMBER_NIP,
     _check_nip_text,
+    number_shown,
 )
 from kinerja.input.texts import Cell, without_spaces
 
@@ -105,6 +106,15 @@ def nip_columns(cell: Cell, names: NipColumns) -> list[list[pl.Expr]]:
     ]
 
 
+def _number_shown(cell: Cell) -> pl.Expr:
+    """A NIP number cell as the spreadsheet shows it (:func:`~kinerja.input.nip.number_shown`);
+    a NIP typed as text in scientific form as it was typed."""
+    value = cell.text.cast(pl.Float64, strict=False)
+    number = cell.kind_is("int", "float")
+    shown = by_distinct(number_shown, [pl.when(number).then(value)], pl.String())
+    return pl.when(number).then(shown).otherwise(without_spaces(cell.text))
+
+
 def _status(cell: Cell, names: NipColumns) -> pl.Expr:
     """The first check a NIP fails (``check_nip``'s order), for the rows that fail one."""
     text, key = pl.when(cell.is_text()).then(names.text()), pl.col(names.key)
@@ -155,7 +165,7 @@ def nip_reason(cell: Cell, names: NipColumns) -> pl.Expr:
         pl.when(status == "empty")
         .then(pl.lit(_(NIP_EMPTY)))
         .when(status == "number")
-        .then(pl.lit(_(NUMBER_NIP)))
+        .then(pl.format(_(NUMBER_NIP), _number_shown(cell)))
         .when(status == "bool")
         .then(pl.format(_(NIP_NOT_TEXT), cell.text))
         .when(status == "date")

@@ -41,6 +41,7 @@ from kinerja.i18n import N_, _
 from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.long_cells import with_long_cells
 from kinerja.input.measure import MAX_JSON_DEPTH, json_depth
+from kinerja.input.repeated_headers import repeated_columns
 from kinerja.input.synonyms import known_columns, sheet_names
 from kinerja.input.tables import (
     KIND_SUFFIX,
@@ -225,41 +226,6 @@ def header_positions(
         first[name] = shown
         positions.append((i, name))
     return positions, repeated
-
-
-def repeated_columns(
-    sheet: str, where: str, repeated: dict[str, list[str]], what: str = "columns"
-) -> Reject | None:
-    """The whole-sheet problem for headers (or JSON keys: ``what="keys"``) that read as
-    one column, if any; ``where`` names the sheet, file or table in words."""
-    if not repeated:
-        return None
-    parts = "; ".join(_same_name(name, shown) for name, shown in repeated.items())
-    if what == "keys":
-        reason = _(
-            "{where} has keys that name the same column: {parts}. Only the first of each is "
-            "read, so the values under the others are ignored; remove or rename them.",
-            where=where,
-            parts=parts,
-        )
-    else:
-        reason = _(
-            "{where} has columns that name the same column: {parts}. Only the first of each "
-            "is read, so the values under the others are ignored; remove or rename them.",
-            where=where,
-            parts=parts,
-        )
-    return Reject(sheet, 0, None, reason, ", ".join(repeated))
-
-
-def _same_name(name: str, shown: list[str]) -> str:
-    """``'NIP' and 'nip' read as nip``, or ``'nip' repeats``: headers that read as ``name``."""
-    if len(shown) == 1:
-        return _("{header} repeats", header=shown[0])
-    headers = shown[0]
-    for other in shown[1:]:
-        headers = _("{first} and {second}", first=headers, second=other)
-    return _("{headers} read as {name}", headers=headers, name=name)
 
 
 def same_table(name: str, what: str, first: str, other: str, rows: int | None) -> Reject:

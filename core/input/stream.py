@@ -32,6 +32,7 @@ import polars as pl
 
 from kinerja.errors import InputError
 from kinerja.guard import hold, release
+from kinerja.i18n import _
 from kinerja.input.chunks import CHUNK, Chunks, employee_chunks, with_chunk
 from kinerja.input.csv_quotes import swallowed_rows
 from kinerja.input.long_cells import add_problems, with_long_cells
@@ -49,6 +50,8 @@ from kinerja.input.read import (
     parquet_positions,
     read_tables,
 )
+from kinerja.input.repeated_headers import repeated_columns
+from kinerja.input.synonyms import column_renames, renaming
 from kinerja.input.tables import KIND_SUFFIX, Tables
 from kinerja.model import Reject
 from kinerja.spill import ROW_GROUP, sink_by, sunk
@@ -78,11 +81,40 @@ class _Source(NamedTuple):
 
     @property
     def names(self) -> list[str]:
-        """The sheet's frame columns (not ``_row``)."""
+        """The sheet's frame columns as its file names them (not ``_row``)."""
         return [n for _, n in frame_columns(self.positions)]
 
+    @property
+    def renames(self) -> dict[str, str]:
+        """Its headers that read as known columns (``nip_baru`` -> ``nip``), as the
+        in-memory reader renames them (:func:`~kinerja.input.synonyms.known_columns`)."""
+        return column_renames(self.name, self.names)[0]
+
+    @property
+    def columns(self) -> list[str]:
+        """Its header names once renamed (``_row`` and ``#kind`` names included)."""
+        renames = self.renames
+        return [renames.get(n, n) for _, n in self.positions]
+
+    def problems(self) -> list[Reject]:
+        """Its whole-file problems: repeated headers (written alike or read as one known
+        column), a second file."""
+        problems = file_problems(
+            self.name, self.files, Sheet([], pl.DataFrame(), self.repeated, {})
+        )
+        repeats = column_renames(self.name, self.names)[1]
+        where = _("sheet {name}", name=repr(self.name))
+        problem = repeated_columns(self.name, where, repeats)
+        return problems + ([problem] if problem is not None else [])
+
     def batches(self) -> Iterator[pl.DataFrame]:
-        """The file's rows as text (see :mod:`kinerja.input.tables`), blank rows dropped."""
+        """The file's rows as text (see :mod:`kinerja.input.tables`), blank rows dropped,
+        known columns under their own names."""
+        renames = self.renames
+        for frame in self._raw_batches():
+            yield frame.rename(renaming(renames, frame.columns))
+
+    def _raw_batches(self) -> Iterator[pl.DataFrame]:
         if self.scan is not None:
             for frame in self.scan.collect_batches(chunk_size=BATCH_ROWS):
                 yield drop_blank_rows(frame, self.names)
@@ -117,7 +149,7 @@ def is_large(p: Path, stream_bytes: int = STREAM_BYTES) -> bool:
     ``stream_bytes``, or its Parquet files hold over :data:`STREAM_ROWS` rows (read from
     their metadata), or ``stream_bytes`` is 0."""
     csv_bytes, parquet_rows = 0, 0
-    for _, files in folder_files(p).chosen:
+    for _sheet, files in folder_files(p).chosen:
         f = files[0]
         if f.suffix.lower() != ".parquet":
             csv_bytes += f.stat().st_size
@@ -170,6 +202,10 @@ def stream_folder(p: Path, source: str, size: int) -> Chunks | None:
         raise
 
 
+def _frame_names(columns: list[str]) -> list[str]:
+    return [n for n in columns if n != "_row" and KIND_SUFFIX not in n]
+
+
 def _remove(folder: Path) -> None:
     """Remove the temporary folder of a streamed read."""
     shutil.rmtree(folder, ignore_errors=True)
@@ -191,11 +227,12 @@ def _spilled(
         del routes
         hashed.result()
     rows = sum(b.rows for b in batches.values())
-    problems: list[Reject] = []
-    for s in sources:
-        problems += file_problems(s.name, s.files, Sheet([], pl.DataFrame(), s.repeated, {}))
-    columns = {s.name: [n for _, n in s.positions] for s in sources}
-    empty = {s.name: {"_row": pl.Int64, **dict.fromkeys(s.names, pl.String)} for s in sources}
+    problems = [problem for s in sources for problem in s.problems()]
+    columns = {s.name: s.columns for s in sources}
+    empty = {
+        s.name: {"_row": pl.Int64, **dict.fromkeys(_frame_names(s.columns), pl.String)}
+        for s in sources
+    }
 
     def tables() -> Iterator[Tables]:
         for index in range(count):
@@ -264,7 +301,11 @@ def _with_cell_problems(tables: Tables, sources: list[_Source]) -> Tables:
     for s in sources:
         frame = tables.frames[s.name]
         if s.delimiter is not None:
-            add_problems(tables.cell_problems, s.name, swallowed_rows(frame, s.names, s.delimiter))
+            add_problems(
+                tables.cell_problems,
+                s.name,
+                swallowed_rows(frame, _frame_names(s.columns), s.delimiter),
+            )
     return with_long_cells(tables)
 
 

@@ -47,15 +47,19 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
+from kinerja.i18n import _
+from kinerja.input.repeated_headers import repeated_columns
 from kinerja.input.spec import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from kinerja.input.tables import KIND_SUFFIX, Tables, kind_column
 
 __all__ = [
     "COLUMN_SYNONYMS",
     "SHEET_SYNONYMS",
+    "column_renames",
     "guesses",
     "known_columns",
     "loose",
+    "renaming",
     "sheet_names",
 ]
 
@@ -136,30 +140,56 @@ def column_names(sheet: str, extra: Iterable[str] = ()) -> dict[str, str]:
     return _readings(names, COLUMN_SYNONYMS.get(sheet, {}))
 
 
-def known_columns(tables: Tables, extra: dict[str, Sequence[str]] | None = None) -> Tables:
+def known_columns(
+    tables: Tables, extra: dict[str, Sequence[str]] | None = None, *, report: bool = True
+) -> Tables:
     """``tables`` with each header that reads loosely as a known column renamed to it
     (in place; see the module doc). ``extra`` adds names per sheet (a region's
     ``pegawai`` attributes). The first of several headers reading as one column takes it;
-    the others keep their names (and are not read)."""
+    the others keep their names (and are not read), and, with ``report``, a whole-sheet
+    problem says so (the reader reports once for the whole input, not once per chunk)."""
     for sheet, frame in tables.frames.items():
         found = tables.columns.get(sheet) or [
             c for c in frame.columns if c != "_row" and KIND_SUFFIX not in c
         ]
-        targets = _resolve(found, column_names(sheet, (extra or {}).get(sheet, ())))
-        renames: dict[str, str] = {}
-        for name, target in zip(found, targets, strict=True):
-            if target is None or target == name or target in renames.values():
-                continue
-            renames[name] = target
+        renames, repeats = column_renames(sheet, found, (extra or {}).get(sheet, ()))
+        problem = repeated_columns(sheet, _("sheet {name}", name=repr(sheet)), repeats)
+        if report and problem is not None:
+            tables.problems.append(problem)
         if not renames:
             continue
-        present = set(frame.columns)
-        mapping = {a: b for a, b in renames.items() if a in present}
-        mapping |= {kind_column(a): kind_column(b) for a, b in mapping.items()}
-        tables.frames[sheet] = frame.rename({a: b for a, b in mapping.items() if a in present})
+        tables.frames[sheet] = frame.rename(renaming(renames, frame.columns))
         tables.columns[sheet] = [renames.get(c, c) for c in found]
         _rename_cell_problems(tables, sheet, renames)
     return tables
+
+
+def column_renames(
+    sheet: str, found: Sequence[str], extra: Iterable[str] = ()
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """How the headers ``found`` (normalised, in order) of ``sheet`` read: the renames
+    (header -> known column, for each header that is not already one) and the repeats
+    (known column -> the headers that read as it, quoted, when more than one does; the
+    first is the one read). ``extra`` adds known names (a region's attributes)."""
+    targets = _resolve(found, column_names(sheet, extra))
+    renames: dict[str, str] = {}
+    readers: dict[str, list[str]] = {}
+    for name, target in zip(found, targets, strict=True):
+        if target is None or target == name:
+            continue
+        readers.setdefault(target, []).append(repr(name))
+        if target not in renames.values():
+            renames[name] = target
+    repeats = {target: names for target, names in readers.items() if len(names) > 1}
+    return renames, repeats
+
+
+def renaming(renames: dict[str, str], present: Iterable[str]) -> dict[str, str]:
+    """``renames`` of the columns ``present`` in a frame, with their ``#kind`` columns."""
+    there = set(present)
+    mapping = {a: b for a, b in renames.items() if a in there}
+    mapping |= {kind_column(a): kind_column(b) for a, b in mapping.items()}
+    return {a: b for a, b in mapping.items() if a in there}
 
 
 def _rename_cell_problems(tables: Tables, sheet: str, renames: dict[str, str]) -> None:

@@ -304,7 +304,7 @@ def build_dataset(tables: Tables, spec: InputSpec) -> Batch:
     listing those rows) and their other records are left out.
     """
     attributes = [normalise_header(a.name) for a in spec.attributes]
-    tables = known_columns(tables, {"pegawai": attributes})
+    tables = known_columns(tables, {"pegawai": attributes}, report=False)
     pegawai, employees = _pegawai(tables, spec)
     sheets = {s: _records(tables, spec, s, employees) for s in _PLANS}
     owners = pl.concat([s.owners for s in sheets.values()])

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from kinerja.i18n import N_, _
+from kinerja.i18n.places import rank_text
 from kinerja.model import Result, RunInfo
 from kinerja.output.explain_bands import table_lines
 from kinerja.output.explain_format import MISSING, shown
@@ -160,7 +161,8 @@ def _predikat(
             "   " + _("Predikat after the objections: {predikat}", predikat=result.predikat)
         )
     if result.peer_rank:
-        lines.append("   " + _("Place among peers in the same unit: {rank}", rank=result.peer_rank))
+        rank = rank_text(result.peer_rank)
+        lines.append("   " + _("Place among peers in the same unit: {rank}", rank=rank))
     return lines
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kinerja.expr.check import Checked
 from kinerja.i18n import N_, _
+from kinerja.i18n.places import source_text
 from kinerja.model import AuditEntry, Result
 from kinerja.output.explain_bands import BandStory
 from kinerja.output.explain_format import exact, long_date, shown, value_words
@@ -172,7 +173,7 @@ def objection_story(entry: AuditEntry, names: Mapping[str, str]) -> Objection:
     template = _ACTION_WORDS.get(entry.action, _OTHER_ACTION)
     words = _(
         template,
-        source=entry.source,
+        source=source_text(entry.source),
         before=value_words(entry.before),
         after=value_words(entry.after),
         by=by,

@@ -12,6 +12,7 @@ import polars as pl
 
 from kinerja.frames import filled
 from kinerja.i18n import N_, _
+from kinerja.i18n.places import source_words
 from kinerja.output.write_cells import shown_text
 from kinerja.output.write_frames import JOIN, Part
 
@@ -221,7 +222,7 @@ def _audit_rows(part: Part) -> pl.DataFrame:
         by=pl.col("by"),
         date=pl.col("date"),
         reason=pl.col("reason"),
-        source=pl.col("source"),
+        source=source_words(pl.col("source")),
     )
     return _long(frame, "audit", pl.col("action"), detail, 5, text=pl.col("after"))
 

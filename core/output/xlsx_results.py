@@ -18,6 +18,7 @@ import polars as pl
 
 from kinerja.frames import StepInfo
 from kinerja.i18n import _
+from kinerja.i18n.places import rank_words
 from kinerja.output.headers import (
     ASPECT_HEADER,
     INDICATOR_HEADER,
@@ -106,4 +107,6 @@ def results_table(part: Part, layout: ResultsLayout) -> pl.DataFrame:
         table = table.with_columns(
             pl.col("status").cast(pl.String).replace(list(labels), list(labels.values()))
         )
+    if "peer_rank" in table.columns:
+        table = table.with_columns(rank_words(pl.col("peer_rank")))
     return table

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from kinerja.expr.check import suggest
+from kinerja.i18n import _
 from kinerja.rules.yamlload import LoadedYaml, Location, Path_, Problem, load_yaml
 
 NAMED_SECTIONS = frozenset({"inputs", "indicators", "aspects", "rater_groups", "bands"})
@@ -47,18 +48,18 @@ def resolve(reference: str, relative_to: Path) -> Path | str:
     folder = relative_to.parent
     written = Path(reference)
     if written.is_absolute():
-        return "a path must be relative to the rule file's folder, not absolute"
+        return _("a path must be relative to the rule file's folder, not absolute")
     try:
         candidate = (folder / written).resolve()
         if not candidate.is_relative_to(folder.resolve()):
-            return (
+            return _(
                 "the path leads out of the rule file's folder; extend a baseline, or a rule "
                 "file in the same folder or below it"
             )
         if not candidate.is_file():
-            return "no such baseline or file"
+            return _("no such baseline or file")
     except OSError as exc:  # a name too long, a loop of links...
-        return f"no such baseline, and no file can be read there ({exc.strerror})"
+        return _("no such baseline, and no file can be read there ({reason})", reason=exc.strerror)
     return candidate
 
 
@@ -75,31 +76,39 @@ def load_layered(path: str | Path, _chain: tuple[Path, ...] = ()) -> LoadedYaml:
     reference = data["extends"]
     where = loaded.where(("extends",))
     if not isinstance(reference, str):
-        loaded.problems.append(Problem(where, "extends must be a baseline name or a file path"))
-        return loaded
+        message = _("extends must be a baseline name or a file path")
+        return _without_base(loaded, Problem(where, message))
     here = Path(path).absolute()
     target = resolve(reference, here)
     if isinstance(target, str):
         names = sorted(baselines())
         hint = suggest(reference, names)
-        loaded.problems.append(
-            Problem(
-                where,
-                f"extends {reference!r}: {target}{hint}; baselines: {', '.join(names)}",
-            )
+        message = _(
+            "extends {reference}: {reason}{hint}; baselines: {names}",
+            reference=repr(reference),
+            reason=target,
+            hint=hint,
+            names=", ".join(names),
         )
-        return loaded
+        return _without_base(loaded, Problem(where, message))
     here = here.resolve()
     chain = (*_chain, here)
     if target.resolve() in chain or len(chain) > MAX_DEPTH:
-        loaded.problems.append(
-            Problem(
-                where, f"extends {reference!r} makes a cycle or a chain deeper than {MAX_DEPTH}"
-            )
+        message = _(
+            "extends {reference} makes a cycle or a chain deeper than {depth}",
+            reference=repr(reference),
+            depth=MAX_DEPTH,
         )
-        return loaded
+        return _without_base(loaded, Problem(where, message))
     base = load_layered(target, chain)
     return merge(base, loaded)
+
+
+def _without_base(loaded: LoadedYaml, problem: Problem) -> LoadedYaml:
+    """``loaded`` with the problem of its ``extends``, marked as missing its baseline."""
+    loaded.problems.append(problem)
+    loaded.base_missing = True
+    return loaded
 
 
 def merge(base: LoadedYaml, over: LoadedYaml) -> LoadedYaml:
@@ -126,6 +135,7 @@ def merge(base: LoadedYaml, over: LoadedYaml) -> LoadedYaml:
         problems=[*base.problems, *over.problems],
         aliased=base.aliased | over.aliased,
         layers=[*base.layers, *over.layers],
+        base_missing=base.base_missing,
     )
     return merged
 

@@ -27,6 +27,7 @@ from kinerja.expr.check import (
     suggest,
 )
 from kinerja.expr.columnar import compile_column
+from kinerja.i18n import N_, _, count
 from kinerja.input.validate import AttributeSpec
 from kinerja.rules.layering import load_layered
 from kinerja.rules.parts import (
@@ -52,6 +53,24 @@ MAX_PARTS = 2_000
 components, score, predikat, feedback and recommendations: a run computes each part
 for every employee, as a column of its own (the shipped regions have about 100)."""
 
+_TYPE_WORDS = {
+    # i18n: what a rule expression gives, as in "the predikat must be text, but `x` gives a number"
+    NUMBER: N_("a number"),
+    # i18n: what a rule expression gives, as in "the score must be a number, but `x` gives text"
+    STRING: N_("text"),
+    # i18n: what a rule expression gives (a condition), as in "... but `x > 1` gives true/false"
+    BOOL: N_("true/false"),
+    # i18n: what a rule expression gives, as in "the score must be a number, but `x` gives a list"
+    LIST: N_("a list"),
+}
+"""The words for what an expression gives, as a type problem shows them."""
+_NOT_A_NUMBER = {
+    STRING: N_("component {name} is string, not a number"),
+    BOOL: N_("component {name} is bool, not a number"),
+    LIST: N_("component {name} is list, not a number"),
+}
+"""A weighted component that gives something else than a number, by what it gives."""
+
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 _FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[f%]))?\Z")
 
@@ -63,11 +82,11 @@ def load_rules(path: str | Path) -> RuleSet:
     :raises RulesError: listing every problem found, each with ``file:line:col``.
     """
     loaded = load_layered(path)
-    if any(p.message.startswith("extends ") for p in loaded.problems):
+    if loaded.base_missing:
         raise RulesError(loaded.problems)  # without its baseline the rest cannot be judged
     problems = loaded.problems + schema_problems(loaded)
     digest = hashlib.sha256()
-    for _, text in loaded.layers:  # the rules and every baseline they extend
+    for _file, text in loaded.layers:  # the rules and every baseline they extend
         digest.update(text.encode("utf-8"))
     sha256 = digest.hexdigest()
     builder = _Builder(loaded, sha256)
@@ -88,13 +107,14 @@ def load_rules(path: str | Path) -> RuleSet:
 def schema_problems(loaded: LoadedYaml) -> list[Problem]:
     """Every JSON Schema violation in a loaded rule file, located and in plain words."""
     if not isinstance(loaded.data, dict):
-        return [Problem(loaded.where(()), "a rule file must be a mapping of keys to values")]
+        message = _("a rule file must be a mapping of keys to values")
+        return [Problem(loaded.where(()), message)]
     return located_schema_problems(loaded, rules_schema_validator(), _reword)
 
 
 def _reword(error: object, path: tuple) -> str | None:
     if getattr(error, "validator", None) == "oneOf" and path and path[-1] == "score":
-        return "score needs exactly one of `weights` or `expr`"
+        return _("score needs exactly one of `weights` or `expr`")
     return None
 
 
@@ -135,34 +155,60 @@ class _Builder:
         if components > MAX_COMPONENTS:
             self.problem(
                 ("components",),
-                f"the rules have {components} components; the limit is {MAX_COMPONENTS}. "
-                "Combine components, or split the policy into regions",
+                _(
+                    "the rules have {components} components; the limit is {limit}. "
+                    "Combine components, or split the policy into regions",
+                    components=components,
+                    limit=MAX_COMPONENTS,
+                ),
             )
-        parts = sum(sum(1 for _ in ast.walk(e.tree)) for e in expressions)
+        parts = sum(sum(1 for _node in ast.walk(e.tree)) for e in expressions)
         if parts > MAX_PARTS:
             self.problem(
                 (),
-                f"the rules' expressions have {parts:,} parts in all; the limit is "
-                f"{MAX_PARTS:,}, since every part is computed for every employee. "
-                "Simplify the expressions, or move repeated ones into a component",
+                _(
+                    "the rules' expressions have {parts} parts in all; the limit is {limit}, "
+                    "since every part is computed for every employee. "
+                    "Simplify the expressions, or move repeated ones into a component",
+                    parts=count(parts),
+                    limit=count(MAX_PARTS),
+                ),
             )
 
     def reserved(self, path: tuple, name: str) -> bool:
         """Record a problem, and say so, when ``name`` is one the rules cannot declare."""
         why = reserved_name(name)
         if why:
-            self.problem(path, f"{name!r} cannot be declared: it is {why}; choose another name")
+            message = _(
+                "{name} cannot be declared: it is {why}; choose another name",
+                name=repr(name),
+                why=why,
+            )
+            self.problem(path, message)
         return bool(why)
 
-    def require_type(self, path: tuple, checked: Checked, wanted: str, what: str) -> None:
-        """Record a problem when ``checked`` cannot give a ``wanted`` value."""
+    def require_type(self, path: tuple, checked: Checked, wanted: str, message: str) -> None:
+        """Record ``message`` (with ``{source}`` and ``{got}``, the expression and what it
+        gives) when ``checked`` cannot give a ``wanted`` value."""
         if checked.type in (wanted, ANY):
             return
-        word = {NUMBER: "a number", STRING: "text"}[wanted]
-        got = {NUMBER: "a number", STRING: "text", BOOL: "true/false", LIST: "a list"}.get(
-            checked.type, checked.type
-        )
-        self.problem(path, f"{what} must be {word}, but `{checked.source}` gives {got}")
+        got = _TYPE_WORDS.get(checked.type)
+        shown = _(got) if got else checked.type
+        self.problem(path, _(message, source=checked.source, got=shown))
+
+    def check_shares(self, groups: dict[str, RaterGroup]) -> None:
+        """At most one rater group may have a ``max_share``."""
+        limited = [g for g, group in groups.items() if group.max_share is not None]
+        for g in limited[1:]:
+            self.problem(
+                ("rater_groups", g, "max_share"),
+                _(
+                    "only one rater group may have max_share, and {first} has one already; "
+                    "remove it from {group} or from {first}",
+                    first=repr(limited[0]),
+                    group=repr(g),
+                ),
+            )
 
     def build(self) -> RuleSet | None:
         d = self.data
@@ -190,30 +236,38 @@ class _Builder:
                 int(s.get("min_count", 1)),
                 s.get("label", g),
                 s.get("when_missing", default_missing),
+                None if s.get("max_share") is None else float(s["max_share"]),
             )
             for g, s in d.get("rater_groups", {}).items()
         }
+        self.check_shares(groups)
         aspects: dict[str, Aspect] = {}
         for code, s in d.get("aspects", {}).items():
             low, high = s["scale"]
             if low >= high:
-                self.problem(("aspects", code, "scale"), "scale must be [lowest, highest]")
+                self.problem(("aspects", code, "scale"), _("scale must be [lowest, highest]"))
             own_weights = {g: float(w) for g, w in s.get("weights", {}).items()}
             aspect_groups = tuple(s.get("groups", list(own_weights or groups)))
             for g in own_weights:
                 if g not in aspect_groups:
                     self.problem(
                         ("aspects", code, "weights", g),
-                        f"group {g!r} has a weight here but is not in this aspect's groups",
+                        _(
+                            "group {group} has a weight here but is not in this aspect's groups",
+                            group=repr(g),
+                        ),
                     )
             for g in aspect_groups:
                 if g not in groups:
                     self.problem(
                         ("aspects", code, "groups"),
-                        f"group {g!r} is not in rater_groups; declare it with a weight",
+                        _(
+                            "group {group} is not in rater_groups; declare it with a weight",
+                            group=repr(g),
+                        ),
                     )
             if not aspect_groups:
-                self.problem(("aspects", code), "no rater groups rate this aspect")
+                self.problem(("aspects", code), _("no rater groups rate this aspect"))
             aspects[code] = Aspect(
                 code,
                 s["label"],
@@ -225,8 +279,8 @@ class _Builder:
         bands = self.bands = self._bands()
         names: dict[str, str] = dict(BUILTIN_NAMES)
         self._declare(names, inputs, "inputs", lambda a: NUMBER if a.type == "number" else STRING)
-        self._declare(names, indicators, "indicators", lambda _: NUMBER)
-        self._declare(names, aspects, "aspects", lambda _: NUMBER)
+        self._declare(names, indicators, "indicators", lambda _entry: NUMBER)
+        self._declare(names, aspects, "aspects", lambda _entry: NUMBER)
         scope = Scope(names, frozenset(bands))
 
         components: list[Component] = []
@@ -235,7 +289,8 @@ class _Builder:
             if self.reserved(("components", i, "name"), c["name"]):
                 pass
             elif c["name"] in scope.names:
-                self.problem(("components", i, "name"), f"name {c['name']!r} is already used")
+                message = _("name {name} is already used", name=repr(c["name"]))
+                self.problem(("components", i, "name"), message)
             checked = self.check(path, c["expr"], scope)
             scope = scope.with_names({c["name"]: checked.type if checked else ANY})
             if checked is not None:
@@ -254,18 +309,29 @@ class _Builder:
         else:
             score = self.check(("score", "expr"), d["score"]["expr"], scope)
         if score is not None and score_weights is None:
-            self.require_type(("score", "expr"), score, NUMBER, "the score")
+            self.require_type(
+                ("score", "expr"),
+                score,
+                NUMBER,
+                N_("the score must be a number, but `{source}` gives {got}"),
+            )
         scope = scope.with_names({"score": NUMBER})
         predikat = self.check(("predikat", "expr"), d["predikat"]["expr"], scope)
         if predikat is not None:
-            self.require_type(("predikat", "expr"), predikat, STRING, "the predikat")
+            self.require_type(
+                ("predikat", "expr"),
+                predikat,
+                STRING,
+                N_("the predikat must be text, but `{source}` gives {got}"),
+            )
         labels = tuple(d["predikat"]["labels"])
         scope = scope.with_names({"predikat": STRING})
         feedback = self._conditions("feedback", scope, bands, code_key="aspect")
         recommendations = self._conditions("recommendations", scope, bands, code_key="code")
         stages = self._stages(inputs, groups)
         if aspects and not groups:
-            self.problem(("aspects",), "aspects are rated, but no rater_groups are declared")
+            message = _("aspects are rated, but no rater_groups are declared")
+            self.problem(("aspects",), message)
         expressions = [c.checked for c in components] + [score, predikat]
         expressions += [c.checked for c in (*feedback, *recommendations)]
         self._within_budget(len(d["components"]), [e for e in expressions if e is not None])
@@ -320,8 +386,11 @@ class _Builder:
             if key in names:
                 self.problem(
                     (section, key),
-                    f"name {key!r} is declared twice (inputs, indicators, aspects and built-in "
-                    "names share one namespace)",
+                    _(
+                        "name {name} is declared twice (inputs, indicators, aspects and "
+                        "built-in names share one namespace)",
+                        name=repr(key),
+                    ),
                 )
             names[key] = typer(entry)
 
@@ -335,12 +404,18 @@ class _Builder:
                     if bound is not None and not (bound - bound == 0 and abs(bound) <= 1e15):
                         self.problem(
                             ("bands", table, i, key),
-                            f"band {row['label']!r}: {key} {bound} is not a number up to 1e15",
+                            _(
+                                "band {label}: {key} {bound} is not a number up to 1e15",
+                                label=repr(row["label"]),
+                                key=key,
+                                bound=bound,
+                            ),
                         )
                         low, high = None, None
                 if low is not None and high is not None and low >= high:
                     self.problem(
-                        ("bands", table, i), f"band {row['label']!r}: min must be below max"
+                        ("bands", table, i),
+                        _("band {label}: min must be below max", label=repr(row["label"])),
                     )
                 parsed.append((row["label"], low, high))
             bands[table] = tuple(parsed)
@@ -350,16 +425,16 @@ class _Builder:
         for name in weights:
             if name not in {c["name"] for c in self.data["components"]}:
                 hint = suggest(name, [c["name"] for c in self.data["components"]])
-                self.problem(("score", "weights", name), f"unknown component {name!r}{hint}")
+                message = _("unknown component {name}{hint}", name=repr(name), hint=hint)
+                self.problem(("score", "weights", name), message)
         for name in weights:
             kind = scope.names.get(name)
             if kind not in (None, NUMBER, ANY):
-                self.problem(
-                    ("score", "weights", name), f"component {name!r} is {kind}, not a number"
-                )
+                self.problem(("score", "weights", name), _not_a_number(name, kind))
         total = sum(weights.values())
         if abs(total - 1) > 1e-9:
-            self.problem(("score", "weights"), f"weights sum to {total:g}; they must sum to 1")
+            message = _("weights sum to {total}; they must sum to 1", total=format(total, "g"))
+            self.problem(("score", "weights"), message)
         if self.problems:
             return None
         names = ", ".join(weights)
@@ -378,7 +453,7 @@ class _Builder:
             template = self._template((section, i, "text"), entry["text"], scope)
             code = entry.get(code_key, "")
             if section == "feedback" and code and code not in self.data.get("aspects", {}):
-                self.problem((section, i, "aspect"), f"unknown aspect {code!r}")
+                self.problem((section, i, "aspect"), _("unknown aspect {code}", code=repr(code)))
             if checked is None or template is None:
                 continue
             found.append(Condition(checked, template, code, self.loaded.where((section, i))))
@@ -391,15 +466,14 @@ class _Builder:
             written = match.group(1)
             parsed = _FIELD_SYNTAX.match(written)
             if not parsed:
-                self.problem(
-                    path, f"field {{{written}}} must be {{name}}, {{name:.1f}} or {{name:.0%}}"
-                )
+                self.problem(path, _bad_field(written))
                 ok = False
                 continue
             name, spec = parsed.group(1), parsed.group(2) or ""
             if name not in scope.names:
+                hint = suggest(name, sorted(scope.names))
                 self.problem(
-                    path, f"unknown name {name!r} in text{suggest(name, sorted(scope.names))}"
+                    path, _("unknown name {name} in text{hint}", name=repr(name), hint=hint)
                 )
                 ok = False
                 continue
@@ -413,21 +487,42 @@ class _Builder:
         seen: set[str] = set()
         for i, s in enumerate(self.data.get("stages", [])):
             if s["id"] in seen:
-                self.problem(("stages", i, "id"), f"stage {s['id']!r} is declared twice")
+                message = _("stage {stage} is declared twice", stage=repr(s["id"]))
+                self.problem(("stages", i, "id"), message)
             stage = Stage.parse(s["id"], s["label"], s["requires"], s.get("after"))
             kind, what = stage.kind, stage.subject
             if kind == "input" and what not in inputs:
-                self.problem(("stages", i, "requires"), f"input {what!r} is not declared in inputs")
+                message = _("input {name} is not declared in inputs", name=repr(what))
+                self.problem(("stages", i, "requires"), message)
             if kind == "ratings" and what not in groups:
-                self.problem(("stages", i, "requires"), f"group {what!r} is not in rater_groups")
+                message = _("group {group} is not in rater_groups", group=repr(what))
+                self.problem(("stages", i, "requires"), message)
             after = s.get("after")
             if after is not None and after not in seen:
-                self.problem(
-                    ("stages", i, "after"), f"stage {after!r} must be declared before this one"
-                )
+                message = _("stage {stage} must be declared before this one", stage=repr(after))
+                self.problem(("stages", i, "after"), message)
             seen.add(s["id"])
             stages.append(stage)
         return tuple(stages)
+
+
+def _not_a_number(name: str, kind: str) -> str:
+    """The problem of a weighted component ``name`` whose expression gives ``kind``."""
+    message = _NOT_A_NUMBER.get(kind)
+    if message is None:  # a kind the checker may add later: named by its code
+        return _("component {name} is {kind}, not a number", name=repr(name), kind=kind)
+    return _(message, name=repr(name))
+
+
+def _bad_field(written: str) -> str:
+    """The problem of a feedback field ``{written}`` that is not one of the three forms."""
+    return _(
+        "field {field} must be {plain}, {decimals} or {percent}",
+        field="{" + written + "}",
+        plain="{name}",
+        decimals="{name:.1f}",
+        percent="{name:.0%}",
+    )
 
 
 __all__ = [

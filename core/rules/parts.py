@@ -18,6 +18,7 @@ from kinerja.expr.check import (
 )
 from kinerja.expr.steps import Step
 from kinerja.functions import FUNCTIONS
+from kinerja.i18n import _
 from kinerja.input.validate import AttributeSpec, InputSpec
 from kinerja.rules.yamlload import LoadedYaml, Location
 
@@ -38,13 +39,13 @@ def reserved_name(name: str) -> str:
     """Why ``name`` cannot be declared as an input, indicator, aspect or component
     (empty when it can)."""
     if name in RESULT_NAMES:
-        return "the name of a result the rules compute"
+        return _("the name of a result the rules compute")
     if name.lower() in CONSTANT_WORDS:
-        return "a constant (true, false, null and none read as values)"
+        return _("a constant (true, false, null and none read as values)")
     if keyword.iskeyword(name):
-        return "a word of the expression language"
+        return _("a word of the expression language")
     if name in FUNCTIONS or name == "band":
-        return "the name of a library function"
+        return _("the name of a library function")
     return ""
 
 
@@ -86,6 +87,8 @@ class RaterGroup:
     label: str
     when_missing: str
     """``renormalise`` or ``incomplete``: what happens when the group is missing."""
+    max_share: float | None = None
+    """The most of an aspect the group carries in any result (None: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +161,7 @@ class Stage:
     @classmethod
     def parse(cls, id: str, label: str, requires: str, after: str | None) -> Stage:
         """A stage from its rule-file fields."""
-        kind, _, subject = requires.partition(":")
+        kind, _colon, subject = requires.partition(":")
         return cls(id, label, requires, after, kind, subject)
 
 

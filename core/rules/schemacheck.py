@@ -11,6 +11,7 @@ from collections.abc import Callable
 import jsonschema
 
 from kinerja.expr.check import suggest
+from kinerja.i18n import _, count
 from kinerja.rules.yamlload import LoadedYaml, Path_, Problem
 
 Reword = Callable[[jsonschema.ValidationError, Path_], str | None]
@@ -34,18 +35,28 @@ def located_schema_problems(
             allowed = sorted(error.schema.get("properties", {}))
             for key in [k for k in error.instance if k not in allowed]:
                 hint = suggest(key, allowed) or (
-                    f" (allowed: {', '.join(allowed)})" if allowed else ""
+                    _(" (allowed: {names})", names=", ".join(allowed)) if allowed else ""
                 )
-                problems.append(
-                    Problem(loaded.where_key((*path, key)), f"unknown key {key!r}{hint}")
-                )
+                message = _("unknown key {key}{hint}", key=repr(key), hint=hint)
+                problems.append(Problem(loaded.where_key((*path, key)), message))
             continue
-        message = (reword(error, path) if reword else None) or _shortened(error)
-        if error.validator == "required":
-            message = message.replace("is a required property", "is required here")
-        where = "/".join(str(p) for p in path) or "(top level)"
+        message = (reword(error, path) if reword else None) or _own_words(error)
+        where = "/".join(str(p) for p in path) or _("(top level)")
         problems.append(Problem(loaded.where(path), f"{where}: {message}"))
     return problems
+
+
+_REQUIRED = " is a required property"
+"""How jsonschema ends the message of a missing key (after the key's ``repr``)."""
+
+
+def _own_words(error: jsonschema.ValidationError) -> str:
+    """The violation in kinerja's words where it has them (a missing key), else
+    jsonschema's own message, shortened; jsonschema's words are English only."""
+    if error.validator == "required" and error.message.endswith(_REQUIRED):
+        key = error.message.removesuffix(_REQUIRED)
+        return _("{key} is required here", key=key)
+    return _shortened(error)
 
 
 _SHOWN = 80
@@ -57,5 +68,7 @@ def _shortened(error: jsonschema.ValidationError) -> str:
     quoted = repr(error.instance)
     if len(quoted) <= _SHOWN or quoted not in error.message:
         return error.message
-    cut = f"{quoted[: _SHOWN - 20]}… ({len(quoted):,} characters)"
+    cut = _(
+        "{start}… ({length} characters)", start=quoted[: _SHOWN - 20], length=count(len(quoted))
+    )
     return error.message.replace(quoted, cut)

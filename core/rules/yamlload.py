@@ -24,14 +24,15 @@ from pathlib import Path
 import yaml
 
 from kinerja.errors import RulesError
+from kinerja.i18n import N_, _, count
 
 MAX_BYTES = 1_000_000
 """Rule files larger than this are refused: rules are policy, not data."""
 MAX_DEPTH = 32
 """The deepest nesting of lists and mappings a rule file may have (the schema needs 6)."""
 
-_TOO_DEEP = (
-    f"the YAML is nested more than {MAX_DEPTH} lists or mappings deep here; rule files "
+_TOO_DEEP = N_(
+    "the YAML is nested more than {depth} lists or mappings deep here; rule files "
     "are shallow: close the brackets, or move the data out of the rules"
 )
 _DEPTH_STEP = {
@@ -89,6 +90,9 @@ class LoadedYaml:
     """Paths whose value was an alias (refused, read as empty)."""
     layers: list[tuple[str, str]] = field(default_factory=list)
     """(file, text) of every file this document was layered from, base first."""
+    base_missing: bool = False
+    """Whether a file it extends could not be found or read (its ``extends`` problem is in
+    ``problems``): without the baseline the rest cannot be judged."""
 
     def __post_init__(self) -> None:
         if not self.layers:
@@ -152,9 +156,11 @@ def _read_text(path: Path, file: str) -> str:
     try:
         status = path.stat()
     except OSError as exc:
-        raise RulesError([Problem(where, f"cannot read the file: {exc.strerror}")]) from None
+        raise RulesError(
+            [Problem(where, _("cannot read the file: {reason}", reason=exc.strerror))]
+        ) from None
     if not stat.S_ISREG(status.st_mode):
-        raise RulesError([Problem(where, "not a regular file; give the path of a .yaml file")])
+        raise RulesError([Problem(where, _("not a regular file; give the path of a .yaml file"))])
     if status.st_size > MAX_BYTES:
         raise RulesError([Problem(where, _too_big(status.st_size))])
     with path.open("rb") as fh:
@@ -164,14 +170,22 @@ def _read_text(path: Path, file: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RulesError([Problem(where, f"file is not UTF-8 text ({exc.reason})")]) from None
+        raise RulesError(
+            [Problem(where, _("file is not UTF-8 text ({reason})", reason=exc.reason))]
+        ) from None
 
 
 def _too_big(size: int) -> str:
-    return (
-        f"file is {size:,} bytes or more; rule files are limited to {MAX_BYTES:,}. "
-        "Split data out of the rules."
+    return _(
+        "file is {size} bytes or more; rule files are limited to {limit}. "
+        "Split data out of the rules.",
+        size=count(size),
+        limit=count(MAX_BYTES),
     )
+
+
+def _too_deep() -> str:
+    return _(_TOO_DEEP, depth=MAX_DEPTH)
 
 
 def _loc(file: str, mark: yaml.Mark) -> Location:
@@ -192,7 +206,9 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
     if text is None:
         text = _read_text(Path(path), file)
     elif len(text.encode("utf-8")) > MAX_BYTES:
-        raise RulesError([Problem(Location(file, 1, 1), f"text exceeds {MAX_BYTES:,} bytes")])
+        raise RulesError(
+            [Problem(Location(file, 1, 1), _("text exceeds {limit} bytes", limit=count(MAX_BYTES)))]
+        )
 
     problems: list[Problem] = []
     try:
@@ -200,20 +216,26 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
         for event in yaml.parse(text, Loader=_StrictLoader):
             depth += _DEPTH_STEP.get(type(event), 0)
             if depth > MAX_DEPTH:
-                raise RulesError([Problem(_loc(file, event.start_mark), _TOO_DEEP)])
+                raise RulesError([Problem(_loc(file, event.start_mark), _too_deep())])
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
                 problems.append(
                     Problem(
                         _loc(file, event.start_mark),
-                        f"alias *{anchor} is not allowed in rule files; write the value out",
+                        _(
+                            "alias *{anchor} is not allowed in rule files; write the value out",
+                            anchor=anchor,
+                        ),
                     )
                 )
             elif anchor is not None:
                 problems.append(
                     Problem(
                         _loc(file, event.start_mark),
-                        f"anchor &{anchor} is not allowed in rule files; write values out",
+                        _(
+                            "anchor &{anchor} is not allowed in rule files; write values out",
+                            anchor=anchor,
+                        ),
                     )
                 )
         loader = _StrictLoader(text)
@@ -224,11 +246,12 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _loc(file, mark) if mark else Location(file, 1, 1)
-        raise RulesError([Problem(where, f"YAML syntax: {exc.problem or exc.context}")]) from None
+        detail = exc.problem or exc.context  # PyYAML's own words, in English
+        raise RulesError([Problem(where, _("YAML syntax: {detail}", detail=detail))]) from None
     except yaml.YAMLError as exc:
-        raise RulesError([Problem(Location(file, 1, 1), f"YAML: {exc}")]) from None
+        raise RulesError([Problem(Location(file, 1, 1), _("YAML: {detail}", detail=exc))]) from None
     except RecursionError:
-        raise RulesError([Problem(Location(file, 1, 1), _TOO_DEEP)]) from None
+        raise RulesError([Problem(Location(file, 1, 1), _too_deep())]) from None
 
     marks: dict[Path_, Location] = {}
     if node is None:
@@ -238,7 +261,7 @@ def load_yaml(path: str | Path, text: str | None = None, *, keep_going: bool = F
     try:
         data = _build(node, (), file, marks, problems, set(), keys, aliased)
     except RecursionError:
-        raise RulesError([Problem(Location(file, 1, 1), _TOO_DEEP)]) from None
+        raise RulesError([Problem(Location(file, 1, 1), _too_deep())]) from None
     if problems and not keep_going:
         raise RulesError(problems)
     loaded = LoadedYaml(data, marks, file, text, keys)
@@ -275,20 +298,25 @@ def _build(
         first_seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(_loc(file, key_node.start_mark), "keys must be plain text"))
+                problems.append(
+                    Problem(_loc(file, key_node.start_mark), _("keys must be plain text"))
+                )
                 continue
             key = key_node.value
             if key == "<<":
                 problems.append(
-                    Problem(_loc(file, key_node.start_mark), "merge keys (<<) are not allowed")
+                    Problem(_loc(file, key_node.start_mark), _("merge keys (<<) are not allowed"))
                 )
                 continue
             if key in first_seen:
                 problems.append(
                     Problem(
                         _loc(file, key_node.start_mark),
-                        f"duplicate key {key!r} (first at line {first_seen[key].line}); "
-                        "remove one of them",
+                        _(
+                            "duplicate key {key} (first at line {line}); remove one of them",
+                            key=repr(key),
+                            line=first_seen[key].line,
+                        ),
                     )
                 )
                 continue
@@ -297,5 +325,5 @@ def _build(
                 value_node, (*path, key), file, marks, problems, seen, keys, aliased
             )
         return result
-    problems.append(Problem(_loc(file, node.start_mark), "unsupported YAML node"))
+    problems.append(Problem(_loc(file, node.start_mark), _("unsupported YAML node")))
     return None
