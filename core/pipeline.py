@@ -7,7 +7,7 @@ through these functions, so there is one way a workbook becomes results.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -80,6 +80,7 @@ def appraise_path(
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
     stream_bytes: int = STREAM_BYTES,
+    each: Callable[[Tables], Tables] | None = None,
 ) -> RunOutput:
     """Read an input file (xlsx, CSV or Parquet folder, or JSON), validate and appraise it.
 
@@ -87,12 +88,16 @@ def appraise_path(
     :param stream_bytes: a folder of CSV files larger than this, or of Parquet files
         with over two million rows, is read in batches straight into chunks on disk
         (:mod:`kinerja.input.stream`); 0 reads every folder so.
+    :param each: what each chunk of the input passes through before it is validated
+        (a comparison leaves out the records only other rule sets read).
     :raises kinerja.errors.InputError: the file cannot be read at all.
     """
     report = report or Report()
     report.say(_("Reading {path} ...", path=path))
     with doing(stage=_("reading {path}", path=path)):
         chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    if each is not None:
+        chunks = replace(chunks, tables=map(each, chunks.tables), replay=None)
     return appraise_chunked(rules, chunks, pm, report)
 
 

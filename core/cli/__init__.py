@@ -11,6 +11,8 @@ import click
 
 from kinerja import __version__, i18n
 from kinerja.cli.check import check, schema
+from kinerja.cli.compare import compare_command
+from kinerja.cli.diff import diff
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
 from kinerja.cli.explain import explain
@@ -61,6 +63,8 @@ for command in (
     new_region,
     docs,
     test,
+    compare_command,
+    diff,
 ):
     main.add_command(lang_option(command))
 

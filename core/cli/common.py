@@ -18,9 +18,10 @@ from kinerja import i18n
 from kinerja.errors import InputError, OutputError
 from kinerja.frames import RunOutput, RunParts
 from kinerja.guard import Budget, Watchdog
-from kinerja.i18n import _
+from kinerja.i18n import N_, _
 from kinerja.input.chunks import CHUNK_EMPLOYEES
 from kinerja.input.measure import WorkbookLimits, workbook_limits
+from kinerja.input.tables import Tables
 from kinerja.manager import make_manager
 from kinerja.pipeline import Format, Report, appraise_path, run
 from kinerja.regions import UnknownRegion, load_region_rules
@@ -61,6 +62,40 @@ def region_rules(
         i18n.use_rules_language(rules.language)
         return rules
     raise AssertionError("unreachable")
+
+
+def rules_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--region NAME`` or ``--rules PATH``: an installed region's rules, or a rule file's
+    (one not yet in a package, a what-if)."""
+    function = click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=N_("A rule file to apply instead of an installed region's rules (e.g. a what-if)."),
+    )(function)
+    return click.option("--region", "-r", help=N_("The region whose rules apply."))(function)
+
+
+def chosen_rules(
+    pm: pluggy.PluginManager,
+    region: str | None,
+    rules_path: Path | None,
+    as_of: str | None = None,
+    period: int | None = None,
+) -> RuleSet:
+    """The rules ``--region`` or ``--rules`` names, or a clean exit."""
+    if (region is None) == (rules_path is None):
+        fail(_("give either --region NAME or --rules PATH"))
+    if rules_path is None:
+        return region_rules(pm, region or "", as_of, None if period is None else str(period))
+    from kinerja.compare.items import ItemError, resolve_item  # the compare stage imports this
+
+    try:
+        rules = resolve_item(pm, str(rules_path)).rules
+    except ItemError as exc:
+        fail(str(exc))
+    i18n.use_rules_language(rules.language)
+    return rules
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -184,11 +219,13 @@ def appraise_input(
     input_path: Path,
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
+    each: Callable[[Tables], Tables] | None = None,
 ) -> RunOutput:
-    """Read, validate and appraise an input file, showing progress on a terminal."""
+    """Read, validate and appraise an input file, showing progress on a terminal
+    (``each``: see :func:`kinerja.pipeline.appraise_path`)."""
     with _progress() as report:
         try:
-            return appraise_path(rules, input_path, pm, report, chunk_size=chunk_size)
+            return appraise_path(rules, input_path, pm, report, chunk_size=chunk_size, each=each)
         except InputError as exc:
             fail(str(exc))
     raise AssertionError("fail() exits")  # pragma: no cover

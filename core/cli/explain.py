@@ -4,33 +4,51 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+import pluggy
 import polars as pl
 
 from kinerja.cli.common import (
     appraise_input,
     budget_options,
+    chosen_rules,
     fail,
     input_limit_options,
     manager,
-    region_rules,
+    rules_options,
     rules_version_options,
 )
+from kinerja.compare.items import ItemError, resolve_items
+from kinerja.compare.workforce import foreign_codes, without_foreign
+from kinerja.errors import UnknownRegion
 from kinerja.expr.check import suggest
 from kinerja.frames import RunOutput
 from kinerja.i18n import N_, _
+from kinerja.input.tables import Tables
 from kinerja.model import Result
 from kinerja.output.explain import explain_rejected, explain_result
 from kinerja.output.explain_json import explain_document, rejected_document
 from kinerja.output.views import result_of
+from kinerja.rules import RuleSet
 
 
 @click.command()
-@click.option("--region", "-r", required=True)
+@rules_options
 @click.option(
     "--input", "-i", "input_path", required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--alongside",
+    "alongside",
+    multiple=True,
+    metavar="ITEM",
+    help=N_(
+        "Read the input as `kinerja compare` does with these other items: their records "
+        "(indicators, aspects, rater groups the rules here do not know) are left out."
+    ),
 )
 @click.option("--nip", required=True, help="The employee's 18-digit NIP.")
 @click.option(
@@ -56,8 +74,10 @@ from kinerja.output.views import result_of
 @input_limit_options
 @budget_options
 def explain(
-    region: str,
+    region: str | None,
+    rules_path: Path | None,
     input_path: Path,
+    alongside: tuple[str, ...],
     nip: str,
     detail: bool,
     form: str,
@@ -66,9 +86,9 @@ def explain(
 ) -> None:
     """Explain step by step how one employee's result came about."""
     pm = manager()
-    rules = region_rules(pm, region, as_of, None if period is None else str(period))
+    rules = chosen_rules(pm, region, rules_path, as_of, period)
     nip = nip.replace(" ", "")
-    output = appraise_input(pm, rules, input_path)
+    output = appraise_input(pm, rules, input_path, each=_alongside(pm, rules, alongside, as_of))
     found = result_of(output, nip)
     if found is not None:
         names = _decider_names(output, found)
@@ -90,6 +110,20 @@ def explain(
         _("NIP {nip} is not in {input}{hint}", nip=nip, input=input_path, hint=suggest(nip, known)),
         1,
     )
+
+
+def _alongside(
+    pm: pluggy.PluginManager, rules: RuleSet, items: tuple[str, ...], as_of: str | None
+) -> Callable[[Tables], Tables] | None:
+    """How each chunk is read beside ``items`` (None: as ``kinerja run`` reads it)."""
+    if not items:
+        return None
+    try:
+        others = [item.rules for item in resolve_items(pm, items, as_of=as_of)]
+    except (ItemError, UnknownRegion) as exc:
+        fail(str(exc))
+    foreign = foreign_codes(rules, others)
+    return lambda tables: without_foreign(tables, foreign, {})
 
 
 def _decider_names(output: RunOutput, result: Result) -> dict[str, str]:

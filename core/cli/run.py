@@ -10,10 +10,11 @@ import pluggy
 from kinerja.cli.common import (
     FORMATS,
     budget_options,
+    chosen_rules,
     fail,
     input_limit_options,
     manager,
-    region_rules,
+    rules_options,
     rules_version_options,
     run_input,
 )
@@ -41,7 +42,7 @@ from kinerja.rules import RuleSet
         "or --max-seconds. The cause of 1, 2 and 3 is printed on one line."
     )
 )
-@click.option("--region", "-r", required=True, help="The region whose rules apply.")
+@rules_options
 @click.option(
     "--input",
     "-i",
@@ -75,7 +76,8 @@ from kinerja.rules import RuleSet
 @input_limit_options
 @budget_options
 def run(
-    region: str,
+    region: str | None,
+    rules_path: Path | None,
     input_path: Path,
     output: Path | None,
     fmt_: str | None,
@@ -85,12 +87,12 @@ def run(
 ) -> None:
     """Appraise every employee in INPUT under REGION's rules and write the results."""
     pm = manager()
-    rules = region_rules(pm, region, as_of, None if period is None else str(period))
+    rules = chosen_rules(pm, region, rules_path, as_of, period)
     if fmt_ is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt_ = suffix if suffix in FORMATS else "xlsx"
     if output is None:
-        output = Path(f"{region}-results.{fmt_}")
+        output = Path(f"{rules.region}-results.{fmt_}")
     result, written = run_input(
         pm,
         rules,

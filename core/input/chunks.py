@@ -189,13 +189,28 @@ class Chunks:
     tables: Iterator[Tables]
     close: Callable[[], None] = lambda: None
     """Remove what the chunks keep on disk; safe to call again (and on exit)."""
+    replay: Callable[[], Iterator[Tables]] | None = None
+    """The chunks once more, from the start (None: they can be read once only)."""
 
     @classmethod
     def split(cls, tables: Tables, size: int = CHUNK_EMPLOYEES, *, consume: bool = False) -> Chunks:
-        """In-memory tables split by :func:`split_tables`."""
+        """In-memory tables split by :func:`split_tables` (readable again unless
+        ``consume``)."""
         rows = sum(frame.height for frame in tables.frames.values())
         count = chunk_count(tables, size)
-        return cls(count, len(tables.problems), rows, split_tables(tables, size, consume=consume))
+        chunks = split_tables(tables, size, consume=consume)
+        again = None if consume else lambda: split_tables(tables, size)
+        return cls(count, len(tables.problems), rows, chunks, replay=again)
+
+    def again(self, each: Callable[[Tables], Tables] = lambda t: t) -> Chunks:
+        """The same chunks from the start, each passed through ``each`` (e.g. to leave out
+        rows), for one more run over the same input; closing it leaves this one's files.
+
+        :raises ValueError: these chunks can be read once only.
+        """
+        if self.replay is None:
+            raise ValueError("these chunks can be read once only")
+        return Chunks(self.count, self.problems, self.rows, map(each, self.replay()))
 
     def __enter__(self) -> Chunks:
         return self

@@ -161,12 +161,17 @@ def is_large(p: Path, stream_bytes: int = STREAM_BYTES) -> bool:
     return stream_bytes == 0 or csv_bytes > stream_bytes or parquet_rows > STREAM_ROWS
 
 
-def open_chunks(path: str | Path, size: int, *, stream_bytes: int = STREAM_BYTES) -> Chunks:
+def open_chunks(
+    path: str | Path, size: int, *, stream_bytes: int = STREAM_BYTES, again: bool = False
+) -> Chunks:
     """A run's input as chunks of about ``size`` employees.
 
     A large CSV or Parquet folder (:func:`is_large`) is read in batches into chunks on
     disk (:func:`stream_folder`); any other input is read whole and split.
 
+    :param again: the chunks will be read more than once (:meth:`Chunks.again`), as a
+        comparison of several rule sets on one workforce reads them: in-memory input is
+        then kept as it was read, not handed over to the split.
     :raises kinerja.errors.InputError: the input cannot be read at all.
     """
     p = Path(path)
@@ -174,7 +179,7 @@ def open_chunks(path: str | Path, size: int, *, stream_bytes: int = STREAM_BYTES
         streamed = stream_folder(p, str(path), size)
         if streamed is not None:
             return streamed
-    return Chunks.split(read_tables(path), size, consume=True)
+    return Chunks.split(read_tables(path), size, consume=not again)
 
 
 def stream_folder(p: Path, source: str, size: int) -> Chunks | None:
@@ -244,7 +249,7 @@ def _spilled(
             chunk = Tables(frames, source, digest.hexdigest(), problems if first else [], columns)
             yield _with_cell_problems(chunk, sources)
 
-    return Chunks(count, len(problems), rows, tables(), lambda: _remove(folder))
+    return Chunks(count, len(problems), rows, tables(), lambda: _remove(folder), replay=tables)
 
 
 class _Batches(NamedTuple):

@@ -11,6 +11,7 @@ each value is from.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -26,25 +27,45 @@ MAX_DEPTH = 5
 
 
 def baselines() -> dict[str, Path]:
-    """The national baselines shipped with kinerja, by name."""
+    """The national baselines shipped with kinerja, by name (not the data tables beside
+    them, such as the distribution guideline: ``distribution-*.yaml``)."""
     folder = resources.files("kinerja.rules.baselines")
     return {
         entry.name.removesuffix(".yaml"): Path(str(entry))
         for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
+        if entry.name.endswith(".yaml") and not entry.name.startswith("distribution-")
     }
+
+
+def installed_region_rules(name: str) -> Path | None:
+    """The rule file of the installed region ``name`` (its current rules), if there is
+    one: a what-if file may ``extends:`` a region by name and change one value."""
+    from kinerja.manager import make_manager  # the plugin manager loads rules: import late
+    from kinerja.regions import list_regions
+
+    spec = list_regions(make_manager()).get(name)
+    return None if spec is None else Path(spec.rules)
+
+
+_REGION_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""What an installed region's name looks like (a file name has a dot or a slash)."""
 
 
 def resolve(reference: str, relative_to: Path) -> Path | str:
     """The file an ``extends`` value names, or why it names none.
 
-    A shipped baseline by name, or a rule file inside the folder of the file that
-    extends it (or below it). A path that leaves that folder, also through a symbolic
-    link, is refused: a rule file cannot layer in other files of the machine.
+    A shipped baseline by name, an installed region by name (its current rule file), or
+    a rule file inside the folder of the file that extends it (or below it). A path that
+    leaves that folder, also through a symbolic link, is refused: a rule file cannot
+    layer in other files of the machine.
     """
     known = baselines()
     if reference in known:
         return known[reference]
+    if _REGION_NAME.fullmatch(reference):
+        region = installed_region_rules(reference)
+        if region is not None:
+            return region
     folder = relative_to.parent
     written = Path(reference)
     if written.is_absolute():

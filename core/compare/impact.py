@@ -1,0 +1,227 @@
+"""What rule sets do to one workforce: distributions per item, transitions per pair.
+
+Every figure counts employees of the workforce and says of how many: an item that
+could not appraise someone (their data is refused, or the item needs data the
+workforce lacks) counts them as **not computed**, with the reasons, and a pair's
+shares are of the employees computed under both items, with the rest counted beside
+them. Nothing is read as zero and no denominator shrinks without saying so.
+
+The frames here are the machine form of a comparison (see
+:mod:`kinerja.compare.report_json` for the documented JSON); the reports turn them
+into words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import polars as pl
+
+from kinerja.builtin.guideline import PREDIKAT_UNIT, GuidelineCheck, check
+from kinerja.compare.workforce import ItemRun
+
+__all__ = [
+    "BREAKDOWNS",
+    "ItemImpact",
+    "PairImpact",
+    "item_impact",
+    "pair_impact",
+]
+
+BREAKDOWNS = ("unit_kerja", "jabatan", "golongan")
+"""The pegawai columns a pair's changes are broken down by."""
+MOVERS = 10
+"""How many of the employees who move most a pair lists."""
+REASONS = 10
+"""How many reasons for not computing an employee an item lists (the rest summed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemImpact:
+    """One item over the workforce."""
+
+    label: str
+    employees: int
+    """Employees in the workforce (pegawai rows read)."""
+    computed: int
+    """Employees the item appraised."""
+    distribution: pl.DataFrame
+    """``predikat``, ``employees``, ``share`` (of computed), in the rules' label order."""
+    mean: float | None
+    median: float | None
+    statuses: pl.DataFrame
+    """``status``, ``employees``."""
+    not_computed: pl.DataFrame
+    """``reason``, ``employees``: why employees have no result (the most common first)."""
+    missing: tuple[str, ...]
+    """What the item reads that the workforce does not carry (columns, codes)."""
+    unread: dict[str, int]
+    """Rows per sheet left out: records of codes only other items read."""
+    guideline: GuidelineCheck | None = None
+    """The distribution guideline checked on the item's results (None: no unit of the
+    workforce gives its own predikat)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairImpact:
+    """Two items over the same employees."""
+
+    a: str
+    b: str
+    both: int
+    """Employees computed under both items."""
+    only_a: int
+    only_b: int
+    neither: int
+    transitions: pl.DataFrame
+    """``predikat_a``, ``predikat_b``, ``employees``: every pair of predikat that occurs."""
+    differs: int
+    """Employees (computed under both) whose predikat differs."""
+    mean_shift: float | None
+    """Mean of score under b minus score under a, over the employees computed under both."""
+    movers: pl.DataFrame
+    """The employees who move most: a change of predikat first, then the largest shift."""
+    breakdowns: dict[str, pl.DataFrame]
+    """Per :data:`BREAKDOWNS` column: the value, ``employees`` (computed under both),
+    ``differs``, ``share_differs``, ``mean_shift``."""
+
+    @property
+    def share_differs(self) -> float | None:
+        """The share of the employees computed under both whose predikat differs."""
+        return self.differs / self.both if self.both else None
+
+
+def item_impact(
+    label: str,
+    run: ItemRun,
+    employees: pl.DataFrame,
+    labels: tuple[str, ...],
+    missing: tuple[str, ...] = (),
+    units: pl.DataFrame | None = None,
+) -> ItemImpact:
+    """The figures of one item's run over ``employees`` (the workforce's pegawai rows);
+    ``labels`` is the item's predikat vocabulary, in its order; ``units`` each unit's own
+    predikat, for the distribution guideline."""
+    results = run.results
+    computed = results.height
+    counts = results.group_by("predikat").agg(pl.len().alias("employees"))
+    order = pl.DataFrame({"predikat": list(labels)}, schema={"predikat": pl.String})
+    extra = counts.filter(~pl.col("predikat").is_in(list(labels)))
+    distribution = pl.concat(
+        [order.join(counts, on="predikat", how="left"), extra.select("predikat", "employees")]
+    ).with_columns(pl.col("employees").fill_null(0).cast(pl.Int64))
+    distribution = distribution.with_columns(
+        (pl.col("employees") / computed if computed else pl.lit(None, pl.Float64)).alias("share")
+    )
+    scores = results.get_column("score").drop_nulls()
+    statuses = results.group_by("status").agg(pl.len().alias("employees")).sort("status")
+    return ItemImpact(
+        label,
+        employees.height,
+        computed,
+        distribution,
+        _float(scores.mean()),
+        _float(scores.median()),
+        statuses,
+        _not_computed(run, employees),
+        missing,
+        dict(run.unread),
+        _guideline(results, units, labels),
+    )
+
+
+def _guideline(
+    results: pl.DataFrame, units: pl.DataFrame | None, labels: tuple[str, ...]
+) -> GuidelineCheck | None:
+    """The guideline checked on ``results``, where some unit gives its own predikat."""
+    if units is None or PREDIKAT_UNIT not in units.columns:
+        return None
+    if units.get_column(PREDIKAT_UNIT).drop_nulls().is_empty():
+        return None
+    return check(results.select("nip", "unit_kerja", "predikat"), units, labels=labels)
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _not_computed(run: ItemRun, employees: pl.DataFrame) -> pl.DataFrame:
+    """Why the employees without a result have none: the reason on their pegawai row
+    (a refused row's own, or why the employee was not appraised), employees per reason,
+    the most common first. Rows the count cannot place are counted as such, never lost."""
+    refused = run.rejects.filter((pl.col("sheet") == "pegawai") & (pl.col("row") > 0))
+    counted = refused.group_by("reason").agg(pl.len().alias("employees"))
+    counted = counted.sort(["employees", "reason"], descending=[True, False])
+    counted = counted.with_columns(pl.col("employees").cast(pl.Int64))
+    if counted.height > REASONS:
+        rest = counted.slice(REASONS).get_column("employees").sum()
+        tail = pl.DataFrame({"reason": ["…"], "employees": [rest]}, schema=counted.schema)
+        counted = pl.concat([counted.head(REASONS), tail])
+    unplaced = employees.height - run.results.height - refused.height
+    if unplaced:
+        lost = pl.DataFrame({"reason": [UNPLACED], "employees": [unplaced]}, schema=counted.schema)
+        counted = pl.concat([counted, lost])
+    return counted
+
+
+UNPLACED = "?"
+"""The reason of employees the count cannot place (a bug if it ever shows)."""
+
+
+def pair_impact(
+    a: str, b: str, run_a: ItemRun, run_b: ItemRun, employees: pl.DataFrame
+) -> PairImpact:
+    """The same employees under items ``a`` and ``b``."""
+    left = run_a.results.select(
+        "nip", "nama", *BREAKDOWNS, pl.col("score").alias("score_a"),
+        pl.col("predikat").alias("predikat_a"),
+    )  # fmt: skip
+    right = run_b.results.select(
+        "nip", pl.col("score").alias("score_b"), pl.col("predikat").alias("predikat_b")
+    )
+    both = left.join(right, on="nip", how="inner").with_columns(
+        (pl.col("score_b") - pl.col("score_a")).alias("shift"),
+        pl.col("predikat_a").ne_missing(pl.col("predikat_b")).alias("differs"),
+    )
+    everyone = employees.select("nip").unique().height
+    only_a = run_a.results.height - both.height
+    only_b = run_b.results.height - both.height
+    transitions = both.group_by("predikat_a", "predikat_b").agg(pl.len().alias("employees"))
+    return PairImpact(
+        a,
+        b,
+        both.height,
+        only_a,
+        only_b,
+        everyone - both.height - only_a - only_b,
+        transitions.sort(["predikat_a", "predikat_b"]),
+        int(both.get_column("differs").sum()),
+        _float(both.get_column("shift").drop_nulls().mean()),
+        _movers(both),
+        {column: _breakdown(both, column) for column in BREAKDOWNS},
+    )
+
+
+def _movers(both: pl.DataFrame) -> pl.DataFrame:
+    """The employees who move most: a change of predikat first, then the largest shift."""
+    ranked = both.with_columns(pl.col("shift").abs().fill_null(0.0).alias("@size"))
+    ranked = ranked.sort(["differs", "@size", "nip"], descending=[True, True, False])
+    return ranked.head(MOVERS).drop("@size")
+
+
+def _breakdown(both: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Per value of ``column``: employees computed under both, how many change predikat,
+    the share, and the mean shift; the most changed first."""
+    grouped = both.group_by(column).agg(
+        pl.len().alias("employees"),
+        pl.col("differs").sum().cast(pl.Int64).alias("differs"),
+        pl.col("shift").mean().alias("mean_shift"),
+    )
+    grouped = grouped.with_columns((pl.col("differs") / pl.col("employees")).alias("share_differs"))
+    return grouped.sort(["share_differs", "employees", column], descending=[True, True, False])
+
+
+def pairs(labels: list[str]) -> list[tuple[str, str]]:
+    """Every pair of items, in the order given."""
+    return list(combinations(labels, 2))

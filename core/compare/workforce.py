@@ -1,0 +1,252 @@
+"""One workforce appraised under several rule sets: each item's run, kept slim.
+
+A central agency compares how rule sets treat the same employees. The workforce (a
+workbook, or a CSV or Parquet folder such as ``kinerja sample-data --national``) is
+read once into chunks (:func:`~kinerja.input.stream.open_chunks`, again-readable),
+and each item's rules appraise those chunks through the same chunked engine as
+``kinerja run`` (:func:`~kinerja.chunked.appraise_chunks`). Of each chunk's output
+only what the comparison reads is kept (:data:`KEPT`), so memory grows with the
+employees, not with the items' detail frames.
+
+A national workforce carries the records of every item: indicators and rated aspects
+that only some items know. Before an item reads a chunk, the rows whose code is known
+to another item of the comparison but not to this one are left out, and counted
+(:attr:`ItemRun.unread`): they are not errors of the workforce, they are another
+policy's data. A code no item knows (a typo) still refuses its row, as in a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pluggy
+import polars as pl
+
+from kinerja.builtin.guideline import units_from
+from kinerja.chunked import appraise_chunks
+from kinerja.guard import doing
+from kinerja.i18n import _
+from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
+from kinerja.input.spec import GROUP_ALIASES
+from kinerja.input.stream import STREAM_BYTES, open_chunks
+from kinerja.input.tables import Tables
+from kinerja.rules import RuleSet
+
+__all__ = ["KEPT", "ItemRun", "Workforce", "foreign_codes", "open_workforce"]
+
+KEPT = ("nip", "nama", "unit_kerja", "jabatan", "golongan", "score", "predikat", "status")
+"""The result columns a comparison keeps of each item's run."""
+_REJECT_COLUMNS = ("sheet", "row", "nip", "column", "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Codes:
+    """The codes of records a rule set reads: indicators, aspects, rater groups."""
+
+    indicators: frozenset[str]
+    aspects: frozenset[str]
+    groups: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> Codes:
+        return cls(
+            frozenset(rules.indicators), frozenset(rules.aspects), frozenset(rules.rater_groups)
+        )
+
+
+def foreign_codes(rules: RuleSet, others: Sequence[RuleSet]) -> Codes:
+    """The codes that some of ``others`` read and ``rules`` does not."""
+    own = Codes.of(rules)
+    theirs = [Codes.of(r) for r in others]
+    return Codes(
+        frozenset().union(*(t.indicators for t in theirs)) - own.indicators,
+        frozenset().union(*(t.aspects for t in theirs)) - own.aspects,
+        frozenset().union(*(t.groups for t in theirs)) - own.groups,
+    )
+
+
+def _code(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().str.to_lowercase()
+
+
+def _group(column: str) -> pl.Expr:
+    typed = _code(column).str.replace_all(r"[\s-]+", "_")
+    return typed.replace(GROUP_ALIASES)
+
+
+def _among(column: str, codes: frozenset[str], typed: pl.Expr) -> pl.Expr:
+    """Whether a cell names one of ``codes``: as written (fast), else as typed loosely."""
+    exact = pl.col(column).is_in(sorted(codes))
+    return pl.when(exact).then(True).otherwise(typed.is_in(sorted(codes))).fill_null(False)
+
+
+def _foreign_rows(sheet: str, frame: pl.DataFrame, foreign: Codes) -> pl.Expr | None:
+    """Which rows of ``sheet`` hold another item's records (None: the sheet has none)."""
+    if sheet == "capaian" and foreign.indicators and "indikator" in frame.columns:
+        return _among("indikator", foreign.indicators, _code("indikator"))
+    if sheet != "penilaian":
+        return None
+    found = [
+        _among(column, codes, typed)
+        for column, codes, typed in (
+            ("aspek", foreign.aspects, _code("aspek")),
+            ("kelompok", foreign.groups, _group("kelompok")),
+        )
+        if codes and column in frame.columns
+    ]
+    return pl.any_horizontal(found).fill_null(False) if found else None
+
+
+def without_foreign(tables: Tables, foreign: Codes, unread: dict[str, int]) -> Tables:
+    """``tables`` without the rows of codes only other items read, counted in ``unread``
+    (sheet -> rows)."""
+    frames = dict(tables.frames)
+    for sheet, frame in tables.frames.items():
+        test = _foreign_rows(sheet, frame, foreign)
+        if test is None:
+            continue
+        marked = frame.with_columns(test.alias("@foreign"))
+        unread[sheet] = unread.get(sheet, 0) + int(marked["@foreign"].sum())
+        frames[sheet] = marked.filter(~pl.col("@foreign")).drop("@foreign")
+    return Tables(
+        frames, tables.source, tables.sha256, tables.problems, tables.columns, tables.cell_problems
+    )
+
+
+@dataclass(slots=True)
+class ItemRun:
+    """One item's run over the workforce: its results (:data:`KEPT`), every reject, and
+    the rows it left to other items."""
+
+    results: pl.DataFrame
+    rejects: pl.DataFrame
+    unread: dict[str, int] = field(default_factory=dict)
+    """Rows per sheet holding only other items' records (left out before reading)."""
+
+
+@dataclass(slots=True)
+class Workforce:
+    """The employees every item appraises: the input read once, as chunks."""
+
+    path: Path
+    chunks: Chunks
+    employees: pl.DataFrame
+    """``nip``, ``unit_kerja``, ``jabatan``, ``golongan`` of every pegawai row read."""
+    present: Codes
+    """The indicator, aspect and rater-group codes its records carry."""
+    columns: frozenset[str]
+    """The pegawai columns it has."""
+    units: pl.DataFrame
+    """Each unit's own predikat and the leader's sign-off, for the distribution guideline
+    (:func:`kinerja.builtin.guideline.units_from`)."""
+
+    def missing(self, rules: RuleSet) -> tuple[str, ...]:
+        """What ``rules`` read that this workforce does not carry, in words: required
+        pegawai columns, indicators without a capaian row, aspects and rater groups
+        without a rating."""
+        needs = Codes.of(rules)
+        columns = [a.name for a in rules.inputs.values() if a.required]
+        found = [
+            *(_("column {name}", name=c) for c in columns if c not in self.columns),
+            *(
+                _("indicator {code}", code=c)
+                for c in sorted(needs.indicators - self.present.indicators)
+            ),
+            *(_("aspect {code}", code=c) for c in sorted(needs.aspects - self.present.aspects)),
+            *(_("rater group {code}", code=c) for c in sorted(needs.groups - self.present.groups)),
+        ]
+        return tuple(found)
+
+    def close(self) -> None:
+        """Remove what the chunks keep on disk."""
+        self.chunks.close()
+
+    def __enter__(self) -> Workforce:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def appraise(
+        self,
+        rules: RuleSet,
+        others: Sequence[RuleSet],
+        pm: pluggy.PluginManager,
+        advance: Callable[[int], None] | None = None,
+    ) -> ItemRun:
+        """The run of ``rules`` over the workforce, without the records only ``others``
+        read."""
+        foreign = foreign_codes(rules, others)
+        unread: dict[str, int] = {}
+        chunks = self.chunks.again(lambda t: without_foreign(t, foreign, unread))
+        results, rejects = [], []
+        for chunk in appraise_chunks(rules, chunks, pm, advance=advance):
+            out = chunk.output.results
+            results.append(out.select([c for c in KEPT if c in out.columns]))
+            rejects.append(chunk.output.rejects.select(_REJECT_COLUMNS))
+        frame = pl.concat(results, how="diagonal_relaxed") if results else pl.DataFrame()
+        return ItemRun(_typed(frame), pl.concat(rejects, how="diagonal_relaxed"), unread)
+
+
+def _typed(results: pl.DataFrame) -> pl.DataFrame:
+    """``results`` with every :data:`KEPT` column, score as Float64 and predikat as text."""
+    missing = [c for c in KEPT if c not in results.columns]
+    results = results.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    return results.select(KEPT).with_columns(
+        pl.col("score").cast(pl.Float64, strict=False),
+        pl.col("predikat").cast(pl.String),
+        pl.col("status").cast(pl.String),
+    )
+
+
+def open_workforce(
+    path: str | Path, size: int = CHUNK_EMPLOYEES, *, stream_bytes: int = STREAM_BYTES
+) -> Workforce:
+    """The workforce at ``path``, read once into chunks that every item reads again.
+
+    :raises kinerja.errors.InputError: the input cannot be read at all.
+    """
+    with doing(stage=_("reading {path}", path=path)):
+        chunks = open_chunks(path, size, stream_bytes=stream_bytes, again=True)
+    assert chunks.replay is not None  # open_chunks(again=True) always can
+    people, codes, columns, units = [], [], set(), []
+    for tables in chunks.replay():  # a chunk holds whole units
+        pegawai = tables.frames.get("pegawai", pl.DataFrame())
+        people.append(_people(tables))
+        codes.append(_codes(tables))
+        columns |= set(pegawai.columns)
+        if "unit_kerja" in pegawai.columns:
+            units.append(units_from(pegawai))
+    present = Codes(*(frozenset().union(*(c[i] for c in codes)) for i in range(3)))
+    employees = pl.concat(people, how="diagonal_relaxed")
+    unit_frame = pl.concat(units, how="diagonal_relaxed") if units else pl.DataFrame()
+    return Workforce(Path(path), chunks, employees, present, frozenset(columns), unit_frame)
+
+
+def _codes(tables: Tables) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The indicator, aspect and rater-group codes of one chunk's records."""
+
+    def distinct(sheet: str, column: str, expr: pl.Expr) -> frozenset[str]:
+        frame = tables.frames.get(sheet)
+        if frame is None or column not in frame.columns:
+            return frozenset()
+        return frozenset(frame.select(expr.unique()).to_series().drop_nulls().to_list())
+
+    return (
+        distinct("capaian", "indikator", _code("indikator")),
+        distinct("penilaian", "aspek", _code("aspek")),
+        distinct("penilaian", "kelompok", _group("kelompok")),
+    )
+
+
+def _people(tables: Tables) -> pl.DataFrame:
+    """The identity of each pegawai row of one chunk, as text (null where absent)."""
+    wanted = ("nip", "unit_kerja", "jabatan", "golongan")
+    frame = tables.frames.get("pegawai", pl.DataFrame())
+    columns = [
+        pl.col(c).str.strip_chars() if c in frame.columns else pl.lit(None, pl.String).alias(c)
+        for c in wanted
+    ]
+    return frame.select(columns) if frame.width else pl.DataFrame(schema=dict.fromkeys(wanted))

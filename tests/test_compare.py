@@ -1,0 +1,187 @@
+"""`kinerja compare`: one workforce under several rule sets, figures checked by hand and
+against separate runs."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from region_helpers import capaian, nilai, nip, pegawai
+
+from kinerja.cli import main
+from kinerja.compare.comparison import compare
+from kinerja.compare.items import resolve_items
+from kinerja.compare.report_json import json_report
+from kinerja.compare.report_tables import sections
+from kinerja.manager import make_manager
+from kinerja.output.tables import write_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+KASEMEN = ROOT / "plugins" / "kasemen" / "rules.yaml"
+EXAMPLE = ROOT / "examples" / "kasemen" / "kasemen.xlsx"
+SUP, PEER1, PEER2 = nip(90), nip(91), nip(92)
+ASPECTS = ("pengetahuan_teknis", "komunikasi", "sikap_pelayanan", "integritas")
+
+
+def _what_if(folder: Path) -> Path:
+    """Kasemen's rules with one change: the score weighs competence and results 0.5 each
+    (instead of 0.6 and 0.4)."""
+    text = KASEMEN.read_text(encoding="utf-8")
+    old = "    kompetensi: 0.6\n    hasil_kerja: 0.4\n"
+    assert old in text
+    path = folder / "kasemen-half.yaml"
+    path.write_text(text.replace(old, "    kompetensi: 0.5\n    hasil_kerja: 0.5\n"), "utf-8")
+    return path
+
+
+def _employee(n: str, rating: int, realised: float) -> tuple[dict, dict, list[dict]]:
+    """One employee rated ``rating`` on every aspect by the supervisor and two peers, with
+    one indicator realised at ``realised`` of a target of 100."""
+    scores = dict.fromkeys(ASPECTS, rating)
+    rows = [*nilai(n, SUP, "atasan", scores), *nilai(n, PEER1, "rekan", scores)]
+    rows += nilai(n, PEER2, "rekan", scores)
+    return pegawai(n, f"P{n[-2:]}", atasan=SUP), capaian(n, "target_layanan", 100, realised), rows
+
+
+def _workforce(folder: Path, unit_predikat: str | None = None) -> Path:
+    people, outcomes, ratings = [], [], []
+    for n, rating, realised in [
+        (nip(1), 4, 100),  # kompetensi 4 x 20 = 80, hasil 100
+        (nip(2), 5, 70),  # kompetensi 100, hasil 70
+        (nip(3), 4, 80),  # kompetensi 80, hasil 80
+        (nip(4), 3, 120),  # kompetensi 60, hasil 120 (the cap)
+    ]:
+        person, outcome, rows = _employee(n, rating, realised)
+        if unit_predikat is not None:
+            person["predikat_unit"] = unit_predikat
+        people.append(person)
+        outcomes.append(outcome)
+        ratings += rows
+    path = folder / "kecil.xlsx"
+    write_tables({"pegawai": people, "capaian": outcomes, "penilaian": ratings}, path)
+    return path
+
+
+def test_a_what_if_moves_exactly_the_employees_it_should(tmp_path: Path) -> None:
+    pm = make_manager()
+    items = resolve_items(pm, ["kasemen", str(_what_if(tmp_path))])
+    impact = compare(items, pm, _workforce(tmp_path)).impact
+    assert impact is not None
+    (pair,) = impact.pairs
+    # kasemen 0.6 k + 0.4 h  ->  what-if 0.5 k + 0.5 h; bands: Sangat Baik >= 90, Baik 76-90
+    # 1: 48 + 40 = 88 Baik  -> 40 + 50 = 90 Sangat Baik   (moves, +2)
+    # 2: 60 + 28 = 88 Baik  -> 50 + 35 = 85 Baik          (stays, -3)
+    # 3: 48 + 32 = 80 Baik  -> 40 + 40 = 80 Baik          (stays,  0)
+    # 4: 36 + 48 = 84 Baik  -> 30 + 60 = 90 Sangat Baik   (moves, +6)
+    assert (pair.both, pair.differs) == (4, 2)
+    assert pair.share_differs == pytest.approx(0.5)
+    assert pair.mean_shift == pytest.approx((2 - 3 + 0 + 6) / 4)
+    movers = pair.movers.filter(pl.col("differs")).get_column("nip").to_list()
+    assert sorted(movers) == [nip(1), nip(4)]
+    assert pair.movers.get_column("nip").to_list()[:2] == [nip(4), nip(1)]  # largest shift first
+    transitions = {(a, b): n for a, b, n in pair.transitions.iter_rows()}
+    assert transitions == {("Baik", "Baik"): 2, ("Baik", "Sangat Baik"): 2}
+    first, second = impact.items
+    assert (first.computed, second.computed) == (4, 4)
+    assert first.mean == pytest.approx((88 + 88 + 80 + 84) / 4)
+
+
+def test_the_distributions_are_those_of_separate_runs(tmp_path: Path) -> None:
+    runner = CliRunner()
+    what_if = _what_if(tmp_path)
+    report = tmp_path / "compare.json"
+    done = runner.invoke(
+        main, ["compare", "kasemen", str(what_if), "-i", str(EXAMPLE), "-o", str(report)]
+    )
+    assert done.exit_code == 0, done.output
+    document = json.loads(report.read_text(encoding="utf-8"))
+    for item, rules in zip(document["impact"]["items"], ["kasemen", what_if], strict=True):
+        out = tmp_path / f"{item['label']}.csv"
+        where = ["-r", "kasemen"] if rules == "kasemen" else ["--rules", str(rules)]
+        ran = runner.invoke(main, ["run", *where, "-i", str(EXAMPLE), "-o", str(out)])
+        assert ran.exit_code == 0, ran.output
+        predikat = Counter(pl.read_csv(out)["predikat"].to_list())
+        assert {d["predikat"]: d["employees"] for d in item["distribution"] if d["employees"]} == (
+            dict(predikat)
+        )
+        assert item["computed"] == sum(predikat.values())
+        rejected = pl.read_csv(out.with_name(out.stem + "-rejects.csv"))
+        refused = rejected.filter((pl.col("sheet") == "pegawai") & (pl.col("row") > 0)).height
+        assert sum(r["employees"] for r in item["not_computed"]) == refused
+        assert item["computed"] + refused == item["employees"] == document["impact"]["employees"]
+
+
+def test_an_item_without_its_data_is_not_computed_and_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    """Lampung's rules read aspects the Kasemen workbook does not rate: nobody is
+    computed under Lampung, nobody reads as zero, and the missing fields are named."""
+    pm = make_manager()
+    impact = compare(resolve_items(pm, ["kasemen", "lampung"]), pm, EXAMPLE).impact
+    assert impact is not None
+    kasemen, lampung = impact.items
+    assert kasemen.computed > 0 and lampung.computed == 0
+    assert lampung.mean is None and lampung.distribution["share"].null_count() == 5
+    assert any(m.startswith("aspect ") for m in lampung.missing)
+    assert sum(lampung.not_computed["employees"]) == lampung.employees
+    assert lampung.unread["capaian"] > 0  # Kasemen's indicators, read by Kasemen only
+    (pair,) = impact.pairs
+    assert (pair.both, pair.share_differs, pair.mean_shift) == (0, None, None)
+    assert pair.only_a == kasemen.computed
+
+
+@pytest.mark.parametrize("form", ["text", "md", "json"])
+def test_every_format_writes(tmp_path: Path, form: str) -> None:
+    out = tmp_path / f"report.{form}"
+    args = ["compare", "kasemen", str(_what_if(tmp_path)), "-i", str(EXAMPLE), "--format", form]
+    done = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    text = out.read_text(encoding="utf-8")
+    assert "kasemen-half" in text
+    if form == "json":
+        assert json.loads(text)["kinerja_compare"] == 1
+
+
+def test_one_item_is_refused() -> None:
+    done = CliRunner().invoke(main, ["compare", "kasemen"])
+    assert done.exit_code == 2
+    assert "at least two items" in done.output
+
+
+def test_the_distribution_guideline_is_checked_under_each_item(tmp_path: Path) -> None:
+    """The four employees' unit is rated Baik: at most 70% of its staff Baik, and at
+    least one Butuh Perbaikan or Kurang."""
+    pm = make_manager()
+    items = resolve_items(pm, ["kasemen", str(_what_if(tmp_path))])
+    impact = compare(items, pm, _workforce(tmp_path, "Baik")).impact
+    assert impact is not None
+    kasemen, half = (f.guideline for f in impact.items)
+    assert kasemen is not None and half is not None
+    # kasemen: 4 of 4 Baik (100% > 70%), and no Butuh Perbaikan or Kurang
+    assert kasemen.breaches.get_column("rule").to_list() == ["at_most", "at_least_one"]
+    assert kasemen.breaches.get_column("count").to_list() == [4, 0]
+    # the what-if: 2 of 4 Baik (50%, within 70%); still no Butuh Perbaikan or Kurang
+    assert half.breaches.get_column("rule").to_list() == ["at_least_one"]
+    document = json.loads(json_report(compare(items, pm, _workforce(tmp_path, "Baik"))))
+    assert document["impact"]["items"][0]["guideline"]["checked"] == 1
+
+
+def test_a_movers_explain_command_shows_their_result(tmp_path: Path) -> None:
+    """The command the report gives for a mover runs, under the item it names, and shows
+    the predikat the comparison found (nip(4): 90, Sangat Baik under the what-if)."""
+    pm = make_manager()
+    items = resolve_items(pm, ["kasemen", str(_what_if(tmp_path))])
+    comparison = compare(items, pm, _workforce(tmp_path))
+    movers = next(s for s in sections(comparison) if s.code.startswith("movers:"))
+    first = movers.rows[0]
+    assert first[0] == nip(4)
+    words = shlex.split(str(first[-1]))
+    assert words[:2] == ["kinerja", "explain"] and "--rules" in words and "--alongside" in words
+    done = CliRunner().invoke(main, words[1:])
+    assert done.exit_code == 0, done.output
+    assert "Sangat Baik" in done.output
