@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import polars as pl
 
@@ -347,6 +348,10 @@ class RunParts:
     """One frame of every part, each as a lazy frame, in part order."""
     wide: WideParts | None = None
     """Each part's wide results table, when the parts were stored with it."""
+    guideline: Any = None
+    """The distribution guideline checked on the run
+    (:class:`kinerja.builtin.guideline.GuidelineCheck`; None when no unit gives its own
+    predikat)."""
 
     @classmethod
     def of(cls, run: RunOutput) -> RunParts:

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 import pluggy
+import polars as pl
 
-from kinerja.chunked import appraise_chunks, merge_outputs, stored_parts
+from kinerja.builtin.guideline import PREDIKAT_UNIT, GuidelineCheck, check, merged, units_from
+from kinerja.chunked import Chunk, appraise_chunks, merge_outputs, stored_parts
 from kinerja.errors import OutputError
 from kinerja.frames import RunOutput, RunParts
 from kinerja.guard import doing
@@ -143,16 +145,20 @@ def run(
     report.say(_("Reading {path} ...", path=path))
     with doing(stage=_("reading {path}", path=path)):
         chunks = open_chunks(path, chunk_size, stream_bytes=stream_bytes)
+    guideline = _Guideline(rules)
+    chunks = replace(chunks, tables=map(guideline.read, chunks.tables))
     with chunks, OutputStore() as store:
         report.say(_("Checking {n} rows ...", n=count(chunks.rows)))
         done = appraise_chunks(
             rules, chunks, pm, say=report.step, start=report.start, advance=report.advance
         )
+        done = map(guideline.check, done)
         with doing(stage=_("appraising and keeping the results")):
             if chunks.count == 1:
                 parts = RunParts.of(merge_outputs(list(done), chunks.problems))
             else:
                 parts = stored_parts(done, chunks.problems, store)
+            parts.guideline = merged(guideline.found)
         report.say(_("Writing {path} ...", path=output))
         try:
             with doing(stage=_("writing {path}", path=output)):
@@ -160,6 +166,37 @@ def run(
                 return parts, written
         except OSError as exc:
             raise OutputError.of(exc) from exc
+
+
+class _Guideline:
+    """The distribution guideline, checked chunk by chunk as a run goes (a chunk holds
+    whole units): each unit's own predikat is read with its chunk, and each chunk's
+    results are checked once appraised. Nothing is checked when no unit gives one."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.labels = rules.predikat_labels
+        self.units: list[pl.DataFrame] = []
+        self.found: list[GuidelineCheck] = []
+
+    def read(self, tables: Tables) -> Tables:
+        """Keep the units of a chunk's pegawai rows, where they give their predikat."""
+        pegawai = tables.frames.get("pegawai")
+        if pegawai is not None and "unit_kerja" in pegawai.columns:
+            units = units_from(pegawai)
+            if units.get_column(PREDIKAT_UNIT).drop_nulls().len():
+                self.units.append(units)
+        return tables
+
+    def check(self, chunk: Chunk) -> Chunk:
+        """Check one appraised chunk's results against the guideline."""
+        if self.units:
+            results = chunk.output.results.select("nip", "unit_kerja", "predikat")
+            present = results.get_column("unit_kerja").unique().implode()
+            units = pl.concat(self.units, how="diagonal_relaxed")
+            units = units.filter(pl.col("unit_kerja").is_in(present))
+            if units.height:
+                self.found.append(check(results, units, labels=self.labels))
+        return chunk
 
 
 __all__ = [

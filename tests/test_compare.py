@@ -3,21 +3,27 @@ against separate runs."""
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner
 from region_helpers import capaian, nilai, nip, pegawai
 
+from kinerja.authoring.sample.national import generate_national_lazy, national_rules
 from kinerja.cli import main
 from kinerja.compare.comparison import compare
 from kinerja.compare.items import resolve_items
+from kinerja.compare.report_html import html_report
 from kinerja.compare.report_json import json_report
 from kinerja.compare.report_tables import sections
+from kinerja.compare.report_text import markdown_report, text_report
+from kinerja.compare.report_xlsx import xlsx_report
 from kinerja.manager import make_manager
 from kinerja.output.tables import write_tables
 
@@ -185,3 +191,51 @@ def test_a_movers_explain_command_shows_their_result(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, words[1:])
     assert done.exit_code == 0, done.output
     assert "Sangat Baik" in done.output
+
+
+REGIONS = ("kasemen", "asemrowo", "kutacane", "sawahlunto", "lampung")
+
+
+def test_every_region_on_a_national_sample_in_every_format(tmp_path: Path) -> None:
+    """The five regions compared on one national workforce: everyone is accounted for
+    under every region, and every report format is written from the one comparison."""
+    pm = make_manager()
+    folder = tmp_path / "national"
+    write_tables(generate_national_lazy(national_rules(pm), 1_500, seed=3), folder, "parquet")
+    comparison = compare(resolve_items(pm, REGIONS), pm, folder)
+    impact = comparison.impact
+    assert impact is not None and impact.employees == 1_500
+    for item in impact.items:
+        # nothing lost: computed + not computed (with a reason) is the whole workforce
+        assert item.computed + sum(item.not_computed["employees"]) == 1_500, item.label
+        assert item.computed > 1_400, item.label  # the sample is made for every region
+        assert not item.missing, item.label
+    assert len(impact.pairs) == 10  # 5 regions, every pair
+    for pair in impact.pairs:
+        assert pair.transitions["employees"].sum() == pair.both
+    for render in (text_report, markdown_report, json_report, html_report):
+        assert "sawahlunto" in render(comparison)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_report(comparison)), read_only=True)
+    assert len(book.sheetnames) > 10
+
+
+def test_kinerja_run_sums_up_the_distribution_guideline(tmp_path: Path) -> None:
+    """The same four employees under kasemen: all Baik (88, 88, 80, 84) in a unit rated
+    Baik, so 4 of 4 (100%) breach "at most 70% Baik", and none is Butuh Perbaikan or
+    Kurang."""
+    source = _workforce(tmp_path, "Baik")
+    out = tmp_path / "hasil.csv"
+    done = CliRunner().invoke(main, ["run", "-r", "kasemen", "-i", str(source), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    first = lines.index("1 unit breaches the distribution guideline (0 acknowledged by the leader)")
+    assert lines[first + 1 : first + 3] == [
+        "  Dinas Kesehatan (unit rated Baik): 4 of 4 staff (100%) are Baik, the guideline says "
+        "at most 70%",
+        "  Dinas Kesehatan (unit rated Baik): none of 4 staff is Butuh Perbaikan or "
+        "Kurang/Misconduct, the guideline says at least one should be",
+    ]
+    plain = CliRunner().invoke(
+        main, ["run", "-r", "kasemen", "-i", str(_workforce(tmp_path)), "-o", str(out)]
+    )
+    assert "distribution guideline" not in plain.output  # no unit gives its own predikat

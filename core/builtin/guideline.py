@@ -688,6 +688,20 @@ class GuidelineCheck:
         )
 
 
+def merged(checks: Sequence[GuidelineCheck]) -> GuidelineCheck | None:
+    """The checks of a run's chunks as one (a chunk holds whole units, so no unit is in
+    two of them); None when there are none."""
+    if not checks:
+        return None
+    reason = next((c.not_applicable for c in checks if c.not_applicable), None)
+    return GuidelineCheck(
+        pl.concat([c.breaches for c in checks], how="diagonal_relaxed"),
+        pl.concat([c.unchecked for c in checks], how="diagonal_relaxed"),
+        sum(c.checked for c in checks),
+        reason,
+    )
+
+
 def check(
     results: pl.DataFrame,
     units: pl.DataFrame,

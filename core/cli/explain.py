@@ -22,7 +22,7 @@ from kinerja.cli.common import (
     rules_version_options,
 )
 from kinerja.compare.items import ItemError, resolve_items
-from kinerja.compare.workforce import foreign_codes, without_foreign
+from kinerja.compare.workforce import foreign_codes, readers, without_foreign
 from kinerja.errors import UnknownRegion
 from kinerja.expr.check import suggest
 from kinerja.frames import RunOutput
@@ -122,7 +122,7 @@ def _alongside(
         others = [item.rules for item in resolve_items(pm, items, as_of=as_of)]
     except (ItemError, UnknownRegion) as exc:
         fail(str(exc))
-    foreign = foreign_codes(rules, others)
+    foreign = foreign_codes(rules, readers(pm, others))
     return lambda tables: without_foreign(tables, foreign, {})
 
 

@@ -145,6 +145,7 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
     flagged = tally.flagged
     if flagged:
         click.echo(_("Flags: {n} result(s) carry flags for the reviewer", n=count(flagged)))
+    _guideline_lines(run_output)
     other_rows = info.rejected_rows - info.rejected_employees
     click.echo(
         _(
@@ -157,6 +158,24 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
     )
     for path in written:
         click.echo(_("Wrote {path}", path=path))
+
+
+GUIDELINE_SHOWN = 10
+"""Breaches of the distribution guideline the summary lists (the rest are counted)."""
+
+
+def _guideline_lines(run_output: RunParts) -> None:
+    """The distribution guideline's summary, and its breaches one a line."""
+    found = run_output.guideline
+    if found is None:
+        return
+    for line in found.summary():
+        click.echo(line)
+    messages = found.breaches.get_column("message").to_list()
+    for message in messages[:GUIDELINE_SHOWN]:
+        click.echo(f"  {message}")
+    if len(messages) > GUIDELINE_SHOWN:
+        click.echo("  " + _("… and {n} more", n=count(len(messages) - GUIDELINE_SHOWN)))
 
 
 def _finish(pm: pluggy.PluginManager, rules: RuleSet, run_output: RunParts, source: Path) -> None:

@@ -21,7 +21,7 @@ import pluggy
 from kinerja.compare.impact import ItemImpact, PairImpact, item_impact, pair_impact, pairs
 from kinerja.compare.items import Item
 from kinerja.compare.policy import Policy, SideRow, policy_of, side_by_side
-from kinerja.compare.workforce import ItemRun, open_workforce
+from kinerja.compare.workforce import ItemRun, open_workforce, readers
 from kinerja.guard import doing
 from kinerja.i18n import _
 from kinerja.input.chunks import CHUNK_EMPLOYEES
@@ -88,7 +88,7 @@ def _impact(
     """Every item's run over the workforce at ``path``, and the figures of each pair."""
     started = time.perf_counter()
     say(_("Reading {path} ...", path=path))
-    rules = [item.rules for item in items]
+    rules = readers(pm, [item.rules for item in items])
     runs: dict[str, ItemRun] = {}
     figures = []
     with open_workforce(path, chunk_size, stream_bytes=stream_bytes) as workforce:

@@ -8,11 +8,12 @@ and each item's rules appraise those chunks through the same chunked engine as
 only what the comparison reads is kept (:data:`KEPT`), so memory grows with the
 employees, not with the items' detail frames.
 
-A national workforce carries the records of every item: indicators and rated aspects
-that only some items know. Before an item reads a chunk, the rows whose code is known
-to another item of the comparison but not to this one are left out, and counted
-(:attr:`ItemRun.unread`): they are not errors of the workforce, they are another
-policy's data. A code no item knows (a typo) still refuses its row, as in a run.
+A national workforce carries the records of every region: indicators and rated
+aspects that only some rule sets know. Before an item reads a chunk, the rows whose
+code is known to another item or installed region (:func:`readers`) but not to this
+item are left out, and counted (:attr:`ItemRun.unread`): they are not errors of the
+workforce, they are another policy's data. A code nobody knows (a typo) still refuses
+its row, as in a run.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ import polars as pl
 
 from kinerja.builtin.guideline import units_from
 from kinerja.chunked import appraise_chunks
+from kinerja.errors import RulesError, UnknownRegion
 from kinerja.guard import doing
 from kinerja.i18n import _
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.spec import GROUP_ALIASES
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
+from kinerja.regions import list_regions, load_region_rules
 from kinerja.rules import RuleSet
 
-__all__ = ["KEPT", "ItemRun", "Workforce", "foreign_codes", "open_workforce"]
+__all__ = ["KEPT", "ItemRun", "Workforce", "foreign_codes", "open_workforce", "readers"]
 
 KEPT = ("nip", "nama", "unit_kerja", "jabatan", "golongan", "score", "predikat", "status")
 """The result columns a comparison keeps of each item's run."""
@@ -65,6 +68,19 @@ def foreign_codes(rules: RuleSet, others: Sequence[RuleSet]) -> Codes:
         frozenset().union(*(t.aspects for t in theirs)) - own.aspects,
         frozenset().union(*(t.groups for t in theirs)) - own.groups,
     )
+
+
+def readers(pm: pluggy.PluginManager, items: Sequence[RuleSet]) -> list[RuleSet]:
+    """The rule sets whose records a workforce may carry: the items compared, and every
+    installed region's rules in force today (a national workforce carries them all, and
+    two regions compared on it leave the other regions' records aside, not refused)."""
+    found = list(items)
+    for name in list_regions(pm):
+        try:
+            found.append(load_region_rules(pm, name))
+        except (UnknownRegion, RulesError):
+            continue  # a region with no rules in force today reads nothing here
+    return found
 
 
 def _code(column: str) -> pl.Expr:
