@@ -23,7 +23,7 @@ from kinerja.i18n import _, count
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
-from kinerja.output.writers import write_run
+from kinerja.output.writers import guideline_path, write_guideline_csv, write_run
 from kinerja.rules import RuleSet
 from kinerja.spill import OutputStore
 
@@ -163,6 +163,9 @@ def run(
         try:
             with doing(stage=_("writing {path}", path=output)):
                 written = write_run(parts, output, fmt, predikat=rules.predikat_labels)
+                found = parts.guideline
+                if found is not None and found.breaches.height:
+                    written.append(write_guideline_csv(found.breaches, guideline_path(output)))
                 return parts, written
         except OSError as exc:
             raise OutputError.of(exc) from exc

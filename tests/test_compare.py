@@ -228,14 +228,24 @@ def test_kinerja_run_sums_up_the_distribution_guideline(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, ["run", "-r", "kasemen", "-i", str(source), "-o", str(out)])
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    first = lines.index("1 unit breaches the distribution guideline (0 acknowledged by the leader)")
+    listed = tmp_path / "hasil-guideline.csv"
+    first = lines.index(
+        f"1 unit breaches the distribution guideline (0 acknowledged by the leader); see {listed}"
+    )
     assert lines[first + 1 : first + 3] == [
         "  Dinas Kesehatan (unit rated Baik): 4 of 4 staff (100%) are Baik, the guideline says "
         "at most 70%",
         "  Dinas Kesehatan (unit rated Baik): none of 4 staff is Butuh Perbaikan or "
         "Kurang/Misconduct, the guideline says at least one should be",
     ]
+    breaches = pl.read_csv(listed)
+    assert breaches.select("rule", "count", "staff").rows() == [
+        ("at_most", 4, 4),
+        ("at_least_one", 0, 4),
+    ]
+    listed.unlink()
     plain = CliRunner().invoke(
         main, ["run", "-r", "kasemen", "-i", str(_workforce(tmp_path)), "-o", str(out)]
     )
     assert "distribution guideline" not in plain.output  # no unit gives its own predikat
+    assert not listed.exists()

@@ -145,7 +145,7 @@ def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:
     flagged = tally.flagged
     if flagged:
         click.echo(_("Flags: {n} result(s) carry flags for the reviewer", n=count(flagged)))
-    _guideline_lines(run_output)
+    _guideline_lines(run_output, written)
     other_rows = info.rejected_rows - info.rejected_employees
     click.echo(
         _(
@@ -164,12 +164,13 @@ GUIDELINE_SHOWN = 10
 """Breaches of the distribution guideline the summary lists (the rest are counted)."""
 
 
-def _guideline_lines(run_output: RunParts) -> None:
+def _guideline_lines(run_output: RunParts, written: list[Path]) -> None:
     """The distribution guideline's summary, and its breaches one a line."""
     found = run_output.guideline
     if found is None:
         return
-    for line in found.summary():
+    listed = [p for p in written if p.name.endswith("-guideline.csv")]
+    for line in found.summary(see=str(listed[0]) if listed else None):
         click.echo(line)
     messages = found.breaches.get_column("message").to_list()
     for message in messages[:GUIDELINE_SHOWN]:

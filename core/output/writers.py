@@ -40,7 +40,7 @@ from kinerja.frames import RunOutput, RunParts
 from kinerja.output.atomic import atomic_path
 from kinerja.output.tables import write_tables
 from kinerja.output.write_cells import escape_formula
-from kinerja.output.write_csv import write_rejects_csv, write_results_csv
+from kinerja.output.write_csv import write_rejects_csv, write_results_csv, write_table_csv
 from kinerja.output.write_frames import REJECT_COLUMNS
 from kinerja.output.write_json import write_json
 from kinerja.output.write_pair import staged
@@ -53,10 +53,12 @@ __all__ = [
     "FORMATS",
     "REJECT_COLUMNS",
     "escape_formula",
+    "guideline_path",
     "rejects_path",
     "run_to_dict",
     "write_rejects",
     "write_run",
+    "write_guideline_csv",
     "write_tables",
 ]
 
@@ -68,6 +70,23 @@ def rejects_path(path: Path) -> Path:
     """The rejects file written next to ``path``: ``hasil.xlsx`` -> ``hasil-rejects.csv``."""
     path = Path(path)
     return path.with_name(f"{path.stem}-rejects.csv")
+
+
+def guideline_path(path: Path) -> Path:
+    """The distribution guideline's breaches, written next to ``path``:
+    ``hasil.xlsx`` -> ``hasil-guideline.csv``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-guideline.csv")
+
+
+def write_guideline_csv(breaches: pl.DataFrame, path: Path) -> Path:
+    """Write the breaches of the distribution guideline (one row per unit and rule
+    breached; the columns of :mod:`kinerja.builtin.guideline`, ``labels`` joined with
+    ``, ``) as CSV, whole or not at all."""
+    frame = breaches.with_columns(pl.col("labels").list.join(", "))
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        write_table_csv(frame.columns, [frame], fh)
+    return path
 
 
 def run_to_dict(run: RunOutput) -> dict:
