@@ -14,7 +14,7 @@ from typing import Literal
 import pluggy
 import polars as pl
 
-from kinerja.builtin.guideline import PREDIKAT_UNIT, GuidelineCheck, check, merged, units_from
+from kinerja.builtin.guideline import GuidelineCheck, check, given_predikat, merged, units_from
 from kinerja.chunked import Chunk, appraise_chunks, merge_outputs, stored_parts
 from kinerja.errors import OutputError
 from kinerja.frames import RunOutput, RunParts
@@ -186,7 +186,7 @@ class _Guideline:
         pegawai = tables.frames.get("pegawai")
         if pegawai is not None and "unit_kerja" in pegawai.columns:
             units = units_from(pegawai)
-            if units.get_column(PREDIKAT_UNIT).drop_nulls().len():
+            if given_predikat(units):
                 self.units.append(units)
         return tables
 

@@ -3,6 +3,7 @@ against separate runs."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import shlex
@@ -18,12 +19,14 @@ from region_helpers import capaian, nilai, nip, pegawai
 from kinerja.authoring.sample.national import generate_national_lazy, national_rules
 from kinerja.cli import main
 from kinerja.compare.comparison import compare
+from kinerja.compare.impact import breakdown, item_impact, pair_impact
 from kinerja.compare.items import resolve_items
 from kinerja.compare.report_html import html_report
 from kinerja.compare.report_json import json_report
 from kinerja.compare.report_tables import sections
 from kinerja.compare.report_text import markdown_report, text_report
 from kinerja.compare.report_xlsx import xlsx_report
+from kinerja.compare.workforce import KEPT, ItemRun
 from kinerja.manager import make_manager
 from kinerja.output.tables import write_tables
 
@@ -249,3 +252,80 @@ def test_kinerja_run_sums_up_the_distribution_guideline(tmp_path: Path) -> None:
     )
     assert "distribution guideline" not in plain.output  # no unit gives its own predikat
     assert not listed.exists()
+
+
+def test_other_regions_records_are_left_aside_whatever_the_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After every shipped version has ended, two regions compared on the national
+    workforce still leave the other regions' records aside (every version of every
+    installed region claims its codes), instead of refusing everyone."""
+    pm = make_manager()
+    folder = tmp_path / "national"
+    write_tables(generate_national_lazy(national_rules(pm), 300, seed=5), folder, "parquet")
+    monkeypatch.setattr("kinerja.regions.today", lambda: datetime.date(2027, 3, 1))
+    impact = compare(resolve_items(pm, ["kasemen@2026", "kutacane@2026"]), pm, folder).impact
+    assert impact is not None
+    assert all(item.computed > 280 for item in impact.items)
+
+
+def test_reasons_are_counted_apart_from_their_numbers() -> None:
+    """Three employees whose score falls in no band, each with its own value, are one
+    reason of three employees; a duplicate NIP row still counts in every total."""
+    rejects = pl.DataFrame(
+        {
+            "sheet": ["pegawai"] * 4,
+            "row": [2, 3, 4, 5],
+            "nip": [nip(1), nip(2), nip(3), nip(3)],
+            "column": [None, None, None, "nip"],
+            "reason": [
+                "value 50.577959183 falls in no band of 'nilai'",
+                "value 48.1 falls in no band of 'nilai'",
+                "value 7 falls in no band of 'nilai'",
+                "duplicate NIP, first seen at pegawai row 4; remove this row",
+            ],
+        }
+    )
+    empty = pl.DataFrame(schema=dict.fromkeys(KEPT, pl.String)).with_columns(
+        pl.col("score").cast(pl.Float64)
+    )
+    people = pl.DataFrame({"nip": [nip(1), nip(2), nip(3), nip(3)]})
+    run = ItemRun(empty, rejects)
+    figures = item_impact("a", run, people, ("Baik",))
+    assert figures.not_computed.select("reason", "employees").rows() == [
+        ("value 50.577959183 falls in no band of 'nilai'", 3),
+        ("duplicate NIP, first seen at pegawai row 4; remove this row", 1),
+    ]
+    pair = pair_impact("a", "b", run, run, people)
+    assert (pair.both, pair.only_a, pair.only_b, pair.neither) == (0, 0, 0, 4)
+
+
+def test_breakdowns_lead_with_the_groups_where_most_people_change() -> None:
+    """Unit A: 3 of 10 change (30%); unit B: 1 of 1 (100%). A leads: 3 people > 1."""
+    both = pl.DataFrame(
+        {
+            "unit_kerja": ["A"] * 10 + ["B"],
+            "differs": [True] * 3 + [False] * 7 + [True],
+            "shift": [1.0] * 11,
+        }
+    )
+    table = breakdown(both, "unit_kerja")
+    assert table.select("unit_kerja", "employees", "differs").rows() == [("A", 10, 3), ("B", 1, 1)]
+    assert table["share_differs"].to_list() == pytest.approx([0.3, 1.0])
+
+
+def test_a_unit_whose_rows_conflict_is_reported_not_skipped(tmp_path: Path) -> None:
+    """Two employees say the unit is Baik, two say Istimewa: the unit is not checked,
+    and the run says why instead of saying nothing."""
+    source = _workforce(tmp_path, "Baik")
+    book = openpyxl.load_workbook(source)
+    sheet = book["pegawai"]
+    column = [c.value for c in sheet[1]].index("predikat_unit") + 1
+    for row in (2, 3):
+        sheet.cell(row=row, column=column, value="Istimewa")
+    book.save(source)
+    out = tmp_path / "hasil.csv"
+    done = CliRunner().invoke(main, ["run", "-r", "kasemen", "-i", str(source), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "distribution guideline" in done.output
+    assert "not checked" in done.output

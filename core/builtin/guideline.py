@@ -76,6 +76,7 @@ __all__ = [
     "applies",
     "breach_summary",
     "check",
+    "given_predikat",
     "load_guideline",
     "not_applicable_reason",
     "shipped_guideline",
@@ -414,6 +415,13 @@ def units_from(pegawai: pl.DataFrame) -> pl.DataFrame:
     return _per_unit(frame).rename({"value": PREDIKAT_UNIT, "note": CATATAN_PIMPINAN})
 
 
+def given_predikat(units: pl.DataFrame) -> bool:
+    """Whether some unit of :func:`units_from`'s frame gives its own predikat (one, or
+    several that conflict: a conflict is reported, not skipped)."""
+    values = units.get_column("predikat_unit_values")
+    return bool(values.list.len().fill_null(0).sum())
+
+
 def _per_unit(frame: pl.DataFrame) -> pl.DataFrame:
     """``unit_kerja, value, note`` rows (one per employee) -> one row per unit."""
     given = frame.filter(pl.col("value").is_not_null()).with_columns(k=_key(pl.col("value")))
@@ -694,9 +702,11 @@ def merged(checks: Sequence[GuidelineCheck]) -> GuidelineCheck | None:
     if not checks:
         return None
     reason = next((c.not_applicable for c in checks if c.not_applicable), None)
+    breaches = pl.concat([c.breaches for c in checks], how="diagonal_relaxed")
+    unchecked = pl.concat([c.unchecked for c in checks], how="diagonal_relaxed")
     return GuidelineCheck(
-        pl.concat([c.breaches for c in checks], how="diagonal_relaxed"),
-        pl.concat([c.unchecked for c in checks], how="diagonal_relaxed"),
+        breaches.sort("unit_kerja", maintain_order=True),  # the same whatever the chunks
+        unchecked.sort("unit_kerja", maintain_order=True),
         sum(c.checked for c in checks),
         reason,
     )

@@ -86,6 +86,8 @@ def compare_command(
     except (ItemError, UnknownRegion) as exc:
         fail(str(exc))
     chosen = _format(form, output)
+    if chosen == "xlsx" and output is None:
+        fail(_("an xlsx report needs --output PATH.xlsx"))
     say = _say if input_path is not None else None
     try:
         comparison = compare(resolved, pm, input_path, chunk_size=chunk_size, say=say)

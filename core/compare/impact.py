@@ -18,13 +18,14 @@ from itertools import combinations
 
 import polars as pl
 
-from kinerja.builtin.guideline import PREDIKAT_UNIT, GuidelineCheck, check
+from kinerja.builtin.guideline import PREDIKAT_UNIT, GuidelineCheck, check, given_predikat
 from kinerja.compare.workforce import ItemRun
 
 __all__ = [
     "BREAKDOWNS",
     "ItemImpact",
     "PairImpact",
+    "breakdown",
     "item_impact",
     "pair_impact",
 ]
@@ -33,8 +34,6 @@ BREAKDOWNS = ("unit_kerja", "jabatan", "golongan")
 """The pegawai columns a pair's changes are broken down by."""
 MOVERS = 10
 """How many of the employees who move most a pair lists."""
-REASONS = 10
-"""How many reasons for not computing an employee an item lists (the rest summed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,8 @@ class ItemImpact:
     statuses: pl.DataFrame
     """``status``, ``employees``."""
     not_computed: pl.DataFrame
-    """``reason``, ``employees``: why employees have no result (the most common first)."""
+    """``reason``, ``column``, ``employees``: why employees have no result, grouped by
+    reason (the most common first; see :func:`_not_computed`)."""
     missing: tuple[str, ...]
     """What the item reads that the workforce does not carry (columns, codes)."""
     unread: dict[str, int]
@@ -135,9 +135,7 @@ def _guideline(
     results: pl.DataFrame, units: pl.DataFrame | None, labels: tuple[str, ...]
 ) -> GuidelineCheck | None:
     """The guideline checked on ``results``, where some unit gives its own predikat."""
-    if units is None or PREDIKAT_UNIT not in units.columns:
-        return None
-    if units.get_column(PREDIKAT_UNIT).drop_nulls().is_empty():
+    if units is None or PREDIKAT_UNIT not in units.columns or not given_predikat(units):
         return None
     return check(results.select("nip", "unit_kerja", "predikat"), units, labels=labels)
 
@@ -147,20 +145,26 @@ def _float(value: object) -> float | None:
 
 
 def _not_computed(run: ItemRun, employees: pl.DataFrame) -> pl.DataFrame:
-    """Why the employees without a result have none: the reason on their pegawai row
-    (a refused row's own, or why the employee was not appraised), employees per reason,
-    the most common first. Rows the count cannot place are counted as such, never lost."""
+    """Why the employees without a result have none, grouped: the reason on their pegawai
+    row (a refused row's own, or why the employee was not appraised) with its numbers
+    and quoted values set aside, so that "value 50.6 falls in no band" and "value 48.2
+    falls in no band" count as one; ``reason`` is the first employee's words, ``column``
+    the column it names; the most common first. Rows the count cannot place are counted
+    as such, never lost."""
     refused = run.rejects.filter((pl.col("sheet") == "pegawai") & (pl.col("row") > 0))
-    counted = refused.group_by("reason").agg(pl.len().alias("employees"))
-    counted = counted.sort(["employees", "reason"], descending=[True, False])
-    counted = counted.with_columns(pl.col("employees").cast(pl.Int64))
-    if counted.height > REASONS:
-        rest = counted.slice(REASONS).get_column("employees").sum()
-        tail = pl.DataFrame({"reason": ["…"], "employees": [rest]}, schema=counted.schema)
-        counted = pl.concat([counted.head(REASONS), tail])
+    key = pl.col("reason").str.replace_all(r"'[^']*'|\d+(?:[.,]\d+)*", "#")
+    counted = refused.group_by(key.alias("@key"), maintain_order=True).agg(
+        pl.col("reason").first(),
+        pl.col("column").first(),
+        pl.len().cast(pl.Int64).alias("employees"),
+    )
+    counted = counted.sort(["employees", "reason"], descending=[True, False]).drop("@key")
     unplaced = employees.height - run.results.height - refused.height
     if unplaced:
-        lost = pl.DataFrame({"reason": [UNPLACED], "employees": [unplaced]}, schema=counted.schema)
+        lost = pl.DataFrame(
+            {"reason": [UNPLACED], "column": [None], "employees": [unplaced]},
+            schema=counted.schema,
+        )
         counted = pl.concat([counted, lost])
     return counted
 
@@ -184,7 +188,7 @@ def pair_impact(
         (pl.col("score_b") - pl.col("score_a")).alias("shift"),
         pl.col("predikat_a").ne_missing(pl.col("predikat_b")).alias("differs"),
     )
-    everyone = employees.select("nip").unique().height
+    everyone = employees.height  # pegawai rows, as the items count them
     only_a = run_a.results.height - both.height
     only_b = run_b.results.height - both.height
     transitions = both.group_by("predikat_a", "predikat_b").agg(pl.len().alias("employees"))
@@ -199,27 +203,29 @@ def pair_impact(
         int(both.get_column("differs").sum()),
         _float(both.get_column("shift").drop_nulls().mean()),
         _movers(both),
-        {column: _breakdown(both, column) for column in BREAKDOWNS},
+        {column: breakdown(both, column) for column in BREAKDOWNS},
     )
 
 
 def _movers(both: pl.DataFrame) -> pl.DataFrame:
     """The employees who move most: a change of predikat first, then the largest shift."""
     ranked = both.with_columns(pl.col("shift").abs().fill_null(0.0).alias("@size"))
-    ranked = ranked.sort(["differs", "@size", "nip"], descending=[True, True, False])
-    return ranked.head(MOVERS).drop("@size")
+    moved = ranked.filter(pl.col("differs") | (pl.col("@size") > 0))
+    moved = moved.sort(["differs", "@size", "nip"], descending=[True, True, False])
+    return moved.head(MOVERS).drop("@size")
 
 
-def _breakdown(both: pl.DataFrame, column: str) -> pl.DataFrame:
+def breakdown(both: pl.DataFrame, column: str) -> pl.DataFrame:
     """Per value of ``column``: employees computed under both, how many change predikat,
-    the share, and the mean shift; the most changed first."""
+    the share, and the mean shift; the groups where most people change first (a small
+    group whose every member changes does not lead the list)."""
     grouped = both.group_by(column).agg(
         pl.len().alias("employees"),
         pl.col("differs").sum().cast(pl.Int64).alias("differs"),
         pl.col("shift").mean().alias("mean_shift"),
     )
     grouped = grouped.with_columns((pl.col("differs") / pl.col("employees")).alias("share_differs"))
-    return grouped.sort(["share_differs", "employees", column], descending=[True, True, False])
+    return grouped.sort(["differs", "share_differs", column], descending=[True, True, False])
 
 
 def pairs(labels: list[str]) -> list[tuple[str, str]]:

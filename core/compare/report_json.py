@@ -13,7 +13,7 @@ The document (``kinerja compare --format json``)::
         "items": [{"label", "employees", "computed",
                    "distribution": [{"predikat", "employees", "share"}],
                    "mean", "median", "statuses": {"final": N, ...},
-                   "not_computed": [{"reason", "employees"}],
+                   "not_computed": [{"reason", "column", "employees"}],  # every reason
                    "missing": [TEXT], "unread_rows": {"capaian": N, ...},
                    "guideline": null | {"checked": N, "not_applicable": TEXT | null,
                                         "breaches": [{"unit_kerja", "predikat_unit",
@@ -142,7 +142,7 @@ def _guideline(found: GuidelineCheck) -> dict[str, Any]:
         "checked": found.checked,
         "not_applicable": found.not_applicable,
         "breaches": _rows(breaches.drop("message")),
-        "unchecked": dict(found.unchecked.group_by("reason").len().iter_rows()),
+        "unchecked": dict(found.unchecked.group_by("reason").len().sort("reason").iter_rows()),
     }
 
 

@@ -27,6 +27,8 @@ __all__ = ["Cell", "Section", "cell_text", "explain_command", "sections"]
 Cell = str | int | float | None
 """A table cell: text, a count, a number (a share is a float of 0..1 in a share column)."""
 
+REASONS = 10
+"""Reasons for not computing employees shown per item (the JSON report has them all)."""
 BREAKDOWN_ROWS = 10
 """Values of a breakdown shown (the most changed first)."""
 _DIMENSIONS = {
@@ -207,8 +209,12 @@ def _not_computed(impact: Impact) -> Section:
     for f in impact.items:
         for what in f.missing:
             rows.append((f.label, _("the workforce lacks {what}", what=what), None))
-        for reason, n in f.not_computed.iter_rows():
+        reasons = f.not_computed.select("reason", "employees")
+        for reason, n in reasons.head(REASONS).iter_rows():
             rows.append((f.label, reason, n))
+        if reasons.height > REASONS:
+            rest = reasons.slice(REASONS).get_column("employees").sum()
+            rows.append((f.label, _("{n} other reasons", n=count(reasons.height - REASONS)), rest))
         for sheet, n in sorted(f.unread.items()):
             if n:
                 why = _("{sheet} rows only other items read, left out", sheet=sheet)
@@ -231,13 +237,12 @@ def _guideline(impact: Impact) -> Section:
         if found.not_applicable:
             rows.append((f.label, "", found.not_applicable, None))
             continue
+        for line in found.summary():
+            rows.append((f.label, "", line, None))
         for unit, message, acknowledged in found.breaches.select(
             "unit_kerja", "message", "acknowledged"
         ).iter_rows():
             rows.append((f.label, unit, message, bool(acknowledged)))
-        if found.breaches.is_empty():
-            rows.append((f.label, "", _("{n} units checked, none breaches the guideline",
-                                         n=count(found.checked)), None))  # fmt: skip
     headers = (_("Item"), _("Work unit"), _("Breach"), _("Acknowledged by the leader"))
     note = _(
         "The PermenPANRB 6/2022 guideline for a unit's staff predikat, by the unit's own "
@@ -292,21 +297,26 @@ def _transitions(pair: PairImpact, impact: Impact) -> Section:
 
 def explain_command(item: Item, nip: str, path: object, others: Sequence[Item]) -> str:
     """The ``kinerja explain`` command that shows an employee's result under ``item``,
-    reading the workforce as the comparison does (``--alongside`` the other items)."""
+    reading the workforce as the comparison does (``--alongside`` the other items), every
+    item pinned to the rules version the comparison used."""
     words = ["kinerja", "explain", *_item_options(item), "--input", str(path), "--nip", nip]
     for other in others:
         if other.label != item.label:
-            words += ["--alongside", other.spec]
+            words += ["--alongside", _pinned(other)]
     return shlex.join(words)
 
 
 def _item_options(item: Item) -> list[str]:
     if item.kind == "file":
         return ["--rules", item.rules.path]
-    if item.kind == "version":
-        region, _at, when = item.spec.partition("@")
-        return ["--region", region, "--as-of", item.rules.valid_from if len(when) != 10 else when]
-    return ["--region", item.rules.region]
+    return ["--region", item.rules.region, "--as-of", item.rules.valid_from]
+
+
+def _pinned(item: Item) -> str:
+    """An item as one word naming exactly the rules it was compared with."""
+    if item.kind == "file":
+        return item.rules.path
+    return f"{item.rules.region}@{item.rules.version}"
 
 
 def _movers(pair: PairImpact, items: dict[str, Item], impact: Impact) -> Section:

@@ -20,6 +20,8 @@ __all__ = ["markdown_report", "text_report"]
 _GAP = "  "
 WIDEST = 60
 """The widest a column of the terminal report grows; longer cells wrap."""
+LINE = 100
+"""The widest a policy line of the terminal report grows; longer values wrap."""
 
 
 def text_report(comparison: Comparison) -> str:
@@ -87,7 +89,14 @@ def _policy_text(section: Section, comparison: Comparison) -> str:
     for row in section.rows:
         lines.append(f"{row[0]}: {row[1]}")
         for label, cell in zip(labels, row[2:], strict=True):
-            lines.append(f"  {label.ljust(width)}  {cell}")
+            lead = f"  {label.ljust(width)}  "
+            lines += textwrap.wrap(
+                str(cell),
+                LINE,
+                initial_indent=lead,
+                subsequent_indent=" " * len(lead),
+                break_on_hyphens=False,
+            ) or [lead.rstrip()]
     if not section.rows:
         lines.append(_("The items' policies are the same."))
     return _titled(section, lines) if section.rows else "\n".join([section.title, *lines])

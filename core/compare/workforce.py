@@ -27,15 +27,16 @@ import polars as pl
 
 from kinerja.builtin.guideline import units_from
 from kinerja.chunked import appraise_chunks
-from kinerja.errors import RulesError, UnknownRegion
+from kinerja.errors import RulesError
 from kinerja.guard import doing
 from kinerja.i18n import _
 from kinerja.input.chunks import CHUNK_EMPLOYEES, Chunks
 from kinerja.input.spec import GROUP_ALIASES
 from kinerja.input.stream import STREAM_BYTES, open_chunks
 from kinerja.input.tables import Tables
-from kinerja.regions import list_regions, load_region_rules
-from kinerja.rules import RuleSet
+from kinerja.input.texts import strip
+from kinerja.regions import find_region, list_regions
+from kinerja.rules import RuleSet, load_rules
 
 __all__ = ["KEPT", "ItemRun", "Workforce", "foreign_codes", "open_workforce", "readers"]
 
@@ -72,19 +73,21 @@ def foreign_codes(rules: RuleSet, others: Sequence[RuleSet]) -> Codes:
 
 def readers(pm: pluggy.PluginManager, items: Sequence[RuleSet]) -> list[RuleSet]:
     """The rule sets whose records a workforce may carry: the items compared, and every
-    installed region's rules in force today (a national workforce carries them all, and
-    two regions compared on it leave the other regions' records aside, not refused)."""
+    version of every installed region (a national workforce carries them all, and two
+    regions compared on it leave the other regions' records aside, not refused,
+    whatever the day). A rule file that cannot be read is left out: it reads nothing."""
     found = list(items)
     for name in list_regions(pm):
-        try:
-            found.append(load_region_rules(pm, name))
-        except (UnknownRegion, RulesError):
-            continue  # a region with no rules in force today reads nothing here
+        for path in find_region(pm, name).rule_files():
+            try:
+                found.append(load_rules(path))
+            except RulesError:
+                continue  # `kinerja check` reports it; here it only cannot claim codes
     return found
 
 
 def _code(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().str.to_lowercase()
+    return strip(pl.col(column)).str.to_lowercase()
 
 
 def _group(column: str) -> pl.Expr:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kinerja.input.tables import Tables
-from kinerja.input.texts import without_spaces
+from kinerja.input.texts import PY_SPACE, without_spaces
 
 __all__ = [
     "CHUNK_EMPLOYEES",
@@ -59,7 +59,9 @@ def _route(columns: Collection[str]) -> pl.Expr:
 
 def employee_chunks(pegawai: pl.DataFrame, size: int) -> pl.DataFrame:
     """``@route`` -> ``@chunk`` for every NIP of pegawai (see the module doc)."""
-    unit = pl.col("unit_kerja") if "unit_kerja" in pegawai.columns else pl.lit(None, pl.String)
+    # the unit as validation reads it (stripped), so that "Unit " and "Unit" are one unit
+    column = pl.col("unit_kerja").cast(pl.String).str.strip_chars(PY_SPACE)
+    unit = column if "unit_kerja" in pegawai.columns else pl.lit(None, pl.String)
     rows = pegawai.select(_route(pegawai.columns).alias(_ROUTE), unit.fill_null("").alias("@unit"))
     rows, nip = _keyed(rows)
     # every row of a NIP follows the unit of that NIP's first row
