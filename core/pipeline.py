@@ -195,8 +195,9 @@ class _Guideline:
         if self.units:
             results = chunk.output.results.select("nip", "unit_kerja", "predikat")
             present = results.get_column("unit_kerja").unique().implode()
-            units = pl.concat(self.units, how="diagonal_relaxed")
-            units = units.filter(pl.col("unit_kerja").is_in(present))
+            if len(self.units) > 1:  # every chunk is read before the first is appraised
+                self.units = [pl.concat(self.units, how="diagonal_relaxed")]
+            units = self.units[0].filter(pl.col("unit_kerja").is_in(present))
             if units.height:
                 self.found.append(check(results, units, labels=self.labels))
         return chunk

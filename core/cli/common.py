@@ -98,7 +98,8 @@ def chosen_rules(
     return rules
 
 
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The click callback of a ``YYYY-MM-DD`` option: the date, or a usage error."""
     if value is None:
         return None
     try:
@@ -118,7 +119,7 @@ def rules_version_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
     return click.option(
         "--as-of",
-        callback=_iso_date,
+        callback=iso_date,
         help="Use the rules in force on this date (YYYY-MM-DD) [default: the current rules].",
     )(function)
 

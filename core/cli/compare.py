@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from kinerja.cli.common import budget_options, fail, input_limit_options, manager, write_error
+from kinerja.cli.common import (
+    budget_options,
+    fail,
+    input_limit_options,
+    iso_date,
+    manager,
+    write_error,
+)
 from kinerja.compare.comparison import Comparison, compare
 from kinerja.compare.items import ItemError, resolve_items
 from kinerja.compare.report_json import json_report
@@ -59,7 +66,11 @@ _SUFFIXES = {".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".xl
     help=N_("text (default on a terminal), md, json, html or xlsx (default: from --output)."),
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help=N_("Write the report here."))
-@click.option("--as-of", help=N_("Use the regions' rules in force on this date (YYYY-MM-DD)."))
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    help=N_("Use the regions' rules in force on this date (YYYY-MM-DD)."),
+)
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),

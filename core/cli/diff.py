@@ -39,14 +39,13 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
 import click
 import pluggy
 
 from kinerja import i18n
-from kinerja.cli.common import fail, manager, write_error
+from kinerja.cli.common import fail, iso_date, manager, write_error
 from kinerja.compare.diff import Change, change_words, diff_policies
 from kinerja.compare.items import Item, ItemError, resolve_items
 from kinerja.compare.policy import Row, SideRow, origin, policy_of, side_by_side
@@ -60,17 +59,6 @@ __all__ = ["FORMATS", "diff", "policy_table", "render_json", "render_md", "rende
 FORMATS = ("text", "md", "json")
 JSON_FORMAT = 1
 """The version of the ``--format json`` document (module doc)."""
-
-
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(
-            _("{value} is not a date like 2026-12-31", value=repr(value))
-        ) from None
 
 
 @click.command()
@@ -93,7 +81,7 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option(
     "--as-of",
     metavar="DATE",
-    callback=_iso_date,
+    callback=iso_date,
     help="Compare the rules of a region named without @ as in force on this date "
     "(YYYY-MM-DD) [default: today].",
 )

@@ -19,7 +19,12 @@ import polars as pl
 from kinerja.authoring.sample.national_people import Workforce
 from kinerja.authoring.sample.national_places import GOLONGAN, PROVINCES, posts
 from kinerja.authoring.sample.plan import CHUNK, FILING_DAYS, NAMES, Plan, day_number, stream
-from kinerja.authoring.sample.ratings import _KNOWN_RATERS, _rating_columns, _Ratings
+from kinerja.authoring.sample.ratings import (
+    _KNOWN_RATERS,
+    _rating_columns,
+    _Ratings,
+    ratings_frame,
+)
 from kinerja.authoring.sample.records import _iso, capaian_frame
 
 OBJECTION_SHARE = 0.001
@@ -131,45 +136,12 @@ def planted(plan: NationalPlan, ratings: _Ratings) -> _Ratings:
     )
 
 
-def _ratings_frame(union: Plan, ratings: _Ratings, citizens: int) -> pl.DataFrame:
-    """The penilaian rows of ``ratings``; citizens are numbered after ``citizens``."""
-    rules = union.rules
-    serial = pl.Series(np.arange(citizens + 1, citizens + 1 + ratings.citizens))
-    raters = pl.concat(
-        [
-            union.people.nip.gather(ratings.employees),
-            pl.Series([union.people.secretary]),
-            pl.select(pl.lit("W") + serial.cast(pl.String).str.zfill(7)).to_series(),
-        ]
-    ).rechunk()  # one chunk: gathering from several is much slower
-    notes = [None] + [
-        f"{a.label}: perlu ditingkatkan, bahas contoh konkret." for a in rules.aspects.values()
-    ]
-    first_day = int(ratings.day.min()) if len(ratings.day) else 0
-    days = pl.Series(np.arange(first_day, int(ratings.day.max(initial=first_day)) + 1))
-    return pl.DataFrame(
-        [
-            union.people.nip.gather(ratings.emp).alias("nip"),
-            raters.gather(ratings.rater).alias("penilai_nip"),
-            pl.Series("kelompok", list(rules.rater_groups), dtype=pl.String).gather(ratings.group),
-            pl.Series("aspek", list(rules.aspects), dtype=pl.String).gather(ratings.aspect),
-            pl.Series("nilai", ratings.value, dtype=pl.Int64),
-            days.cast(pl.Int32)
-            .cast(pl.Date)
-            .cast(pl.String)
-            .gather(ratings.day - first_day)
-            .alias("tanggal"),
-            pl.Series("catatan", notes, dtype=pl.String).gather(ratings.note),
-        ]
-    )
-
-
 def penilaian_part(
     plan: NationalPlan, emp: np.ndarray, rng: np.random.Generator, citizens: int
 ) -> tuple[pl.DataFrame, int]:
     """The penilaian rows of employees ``emp``, and the citizens numbered so far."""
     ratings = _rating_columns(plan.union, emp, rng)
-    frame = _ratings_frame(plan.union, planted(plan, ratings), citizens)
+    frame = ratings_frame(plan.union, planted(plan, ratings), citizens)
     return frame, citizens + ratings.citizens
 
 

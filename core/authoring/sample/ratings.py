@@ -194,8 +194,14 @@ def penilaian_frame(
     plan: Plan, emp: np.ndarray, rng: np.random.Generator, citizens: int
 ) -> tuple[pl.DataFrame, int]:
     """The penilaian rows of employees ``emp``; citizens are numbered after ``citizens``."""
-    rules = plan.rules
     columns = _rating_columns(plan, emp, rng)
+    return ratings_frame(plan, columns, citizens), citizens + columns.citizens
+
+
+def ratings_frame(plan: Plan, columns: _Ratings, citizens: int) -> pl.DataFrame:
+    """The penilaian rows of drawn ratings ``columns`` (raters, groups, aspects, values,
+    days and notes as indices); citizens are numbered after ``citizens``."""
+    rules = plan.rules
     serial = pl.Series(np.arange(citizens + 1, citizens + 1 + columns.citizens))
     raters = pl.concat(
         [
@@ -208,7 +214,7 @@ def penilaian_frame(
     notes = [None] + [f"{a.label}: perlu ditingkatkan, bahas contoh konkret." for a in aspects]
     first_day = int(columns.day.min()) if len(columns.day) else 0
     days = pl.Series(np.arange(first_day, int(columns.day.max(initial=first_day)) + 1))
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         [
             plan.people.nip.gather(columns.emp).alias("nip"),
             raters.gather(columns.rater).alias("penilai_nip"),
@@ -223,7 +229,6 @@ def penilaian_frame(
             pl.Series("catatan", notes, dtype=pl.String).gather(columns.note),
         ]
     )
-    return frame, citizens + columns.citizens
 
 
 def penilaian_chunks(plan: Plan) -> Iterator[pl.DataFrame]:
