@@ -218,6 +218,9 @@ def test_every_region_on_a_national_sample_in_every_format(tmp_path: Path) -> No
         assert pair.transitions["employees"].sum() == pair.both
     for render in (text_report, markdown_report, json_report, html_report):
         assert "sawahlunto" in render(comparison)
+    # every region has five predikat: each pair compares them by level
+    pairs = json.loads(json_report(comparison))["impact"]["pairs"]
+    assert {p["compared_by"] for p in pairs} == {"level"}
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report(comparison)), read_only=True)
     assert len(book.sheetnames) > 10
 
@@ -329,3 +332,32 @@ def test_a_unit_whose_rows_conflict_is_reported_not_skipped(tmp_path: Path) -> N
     assert done.exit_code == 0, done.output
     assert "distribution guideline" in done.output
     assert "not checked" in done.output
+
+
+def _results(rows: list[tuple[str, float, str]]) -> pl.DataFrame:
+    """Results of the :data:`KEPT` columns, one per ``(nip, score, predikat)``."""
+    frame = pl.DataFrame(rows, schema=["nip", "score", "predikat"], orient="row")
+    others = [pl.lit(None, pl.String).alias(c) for c in KEPT if c not in frame.columns]
+    return frame.with_columns(others).select(KEPT)
+
+
+def test_one_ladder_in_two_wordings_is_compared_by_level() -> None:
+    """A region's "Kurang" is PermenPANRB's "Kurang/Misconduct": both the fourth of five.
+    Employee 1 is Kurang under both (4th = 4th: the same); employee 2 Baik (2nd) and
+    Butuh Perbaikan (3rd): differs; 1 of 2 differ. Under two ladders of 5 and 3 predikat
+    only the words count: employee 1 differs too, 2 of 2."""
+    national = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+    region = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+    a = ItemRun(_results([(nip(1), 55.0, "Kurang"), (nip(2), 80.0, "Baik")]), pl.DataFrame())
+    b = ItemRun(
+        _results([(nip(1), 56.0, "Kurang/Misconduct"), (nip(2), 70.0, "Butuh Perbaikan")]),
+        pl.DataFrame(),
+    )
+    people = pl.DataFrame({"nip": [nip(1), nip(2)]})
+    pair = pair_impact("a", "b", a, b, people, (region, national))
+    assert (pair.by_level, pair.differs, pair.share_differs) == (True, 1, 0.5)
+    # mean shift: ((56 - 55) + (70 - 80)) / 2 = -4.5
+    assert pair.mean_shift == pytest.approx(-4.5)
+    short = ("Baik", "Cukup", "Kurang")
+    words = pair_impact("a", "b", a, b, people, (short, national))
+    assert (words.by_level, words.differs) == (False, 2)

@@ -24,7 +24,22 @@ def _batch(rows: list[tuple[str, str, str, float]]) -> Batch:
         },
         schema=RATINGS,
     )
-    return Batch(empty(EMPLOYEES), empty(OUTCOMES), ratings, empty(OBJECTIONS), empty(REJECTS), {})
+    employees = pl.concat([empty(EMPLOYEES), pl.DataFrame({"nip": ["A", "B"]})], how="diagonal")
+    return Batch(employees, empty(OUTCOMES), ratings, empty(OBJECTIONS), empty(REJECTS), {})
+
+
+_SPECS = pl.DataFrame({"aspect": ["kerja_sama", "kerja_sama"], "group": ["peer", "citizen"]})
+"""The cells the tallies fall in: kerja_sama by peers (cell 0) and by citizens (cell 1)."""
+
+
+def _tallies(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
+    """The tallies of ``rows``, keyed by NIP and group again (employee A is 0, B is 1)."""
+    found = tallies(_batch(rows), _SPECS)
+    return found.with_columns(
+        pl.col("_i").replace_strict([0, 1], ["A", "B"], return_dtype=pl.String).alias("nip"),
+        pl.col("_cell").replace_strict([0, 1], ["peer", "citizen"], return_dtype=pl.String)
+        .alias("kelompok"),
+    )  # fmt: skip
 
 
 def test_raters_counted_and_summed_by_hand() -> None:
@@ -38,7 +53,7 @@ def test_raters_counted_and_summed_by_hand() -> None:
         ("A", "", "citizen", 4.0),
         ("A", "W1", "citizen", 5.0),
     ]
-    found = tallies(_batch(rows)).sort("kelompok")
+    found = _tallies(rows).sort("kelompok")
     # citizen: sum 2 + 4 + 5 = 11 over 3 ratings, raters: 2 without an id + W1 = 3
     # peer: sum 4 + 3 + 5 = 12 over 3 ratings, raters P1, P2 = 2
     assert found.select("kelompok", "_sum", "_n", "count").rows() == [
@@ -67,6 +82,6 @@ def test_sums_are_the_input_order_sums(rows: list[tuple[str, str, str, float]]) 
     expected: dict[tuple[str, str], float] = {}
     for nip, _, group, value in rows:  # Python adds them one by one, in input order
         expected[(nip, group)] = expected.get((nip, group), 0.0) + value
-    found = tallies(_batch(rows))
+    found = _tallies(rows)
     sums = {(n, g): s for n, g, s in found.select("nip", "kelompok", "_sum").iter_rows()}
     assert sums == expected

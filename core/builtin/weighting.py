@@ -49,23 +49,34 @@ def group_specs(rules: RuleSet) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_SPEC_SCHEMA, orient="row")
 
 
-def tallies(batch: Batch) -> pl.DataFrame:
-    """Sum (in input order), count and distinct raters per employee, aspect and group.
+def tallies(batch: Batch, specs: pl.DataFrame) -> pl.DataFrame:
+    """Sum (in input order), count and distinct raters per employee and cell.
 
-    A rating without a rater id (a citizen who gave none) counts as its own rater.
+    Keyed by numbers, which polars groups and joins far faster than text: ``_i``, the
+    employee's place in ``batch.employees``, and ``_cell``, the row of ``specs``
+    (:func:`group_specs`) for the rating's aspect and group. Ratings of an aspect by a
+    group that does not rate it fall in no cell. A rating without a rater id (a
+    citizen who gave none) counts as its own rater.
     """
     ratings = batch.ratings
+    cells = specs.select(
+        pl.col("aspect").alias("aspek"),
+        pl.col("group").alias("kelompok"),
+        pl.int_range(pl.len()).alias("_cell"),
+    )
+    places = batch.employees.select("nip", pl.int_range(pl.len()).alias("_i"))
     rater = pl.when(pl.col("penilai_nip") != "").then(pl.col("penilai_nip"))
-    return (
-        ratings.with_columns(rater.alias("_rater"))
-        .group_by(["nip", "aspek", "kelompok"])
-        .agg(
-            _input_order_sum(ratings["nilai"]).alias("_sum"),
-            pl.len().alias("_n"),
-            (pl.col("_rater").drop_nulls().n_unique() + pl.col("_rater").null_count())
-            .cast(pl.Int64)
-            .alias("count"),
-        )
+    keyed = (
+        ratings.select("nip", "aspek", "kelompok", "nilai", rater.alias("_rater"))
+        .join(cells, on=["aspek", "kelompok"], maintain_order="left")
+        .join(places, on="nip", maintain_order="left")
+    )
+    return keyed.group_by(["_i", "_cell"]).agg(
+        _input_order_sum(ratings["nilai"]).alias("_sum"),
+        pl.len().alias("_n"),
+        (pl.col("_rater").drop_nulls().n_unique() + pl.col("_rater").null_count())
+        .cast(pl.Int64)
+        .alias("count"),
     )
 
 
@@ -88,14 +99,21 @@ def group_frame(rules: RuleSet, batch: Batch) -> pl.DataFrame:
     Sorted by employee, then the rules' aspect and group order. Keeps the working
     columns ``label``, ``_i`` (employee order), ``_aspect_order``, ``_strict``.
     """
+    specs = group_specs(rules)
     employees = batch.employees.select("nip", pl.int_range(pl.len()).alias("_i"))
-    cells = employees.join(group_specs(rules), how="cross")
-    joined = cells.join(
-        tallies(batch),
-        left_on=["nip", "aspect", "group"],
-        right_on=["nip", "aspek", "kelompok"],
-        how="left",
-    ).sort(["_i", "_aspect_order", "_position"])
+    cells = employees.select("_i").join(
+        specs.select(pl.int_range(pl.len()).alias("_cell")), how="cross"
+    )
+    joined = (
+        cells.join(tallies(batch, specs), on=["_i", "_cell"], how="left")
+        .sort(["_i", "_cell"])  # the rules' aspect and group order: the rows of specs
+        .join(
+            specs.with_row_index("_cell").cast({"_cell": pl.Int64}),
+            on="_cell",
+            maintain_order="left",
+        )  # fmt: skip
+        .join(employees, on="_i", maintain_order="left")
+    )
     status = (
         pl.when(pl.col("_n").is_null())
         .then(pl.lit("absent"))

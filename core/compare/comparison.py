@@ -109,6 +109,10 @@ def _impact(
                 )
             )
         employees = workforce.employees
-    matched = tuple(pair_impact(a, b, runs[a], runs[b], employees) for a, b in pairs(list(runs)))
+    labels = {item.label: item.rules.predikat_labels for item in items}
+    matched = tuple(
+        pair_impact(a, b, runs[a], runs[b], employees, (labels[a], labels[b]))
+        for a, b in pairs(list(runs))
+    )
     seconds = time.perf_counter() - started
     return Impact(path, employees.height, tuple(figures), matched, seconds)

@@ -28,6 +28,7 @@ __all__ = [
     "breakdown",
     "item_impact",
     "pair_impact",
+    "same_predikat",
 ]
 
 BREAKDOWNS = ("unit_kerja", "jabatan", "golongan")
@@ -77,7 +78,7 @@ class PairImpact:
     transitions: pl.DataFrame
     """``predikat_a``, ``predikat_b``, ``employees``: every pair of predikat that occurs."""
     differs: int
-    """Employees (computed under both) whose predikat differs."""
+    """Employees (computed under both) whose predikat differs (see ``by_level``)."""
     mean_shift: float | None
     """Mean of score under b minus score under a, over the employees computed under both."""
     movers: pl.DataFrame
@@ -85,6 +86,10 @@ class PairImpact:
     breakdowns: dict[str, pl.DataFrame]
     """Per :data:`BREAKDOWNS` column: the value, ``employees`` (computed under both),
     ``differs``, ``share_differs``, ``mean_shift``."""
+    by_level: bool = False
+    """Whether predikat are compared by their place on each item's ladder (the two
+    vocabularies have as many predikat: "Kurang" and "Kurang/Misconduct", each the
+    fourth of five, are the same), not by their words (:func:`same_predikat`)."""
 
     @property
     def share_differs(self) -> float | None:
@@ -173,10 +178,40 @@ UNPLACED = "?"
 """The reason of employees the count cannot place (a bug if it ever shows)."""
 
 
+def same_predikat(labels_a: tuple[str, ...], labels_b: tuple[str, ...]) -> tuple[pl.Expr, bool]:
+    """Whether ``predikat_a`` and ``predikat_b`` are the same predikat, and whether that
+    is by level.
+
+    Two vocabularies of as many predikat, best first, are two wordings of one ladder
+    (PermenPANRB's "Kurang/Misconduct" and a region's "Kurang"; PP 46/2011's "Cukup"
+    and PermenPANRB's "Butuh Perbaikan"): a predikat is then the same where it is on
+    the same rung. Otherwise, and for a predikat outside its item's vocabulary, the
+    words must match.
+    """
+    words = pl.col("predikat_a").eq_missing(pl.col("predikat_b"))
+    if len(labels_a) != len(labels_b) or not labels_a:
+        return words, False
+
+    def rung(column: str, labels: tuple[str, ...]) -> pl.Expr:
+        places = dict(zip(labels, range(len(labels)), strict=True))
+        return pl.col(column).replace_strict(places, default=None, return_dtype=pl.Int64)
+
+    level_a, level_b = rung("predikat_a", labels_a), rung("predikat_b", labels_b)
+    placed = level_a.is_not_null() & level_b.is_not_null()
+    return pl.when(placed).then(level_a == level_b).otherwise(words), True
+
+
 def pair_impact(
-    a: str, b: str, run_a: ItemRun, run_b: ItemRun, employees: pl.DataFrame
+    a: str,
+    b: str,
+    run_a: ItemRun,
+    run_b: ItemRun,
+    employees: pl.DataFrame,
+    labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> PairImpact:
-    """The same employees under items ``a`` and ``b``."""
+    """The same employees under items ``a`` and ``b``; ``labels`` are their predikat
+    vocabularies, in their order (:func:`same_predikat`)."""
+    same, by_level = same_predikat(*labels)
     left = run_a.results.select(
         "nip", "nama", *BREAKDOWNS, pl.col("score").alias("score_a"),
         pl.col("predikat").alias("predikat_a"),
@@ -186,7 +221,7 @@ def pair_impact(
     )
     both = left.join(right, on="nip", how="inner").with_columns(
         (pl.col("score_b") - pl.col("score_a")).alias("shift"),
-        pl.col("predikat_a").ne_missing(pl.col("predikat_b")).alias("differs"),
+        (~same).alias("differs"),
     )
     everyone = employees.height  # pegawai rows, as the items count them
     only_a = run_a.results.height - both.height
@@ -204,6 +239,7 @@ def pair_impact(
         _float(both.get_column("shift").drop_nulls().mean()),
         _movers(both),
         {column: breakdown(both, column) for column in BREAKDOWNS},
+        by_level,
     )
 
 

@@ -22,7 +22,7 @@ The document (``kinerja compare --format json``)::
                                           "acknowledged", "catatan_pimpinan"}],
                                         "unchecked": {REASON: UNITS}}}],
         "pairs": [{"a", "b", "both", "only_a", "only_b", "neither", "differs",
-                   "share_differs", "mean_shift",
+                   "share_differs", "compared_by": "level|label", "mean_shift",
                    "transitions": [{"a", "b", "employees"}],
                    "movers": [{"nip", "nama", "unit_kerja", "score_a", "score_b",
                                "predikat_a", "predikat_b", "shift"}],
@@ -31,6 +31,9 @@ The document (``kinerja compare --format json``)::
                                     "mean_shift"}]}}]}
     }
 
+``compared_by`` says how ``differs`` counts: ``level`` when the two items have as many
+predikat, compared by their place on each ladder (the fourth of five is the fourth of
+five, "Kurang" or "Kurang/Misconduct"), ``label`` when the words must match.
 ``share`` values are fractions (0..1); scores and shifts are rounded to 9 decimals;
 ``where`` is ``file:line``. Texts that are words (``reason``, ``missing``) are in the
 language of the run; every key and code is English.
@@ -156,6 +159,7 @@ def _pair(p: PairImpact) -> dict[str, Any]:
         "neither": p.neither,
         "differs": p.differs,
         "share_differs": _tidy(p.share_differs),
+        "compared_by": "level" if p.by_level else "label",
         "mean_shift": _tidy(p.mean_shift),
         "transitions": _rows(p.transitions, {"predikat_a": "a", "predikat_b": "b"}),
         "movers": _rows(

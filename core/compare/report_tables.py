@@ -103,7 +103,7 @@ def _items(items: Sequence[Item]) -> Section:
 
 def _policy(comparison: Comparison, every_row: bool) -> Section:
     labels = tuple(item.label for item in comparison.items)
-    rows, same = [], 0
+    rows, same, departs = [], 0, False
     for side in comparison.side:
         values = [c.value if c is not None else None for c in side.cells]
         differs = not all(same_value(values[0], v) for v in values[1:])
@@ -112,15 +112,16 @@ def _policy(comparison: Comparison, every_row: bool) -> Section:
             continue
         cells = tuple(_policy_cell(c) for c in side.cells)
         rows.append((title(side.section), side.subject, *cells))
-    note = (
-        _(
+        departs = departs or any(getattr(c, "departs", False) for c in side.cells)
+    notes = [_("* departs from the item's national baseline.")] if departs else []
+    if same:
+        more = _(
             "{n} more values are the same in every item (the Markdown, HTML and JSON reports "
             "show them all).",
             n=count(same),
-        )  # fmt: skip
-        if same
-        else ""
-    )
+        )
+        notes.append(more)
+    note = " ".join(notes)
     headers = (_("Section"), _("Value"), *labels)
     return Section("policy", _("Policies side by side"), headers, tuple(rows), note)
 
@@ -275,6 +276,12 @@ def _pairs(impact: Impact) -> Section:
         _("Mean score shift (B − A)"),
     )
     note = _("Shares are of the employees computed under both items.")
+    if any(p.by_level for p in impact.pairs):
+        level = _(
+            "Two items with as many predikat are compared by level: the fourth of five is "
+            "the same predikat whether it reads Kurang or Kurang/Misconduct."
+        )
+        note = f"{note} {level}"
     return Section("pairs", _("Each pair of items"), headers, rows, note, frozenset({5}))
 
 

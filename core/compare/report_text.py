@@ -48,7 +48,7 @@ def _titled(section: Section, body: list[str]) -> str:
     if not section.rows:
         lines.append(_("(none)"))
     if section.note:
-        lines.append(section.note)
+        lines += textwrap.wrap(section.note, LINE, break_on_hyphens=False)
     return "\n".join(lines)
 
 

@@ -96,9 +96,15 @@ def _group(column: str) -> pl.Expr:
 
 
 def _among(column: str, codes: frozenset[str], typed: pl.Expr) -> pl.Expr:
-    """Whether a cell names one of ``codes``: as written (fast), else as typed loosely."""
-    exact = pl.col(column).is_in(sorted(codes))
-    return pl.when(exact).then(True).otherwise(typed.is_in(sorted(codes))).fill_null(False)
+    """Whether a cell names one of ``codes`` as typed loosely: the few distinct texts
+    are read, then each cell is looked up among those that name one."""
+
+    def run(values: pl.Series) -> pl.Series:
+        written = values.rename(column).unique().to_frame()
+        naming = written.filter(typed.is_in(sorted(codes)).fill_null(False)).to_series()
+        return values.is_in(naming.implode()).fill_null(False)
+
+    return pl.col(column).map_batches(run, return_dtype=pl.Boolean)
 
 
 def _foreign_rows(sheet: str, frame: pl.DataFrame, foreign: Codes) -> pl.Expr | None:
@@ -251,7 +257,8 @@ def _codes(tables: Tables) -> tuple[frozenset[str], frozenset[str], frozenset[st
         frame = tables.frames.get(sheet)
         if frame is None or column not in frame.columns:
             return frozenset()
-        return frozenset(frame.select(expr.unique()).to_series().drop_nulls().to_list())
+        written = frame.select(pl.col(column).unique())  # few codes, written many times
+        return frozenset(written.select(expr.unique()).to_series().drop_nulls().to_list())
 
     return (
         distinct("capaian", "indikator", _code("indikator")),

@@ -32,6 +32,7 @@ from kinerja.input.cells import (
     TWO_DIGIT_YEAR,
     YEAR_FIRST,
 )
+from kinerja.input.distinct import per_distinct
 from kinerja.input.numbers import fmt
 from kinerja.input.texts import Cell, int_text, python_repr, strip
 
@@ -112,8 +113,8 @@ def _refusal(shown: pl.Expr, column: str) -> pl.Expr:
     )
 
 
-def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
-    shown = pl.col(f"{prefix}.shown")
+def _iso(shown: pl.Expr) -> pl.Expr:
+    """``YYYY-MM-DD`` for date text in an accepted form that is a real date, else null."""
     year, month, day, matched = _parts(shown)
     ok = (matched & valid_date(year, month, day)).fill_null(False)
     iso = pl.format(
@@ -122,15 +123,25 @@ def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
         month.cast(pl.String).str.zfill(2),
         day.cast(pl.String).str.zfill(2),
     )
-    stages = [[strip(text).fill_null("").alias(f"{prefix}.shown")]]
-    return Date(stages, pl.when(ok).then(iso), ~ok, _refusal(shown, column))
+    return pl.when(ok).then(iso)
+
+
+def _from_text(text: pl.Expr, column: str, prefix: str) -> Date:
+    shown_name, iso_name = f"{prefix}.shown", f"{prefix}.iso"
+    shown, iso = pl.col(shown_name), pl.col(iso_name)
+    stages = [
+        [strip(text).fill_null("").alias(shown_name)],
+        [per_distinct(shown_name, _iso(shown), pl.String).alias(iso_name)],
+    ]
+    return Date(stages, iso, iso.is_null(), _refusal(shown, column))
 
 
 def date(cell: Cell, prefix: str, column: str | None = None) -> Date:
     """Read a non-blank ``cell`` as an ISO date (``cells._date``); reasons name ``column``
     (in the language in use).
 
-    ``prefix`` names the working column (``{prefix}.shown``: the text, stripped).
+    ``prefix`` names the working columns (``{prefix}.shown``: the text, stripped;
+    ``{prefix}.iso``: its ISO date, read once per distinct text).
     """
     column = column or cell.name
     if not cell.typed:

@@ -10,6 +10,10 @@ separators) is for the few cells the fast path does not read. Masking the others
 with ``when/then`` does not make a string function skip them, so :func:`on_rows`
 runs it on the filtered rows only (:func:`by_distinct` and :func:`on_rows` return at
 once when no row needs them, the usual case).
+
+A polars expression that is costly per row (a date's regular expressions) but reads
+one column of few distinct values is computed once per distinct value and joined
+back (:func:`per_distinct`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-__all__ = ["by_distinct", "on_rows"]
+__all__ = ["by_distinct", "on_rows", "per_distinct"]
 
 
 def by_distinct(
@@ -86,3 +90,20 @@ def on_rows(
         return _spread(mask, done["v"])
 
     return pl.map_batches([where, *exprs], run, return_dtype=dtype)
+
+
+def per_distinct(column: str, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """``expr``, which reads only ``column``, computed once per distinct value of it.
+
+    The same values as ``expr`` on every row: a date column of a million ratings holds
+    a few hundred distinct texts, so its regular expressions run a few hundred times.
+    """
+
+    def run(values: pl.Series) -> pl.Series:
+        frame = values.rename(column).to_frame()
+        distinct = frame.unique().with_columns(expr.cast(dtype).alias("@value"))
+        joined = frame.join(distinct, on=column, how="left", nulls_equal=True,
+                            maintain_order="left")  # fmt: skip
+        return joined.get_column("@value")
+
+    return pl.col(column).map_batches(run, return_dtype=dtype)
