@@ -15,7 +15,7 @@ from dataclasses import replace
 import pluggy
 import polars as pl
 
-from kinerja import __version__
+from kinerja import __version__, regions
 from kinerja.appraisal import Appraisal
 from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
@@ -125,6 +125,7 @@ def _output(rules: RuleSet, batch: Batch, appraisal: Appraisal, failed: pl.DataF
         appraised=appraisal.results.height,
         rejected_employees=employee_rejects,
         rejected_rows=rejects.height,
+        run_on=regions.today().isoformat(),
     )
     components = tuple(
         StepInfo(c.name, c.label, c.checked.source, c.checked.names) for c in rules.components

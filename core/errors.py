@@ -80,8 +80,15 @@ __all__ = [
     "FunctionError",
     "InputError",
     "OutputError",
+    "PublishError",
     "KinerjaError",
     "RulesError",
     "ScaffoldError",
     "UnknownRegion",
 ]
+
+
+class PublishError(KinerjaError):
+    """A site cannot be published (the rules do not publish, the results cannot be read,
+    they are another region's); the message says why and what to do. Nothing was
+    written: the previous site, if any, is intact."""

@@ -283,6 +283,9 @@ class RunInfo:
     appraised: int
     rejected_employees: int
     rejected_rows: int
+    run_on: str = ""
+    """The day of the run (ISO ``YYYY-MM-DD``): what a published site gives as the date
+    of its results."""
 
 
 @dataclass(slots=True)

@@ -156,6 +156,15 @@ def today() -> date:
     return date.today()
 
 
+def region_versions(pm: pluggy.PluginManager, name: str) -> list[RuleSet]:
+    """Every version of region ``name``'s rules, loaded and checked, in file order.
+
+    :raises UnknownRegion: no such region.
+    :raises kinerja.errors.RulesError: a version's rules have problems.
+    """
+    return [load_rules(path) for path in find_region(pm, name).rule_files()]
+
+
 def load_region_rules(
     pm: pluggy.PluginManager,
     name: str,
@@ -171,10 +180,9 @@ def load_region_rules(
 
     :raises UnknownRegion: no such region, or no single version for that date or period.
     """
-    spec = find_region(pm, name)
+    versions = region_versions(pm, name)
     if as_of is None and period is None:
         as_of = (on or today()).isoformat()
-    versions = [load_rules(path) for path in spec.rule_files()]
     first, last = (as_of, as_of) if as_of is not None else (f"{period}-01-01", f"{period}-12-31")
     matching = [r for r in versions if r.valid_from <= last and (r.valid_to or "9999") >= first]
     if len(matching) == 1:

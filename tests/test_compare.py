@@ -27,6 +27,7 @@ from kinerja.compare.report_tables import sections
 from kinerja.compare.report_text import markdown_report, text_report
 from kinerja.compare.report_xlsx import xlsx_report
 from kinerja.compare.workforce import KEPT, ItemRun
+from kinerja.input.read import read_tables
 from kinerja.manager import make_manager
 from kinerja.output.tables import write_tables
 
@@ -361,3 +362,57 @@ def test_one_ladder_in_two_wordings_is_compared_by_level() -> None:
     short = ("Baik", "Cukup", "Kurang")
     words = pair_impact("a", "b", a, b, people, (short, national))
     assert (words.by_level, words.differs) == (False, 2)
+
+
+def test_records_of_no_employee_are_counted_not_lost(tmp_path: Path) -> None:
+    """Two capaian rows name a NIP that no pegawai row has: no employee's reasons count
+    them, so each item counts them as set aside (2 rows, one reason), and the four
+    employees are computed as before."""
+    source = _workforce(tmp_path)
+    tables = read_tables(source)
+    stray = tables.frames["capaian"].head(2).with_columns(pl.lit(nip(77)).alias("nip"))
+    frames = {name: frame.drop("_row") for name, frame in tables.frames.items()}
+    frames["capaian"] = pl.concat([frames["capaian"], stray.drop("_row")])
+    path = tmp_path / "stray.xlsx"
+    write_tables({name: frame.to_dicts() for name, frame in frames.items()}, path)
+    pm = make_manager()
+    impact = compare(resolve_items(pm, ["kasemen", str(_what_if(tmp_path))]), pm, path).impact
+    assert impact is not None
+    for item in impact.items:
+        assert item.computed == 4
+        assert item.set_aside is not None
+        assert item.set_aside.select("sheet", "rows").rows() == [("capaian", 2)]
+    comparison = compare(resolve_items(pm, ["kasemen", str(_what_if(tmp_path))]), pm, path)
+    assert "capaian rows of no employee of the workforce" in text_report(comparison)
+
+
+def test_another_regions_typo_and_vocabulary_are_theirs_to_refuse(tmp_path: Path) -> None:
+    """A rating of "berorientasi_pelayann" (Sawahlunto's berorientasi_pelayanan, misspelt)
+    and an objection deciding "Cukup" (a predikat of Asemrowo and Kutacane, not of
+    Kasemen) are records of other regions: Kasemen leaves them out (counted as unread)
+    instead of refusing its own employees for them; all four are computed."""
+    source = _workforce(tmp_path)
+    tables = read_tables(source)
+    frames = {name: frame.drop("_row").to_dicts() for name, frame in tables.frames.items()}
+    frames["penilaian"].append(
+        {**frames["penilaian"][0], "aspek": "berorientasi_pelayann", "kelompok": "atasan"}
+    )
+    frames["keberatan"] = [
+        {
+            "nip": nip(1),
+            "tanggal_terima": "2026-11-10",
+            "tanggal_ajuan": "2026-11-12",
+            "pemutus_nip": nip(99),
+            "keputusan": "ubah",
+            "predikat_baru": "Cukup",
+            "alasan": "keputusan di daerah lain",
+        }
+    ]
+    path = tmp_path / "national-ish.xlsx"
+    write_tables(frames, path)
+    pm = make_manager()
+    impact = compare(resolve_items(pm, ["kasemen", str(_what_if(tmp_path))]), pm, path).impact
+    assert impact is not None
+    kasemen = impact.items[0]
+    assert kasemen.computed == 4
+    assert kasemen.unread.get("penilaian") == 1 and kasemen.unread.get("keberatan") == 1

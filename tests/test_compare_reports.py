@@ -352,3 +352,18 @@ def test_kinerja_compare_writes_the_page_and_the_workbook(tmp_path: Path, suffix
     else:
         book = _book(out.read_bytes())
         assert book["Pairs"]["C3"].value == 39 and book["Pairs"]["D3"].value == 2
+
+
+def test_the_terminal_shows_every_value_with_all() -> None:
+    """Without --all the text report leaves out the values every item shares and says how
+    many; with --all it shows them: one line per item for each of them."""
+    runner = CliRunner()
+    differing = runner.invoke(main, ["compare", "kutacane@2025", "kutacane"])
+    every = runner.invoke(main, ["compare", "kutacane@2025", "kutacane", "--all"])
+    assert differing.exit_code == every.exit_code == 0
+    said = " ".join(differing.output.split())  # the note is wrapped to the terminal
+    shared = re.search(r"(\d+) more values are the same in every item", said)
+    assert shared is not None and "kinerja compare --all shows them" in said
+    assert "more values are the same" not in every.output
+    lines = every.output.count("\n  kutacane ") - differing.output.count("\n  kutacane ")
+    assert lines == int(shared[1])  # one more "kutacane" line per shared value

@@ -449,7 +449,7 @@ def test_xlsx_splits_sheets_over_the_row_limit(tmp_path: Path) -> None:
     split = write_run(run, tmp_path / "split.xlsx", "xlsx", xlsx_max_rows=6)
     got = sheets(split[0])
     # rincian has 16 data rows: 5 + 5 + 5 + 1 under a header each (6 rows a sheet);
-    # info has 12 (8 fields, rows_in with 2 sheets counts 2): 5 + 5 + 2
+    # info has 13 (11 fields, rows_in with 2 sheets counts 2): 5 + 5 + 3
     assert list(got) == [
         "results", "details", "details (2)", "details (3)", "details (4)", "rejects",
         "info", "info (2)", "info (3)",
@@ -470,7 +470,8 @@ def test_xlsx_hasil_split_exactly_at_the_limit(tmp_path: Path) -> None:
     got = sheets(write_run(run, tmp_path / "a.xlsx", "xlsx", xlsx_max_rows=2)[0])
     assert [got["results"][1][0], got["results (2)"][1][0]] == [A, B]
     assert len(got["results"]) == len(got["results (2)"]) == 2
-    assert "rejects (2)" in got and "info (12)" in got and "info (13)" not in got
+    # info: 13 rows (11 fields, rows_in's 2 sheets counting 2), one a sheet
+    assert "rejects (2)" in got and "info (13)" in got and "info (14)" not in got
 
 
 def test_xlsx_reads_with_calamine(tmp_path: Path) -> None:

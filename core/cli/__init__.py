@@ -18,6 +18,7 @@ from kinerja.cli.evaluate import eval_
 from kinerja.cli.explain import explain
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
+from kinerja.cli.publish import publish_command
 from kinerja.cli.regions import regions
 from kinerja.cli.run import run
 from kinerja.cli.sample import sample_data
@@ -65,6 +66,7 @@ for command in (
     test,
     compare_command,
     diff,
+    publish_command,
 ):
     main.add_command(lang_option(command))
 

@@ -78,6 +78,12 @@ _SUFFIXES = {".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".xl
     show_default=True,
     help=N_("About how many employees (whole units) are appraised at a time."),
 )
+@click.option(
+    "--all",
+    "every_value",
+    is_flag=True,
+    help=N_("Show every policy value in the text report, not only those that differ."),
+)
 @input_limit_options
 @budget_options
 def compare_command(
@@ -87,6 +93,7 @@ def compare_command(
     output: Path | None,
     as_of: str | None,
     chunk_size: int,
+    every_value: bool,
 ) -> None:
     """Compare rule sets: their policies side by side and, with --input, their impact."""
     if len(items) < 2:
@@ -104,7 +111,7 @@ def compare_command(
         comparison = compare(resolved, pm, input_path, chunk_size=chunk_size, say=say)
     except InputError as exc:
         fail(str(exc))
-    _write(comparison, chosen, output)
+    _write(comparison, chosen, output, every_value)
 
 
 def _say(message: str) -> None:
@@ -121,8 +128,9 @@ def _format(form: str | None, output: Path | None) -> str:
     return "text"
 
 
-def _write(comparison: Comparison, form: str, output: Path | None) -> None:
-    """Print the report, or write it to ``output`` whole or not at all."""
+def _write(comparison: Comparison, form: str, output: Path | None, every: bool = False) -> None:
+    """Print the report, or write it to ``output`` whole or not at all; ``every``: every
+    policy value in the text report."""
     if form == "xlsx":
         if output is None:
             fail(_("an xlsx report needs --output PATH.xlsx"))
@@ -130,7 +138,11 @@ def _write(comparison: Comparison, form: str, output: Path | None) -> None:
 
         data = xlsx_report(comparison)
     else:
-        text = TEXTS[form](comparison)
+        text = (
+            text_report(comparison, every_policy_row=True)
+            if every and form == "text"
+            else (TEXTS[form](comparison))
+        )
         if output is None:
             click.echo(text, nl=False)
             return

@@ -62,6 +62,9 @@ class ItemImpact:
     guideline: GuidelineCheck | None = None
     """The distribution guideline checked on the item's results (None: no unit of the
     workforce gives its own predikat)."""
+    set_aside: pl.DataFrame | None = None
+    """``sheet``, ``reason``, ``rows``: refused record rows of no employee of the
+    workforce (their NIP matches no pegawai row), grouped by reason (:func:`_set_aside`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,7 @@ def item_impact(
         missing,
         dict(run.unread),
         _guideline(results, units, labels),
+        _set_aside(run, employees),
     )
 
 
@@ -172,6 +176,21 @@ def _not_computed(run: ItemRun, employees: pl.DataFrame) -> pl.DataFrame:
         )
         counted = pl.concat([counted, lost])
     return counted
+
+
+def _set_aside(run: ItemRun, employees: pl.DataFrame) -> pl.DataFrame:
+    """The refused rows of capaian, penilaian and keberatan whose NIP is no employee of
+    the workforce: they count in no employee's reasons, so they are counted here, by
+    sheet and reason (numbers and quoted values set aside, as for the employees)."""
+    nips = employees.get_column("nip").drop_nulls().implode()
+    orphans = run.rejects.filter(
+        (pl.col("sheet") != "pegawai") & (pl.col("row") > 0) & ~pl.col("nip").is_in(nips)
+    )
+    key = pl.col("reason").str.replace_all(r"'[^']*'|\d+(?:[.,]\d+)*", "#")
+    counted = orphans.group_by("sheet", key.alias("@key"), maintain_order=True).agg(
+        pl.col("reason").first(), pl.len().cast(pl.Int64).alias("rows")
+    )
+    return counted.sort(["rows", "sheet"], descending=[True, False]).drop("@key")
 
 
 UNPLACED = "?"

@@ -550,6 +550,21 @@ def _publication(rows: _Rows, d: dict[str, Any]) -> None:
         words = w.peer_comparison(by)
         path = ("peer_comparison", "by")
         rows.add("peer_comparison", w.subject("peer_comparison"), by, words, path)
+    published = d.get("publication")
+    if not isinstance(published, dict):
+        return
+    nothing = _("none")
+    settings = (
+        ("fields", "published_fields", ", ".join(published.get("fields", ())) or nothing),
+        ("nip", "published_nip", w.published_nip(published.get("nip", "masked"))),
+        ("flags", "published_flags", ", ".join(published.get("flags", ())) or nothing),
+        ("min_unit_size", "min_unit_size", w.min_unit_size(published.get("min_unit_size", 5))),
+        ("show_change", "show_change", _("yes") if published.get("show_change") else _("no")),
+        ("how_to_object", "how_to_object", _folded(published.get("how_to_object", "")) or nothing),
+    )
+    for key, prop, words in settings:
+        value = published.get(key)
+        rows.add(prop, w.subject(prop), value, words, ("publication", key), default=value is None)
 
 
 def _bias_checks(rows: _Rows, d: dict[str, Any]) -> None:

@@ -39,6 +39,8 @@ __all__ = [
     "objection_window",
     "open_ended",
     "peer_comparison",
+    "min_unit_size",
+    "published_nip",
     "quoted",
     "recommendation",
     "required",
@@ -120,6 +122,12 @@ _PROPERTIES = {
     "gap_feedback": N_("gap feedback"),
     "window_days": N_("objection window"),
     "peer_comparison": N_("peer comparison"),
+    "published_fields": N_("published fields"),
+    "published_nip": N_("NIP on the site"),
+    "published_flags": N_("published flags"),
+    "min_unit_size": N_("smallest unit shown by person"),
+    "show_change": N_("change since the last site"),
+    "how_to_object": N_("how to object"),
     "valid_from": N_("valid from"),
     "valid_to": N_("valid to"),
     "version": N_("version"),
@@ -361,6 +369,18 @@ def objection_window(days: int) -> str:
 def peer_comparison(column: str) -> str:
     """How results are published beside their peers'."""
     return _("each result is shown beside those of the same {column}", column=column)
+
+
+def published_nip(mode: str) -> str:
+    """How a published site shows NIPs."""
+    if mode == "hidden":
+        return _("hidden: no NIP is published")
+    return _("masked: only the first and last four digits show")
+
+
+def min_unit_size(n: int) -> str:
+    """The smallest unit whose people are shown one by one."""
+    return _("a unit of fewer than {n} appraised employees shows only its totals", n=n)
 
 
 def no_baseline() -> str:

@@ -33,8 +33,8 @@ from kinerja.compare.comparison import Comparison
 from kinerja.compare.impact import PairImpact
 from kinerja.compare.policy import Row, SideRow, same_value
 from kinerja.compare.report_tables import Cell, Section, cell_text, sections
-from kinerja.i18n import _, count, current, ngettext
-from kinerja.output.xlsx_styles import SHADES, shade_of
+from kinerja.i18n import _, count, current
+from kinerja.output.charts import Bar, bar_chart, bar_words
 
 __all__ = ["CSP", "html_report"]
 
@@ -43,9 +43,6 @@ CSP = (
     "connect-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'"
 )
 """The page's Content-Security-Policy: nothing but its own inline styles."""
-
-Bar = tuple[str, int, float | None]
-"""One bar of a chart: its label, its count, its share (None: not known)."""
 
 
 def html_report(comparison: Comparison) -> str:
@@ -142,7 +139,7 @@ def _section(section: Section, anchor: str, comparison: Comparison) -> str:
         table = _table(section, anchor)
     extra = _item_charts(comparison, anchor) if kind == "distribution" else ""
     if section.chart is not None:
-        extra += _figure(f"{anchor}-c", section.title, [(k, n, None) for k, n in section.chart])
+        extra += bar_chart(f"{anchor}-c", section.title, [(k, n, None) for k, n in section.chart])
     return (
         f'<section id="{anchor}" aria-labelledby="{anchor}-h">'
         f'<h2 id="{anchor}-h">{_e(section.title)}</h2>{table}{extra}</section>'
@@ -330,7 +327,7 @@ def _item_charts(comparison: Comparison, anchor: str) -> str:
                 computed=count(item.computed),
                 employees=count(item.employees),
                 item=item.label,
-                bars="; ".join(_bar_words(bar) for bar in bars),
+                bars="; ".join(bar_words(bar) for bar in bars),
             )
         else:
             summary = _(
@@ -338,68 +335,8 @@ def _item_charts(comparison: Comparison, anchor: str) -> str:
                 item=item.label,
                 employees=count(item.employees),
             )
-        figures.append(_figure(f"{anchor}-c{n}", title, bars, summary, most))
+        figures.append(bar_chart(f"{anchor}-c{n}", title, bars, summary, most))
     return f'<div class="charts">{"".join(figures)}</div>'
-
-
-def _bar_words(bar: Bar) -> str:
-    label, n, share = bar
-    if share is None:
-        return ngettext("{label}: {n} employee", "{label}: {n} employees", n, label=label)
-    shown = cell_text(share, True)
-    return ngettext(
-        "{label}: {n} employee ({share})",
-        "{label}: {n} employees ({share})",
-        n,
-        label=label,
-        share=shown,
-    )
-
-
-def _figure(
-    anchor: str, title: str, bars: Sequence[Bar], summary: str | None = None, most: int = 0
-) -> str:
-    """A horizontal bar chart as inline SVG, its title and numbers as alternative text;
-    the longest bar is ``most`` (default: the largest count of ``bars``)."""
-    said = summary or "; ".join(_bar_words(bar) for bar in bars)
-    scale = most or max((b[1] for b in bars), default=0)
-    return (
-        f'<figure class="chart"><figcaption>{_e(title)}</figcaption>'
-        f"{_svg(anchor, title, said, bars, scale)}</figure>"
-    )
-
-
-ROW, BAR, WIDTH = 52, 240, 390
-"""A chart's row (a label above its bar), its longest bar, its width (SVG units: pixels
-on a wide screen; on a phone the chart shrinks to the screen's width)."""
-
-
-def _svg(anchor: str, title: str, said: str, bars: Sequence[Bar], most: int) -> str:
-    height = ROW * len(bars) + 4
-    parts = [
-        f'<svg width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{anchor}-t {anchor}-d">',
-        f'<title id="{anchor}-t">{_e(title)}</title><desc id="{anchor}-d">{_e(said)}</desc>',
-    ]
-    parts += [_svg_bar(bar, k, len(bars), most) for k, bar in enumerate(bars)]
-    parts.append(f'<line x1="1" y1="18" x2="1" y2="{height}" class="axis"/></svg>')
-    return "".join(parts)
-
-
-def _svg_bar(bar: Bar, rank: int, ranks: int, most: int) -> str:
-    """A bar: its label above it, its count (and share) at its end, in words in its
-    tooltip; coloured as the workbooks colour its predikat's rank."""
-    label, n, share = bar
-    top = rank * ROW
-    length = round(BAR * n / most, 1) if most else 0
-    fill, _text = SHADES[shade_of(rank, ranks)]
-    shown = count(n) + (f" ({cell_text(share, True)})" if share is not None else "")
-    return (
-        f'<text x="1" y="{top + 15}">{_e(label)}</text>'
-        f'<rect x="1" y="{top + 20}" width="{length}" height="24" fill="#{fill[2:]}"'
-        f' class="bar"><title>{_e(_bar_words(bar))}</title></rect>'
-        f'<text x="{length + 7}" y="{top + 37}" class="count">{_e(shown)}</text>'
-    )
 
 
 # ------------------------------------------------------------------ the style

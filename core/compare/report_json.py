@@ -14,6 +14,7 @@ The document (``kinerja compare --format json``)::
                    "distribution": [{"predikat", "employees", "share"}],
                    "mean", "median", "statuses": {"final": N, ...},
                    "not_computed": [{"reason", "column", "employees"}],  # every reason
+                   "set_aside": [{"sheet", "reason", "rows"}],  # rows of no employee
                    "missing": [TEXT], "unread_rows": {"capaian": N, ...},
                    "guideline": null | {"checked": N, "not_applicable": TEXT | null,
                                         "breaches": [{"unit_kerja", "predikat_unit",
@@ -133,6 +134,7 @@ def _item(f: ItemImpact) -> dict[str, Any]:
         "median": _tidy(f.median),
         "statuses": dict(f.statuses.iter_rows()),
         "not_computed": _rows(f.not_computed),
+        "set_aside": [] if f.set_aside is None else _rows(f.set_aside),
         "missing": list(f.missing),
         "unread_rows": dict(f.unread),
         "guideline": None if f.guideline is None else _guideline(f.guideline),

@@ -116,8 +116,8 @@ def _policy(comparison: Comparison, every_row: bool) -> Section:
     notes = [_("* departs from the item's national baseline.")] if departs else []
     if same:
         more = _(
-            "{n} more values are the same in every item (the Markdown, HTML and JSON reports "
-            "show them all).",
+            "{n} more values are the same in every item (kinerja compare --all shows them, "
+            "as do the Markdown, HTML and JSON reports).",
             n=count(same),
         )
         notes.append(more)
@@ -219,6 +219,11 @@ def _not_computed(impact: Impact) -> Section:
         for sheet, n in sorted(f.unread.items()):
             if n:
                 why = _("{sheet} rows only other items read, left out", sheet=sheet)
+                rows.append((f.label, why, n))
+        if f.set_aside is not None:
+            for sheet, reason, n in f.set_aside.head(REASONS).iter_rows():
+                why = _("{sheet} rows of no employee of the workforce: {reason}", sheet=sheet,
+                        reason=reason)  # fmt: skip
                 rows.append((f.label, why, n))
     note = _(
         "Employees an item could not appraise are counted here, never as zero; rows of "

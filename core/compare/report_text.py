@@ -24,10 +24,11 @@ LINE = 100
 """The widest a policy line of the terminal report grows; longer values wrap."""
 
 
-def text_report(comparison: Comparison) -> str:
-    """The comparison as terminal text: only the policy values that differ."""
+def text_report(comparison: Comparison, *, every_policy_row: bool = False) -> str:
+    """The comparison as terminal text: only the policy values that differ (every value
+    with ``every_policy_row``)."""
     parts = []
-    for section in sections(comparison, every_policy_row=False):
+    for section in sections(comparison, every_policy_row=every_policy_row):
         if section.code == "policy":
             parts.append(_policy_text(section, comparison))
         elif section.code.startswith("movers:"):

@@ -18,6 +18,7 @@ its row, as in a run.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,15 @@ from kinerja.input.texts import strip
 from kinerja.regions import find_region, list_regions
 from kinerja.rules import RuleSet, load_rules
 
-__all__ = ["KEPT", "ItemRun", "Workforce", "foreign_codes", "open_workforce", "readers"]
+__all__ = [
+    "KEPT",
+    "Claims",
+    "ItemRun",
+    "Workforce",
+    "foreign_codes",
+    "open_workforce",
+    "readers",
+]
 
 KEPT = ("nip", "nama", "unit_kerja", "jabatan", "golongan", "score", "predikat", "status")
 """The result columns a comparison keeps of each item's run."""
@@ -47,28 +56,42 @@ _REJECT_COLUMNS = ("sheet", "row", "nip", "column", "reason")
 
 @dataclass(frozen=True, slots=True)
 class Codes:
-    """The codes of records a rule set reads: indicators, aspects, rater groups."""
+    """The codes of records a rule set reads: indicators, aspects, rater groups, and the
+    predikat an objection's decision may give (lower case)."""
 
     indicators: frozenset[str]
     aspects: frozenset[str]
     groups: frozenset[str]
+    labels: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, rules: RuleSet) -> Codes:
         return cls(
-            frozenset(rules.indicators), frozenset(rules.aspects), frozenset(rules.rater_groups)
+            frozenset(rules.indicators),
+            frozenset(rules.aspects),
+            frozenset(rules.rater_groups),
+            frozenset(label.lower() for label in rules.predikat_labels),
         )
 
 
-def foreign_codes(rules: RuleSet, others: Sequence[RuleSet]) -> Codes:
-    """The codes that some of ``others`` read and ``rules`` does not."""
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """What one item reads (``own``) and what only the others read (``theirs``)."""
+
+    own: Codes
+    theirs: Codes
+
+
+def foreign_codes(rules: RuleSet, others: Sequence[RuleSet]) -> Claims:
+    """The codes ``rules`` reads, and those that some of ``others`` read and it does not."""
     own = Codes.of(rules)
-    theirs = [Codes.of(r) for r in others]
-    return Codes(
-        frozenset().union(*(t.indicators for t in theirs)) - own.indicators,
-        frozenset().union(*(t.aspects for t in theirs)) - own.aspects,
-        frozenset().union(*(t.groups for t in theirs)) - own.groups,
-    )
+    found = [Codes.of(r) for r in others]
+
+    def theirs(field: str) -> frozenset[str]:
+        every: frozenset[str] = frozenset().union(*(getattr(c, field) for c in found))
+        return every - getattr(own, field)
+
+    return Claims(own, Codes(*(theirs(f) for f in ("indicators", "aspects", "groups", "labels"))))
 
 
 def readers(pm: pluggy.PluginManager, items: Sequence[RuleSet]) -> list[RuleSet]:
@@ -95,36 +118,49 @@ def _group(column: str) -> pl.Expr:
     return typed.replace(GROUP_ALIASES)
 
 
-def _among(column: str, codes: frozenset[str], typed: pl.Expr) -> pl.Expr:
-    """Whether a cell names one of ``codes`` as typed loosely: the few distinct texts
-    are read, then each cell is looked up among those that name one."""
+def _among(column: str, theirs: frozenset[str], own: frozenset[str], typed: pl.Expr) -> pl.Expr:
+    """Whether a cell names one of ``theirs`` (codes only other items read) as typed
+    loosely, or is a misspelling of one that is nearer to it than to any code of ``own``
+    (a typo in another region's records is theirs to refuse, not this item's). The few
+    distinct texts are read, then each cell is looked up among those that name one."""
 
     def run(values: pl.Series) -> pl.Series:
-        written = values.rename(column).unique().to_frame()
-        naming = written.filter(typed.is_in(sorted(codes)).fill_null(False)).to_series()
-        return values.is_in(naming.implode()).fill_null(False)
+        written = values.rename(column).unique().to_frame().with_columns(typed.alias("@typed"))
+        known = pl.col("@typed").is_in(sorted(theirs | own))
+        unknown = written.filter(~known & (pl.col("@typed") != "")).get_column("@typed")
+        near = [text for text in unknown.drop_nulls().to_list() if _nearest(text, theirs, own)]
+        naming = written.filter(pl.col("@typed").is_in(sorted(theirs) + near).fill_null(False))
+        return values.is_in(naming.get_column(column).implode()).fill_null(False)
 
     return pl.col(column).map_batches(run, return_dtype=pl.Boolean)
 
 
-def _foreign_rows(sheet: str, frame: pl.DataFrame, foreign: Codes) -> pl.Expr | None:
+def _nearest(text: str, theirs: frozenset[str], own: frozenset[str]) -> bool:
+    """Whether the code nearest to ``text`` (as "did you mean" finds it) is only theirs."""
+    close = difflib.get_close_matches(text, sorted(theirs | own), n=1, cutoff=0.6)
+    return bool(close) and close[0] in theirs
+
+
+def _foreign_rows(sheet: str, frame: pl.DataFrame, claims: Claims) -> pl.Expr | None:
     """Which rows of ``sheet`` hold another item's records (None: the sheet has none)."""
-    if sheet == "capaian" and foreign.indicators and "indikator" in frame.columns:
-        return _among("indikator", foreign.indicators, _code("indikator"))
-    if sheet != "penilaian":
-        return None
+    own, theirs = claims.own, claims.theirs
+    tests = {
+        "capaian": [("indikator", theirs.indicators, own.indicators, _code("indikator"))],
+        "penilaian": [
+            ("aspek", theirs.aspects, own.aspects, _code("aspek")),
+            ("kelompok", theirs.groups, own.groups, _group("kelompok")),
+        ],
+        "keberatan": [("predikat_baru", theirs.labels, own.labels, _code("predikat_baru"))],
+    }.get(sheet, [])
     found = [
-        _among(column, codes, typed)
-        for column, codes, typed in (
-            ("aspek", foreign.aspects, _code("aspek")),
-            ("kelompok", foreign.groups, _group("kelompok")),
-        )
+        _among(column, codes, mine, typed)
+        for column, codes, mine, typed in tests
         if codes and column in frame.columns
     ]
     return pl.any_horizontal(found).fill_null(False) if found else None
 
 
-def without_foreign(tables: Tables, foreign: Codes, unread: dict[str, int]) -> Tables:
+def without_foreign(tables: Tables, foreign: Claims, unread: dict[str, int]) -> Tables:
     """``tables`` without the rows of codes only other items read, counted in ``unread``
     (sheet -> rows)."""
     frames = dict(tables.frames)

@@ -165,6 +165,38 @@ class Stage:
         return cls(id, label, requires, after, kind, subject)
 
 
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What a region publishes of its results (``publication:``; ``kinerja publish``)."""
+
+    fields: tuple[str, ...]
+    """The result fields shown beside each employee's NIP (masked) and unit."""
+    nip: str = "masked"
+    """``masked`` (first and last four digits) or ``hidden``."""
+    flags: tuple[str, ...] = ()
+    """The flag codes that may be published."""
+    min_unit_size: int = 5
+    """A unit with fewer appraised employees shows only its aggregate."""
+    show_change: bool = False
+    """Whether a site shows each ASN's change since the previous published one."""
+    how_to_object: str = ""
+    """Where and how to object, in the region's words."""
+
+    @classmethod
+    def parse(cls, section: dict[str, Any] | None) -> Publication | None:
+        """The ``publication:`` section (already checked by the schema), or None."""
+        if section is None:
+            return None
+        return cls(
+            fields=tuple(section["fields"]),
+            nip=section.get("nip", "masked"),
+            flags=tuple(section.get("flags", ())),
+            min_unit_size=int(section.get("min_unit_size", 5)),
+            show_change=bool(section.get("show_change", False)),
+            how_to_object=section.get("how_to_object", ""),
+        )
+
+
 @dataclass(slots=True)
 class RuleSet:
     """One region's rules, checked and compiled."""
@@ -204,6 +236,8 @@ class RuleSet:
     scope: Scope = field(repr=False)
     language: str | None = None
     """The language the rules ask kinerja to speak (``id`` or ``en``; None: the default)."""
+    publication: Publication | None = None
+    """What the region publishes; None: it does not publish."""
 
     @property
     def step_names(self) -> tuple[str, ...]:
