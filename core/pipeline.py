@@ -158,7 +158,7 @@ def run(
                 parts = RunParts.of(merge_outputs(list(done), chunks.problems))
             else:
                 parts = stored_parts(done, chunks.problems, store)
-            parts.guideline = merged(guideline.found)
+            parts.guideline = merged(guideline.finished())
         report.say(_("Writing {path} ...", path=output))
         try:
             with doing(stage=_("writing {path}", path=output)):
@@ -180,6 +180,8 @@ class _Guideline:
         self.labels = rules.predikat_labels
         self.units: list[pl.DataFrame] = []
         self.found: list[GuidelineCheck] = []
+        self.seen: list[pl.Series] = []
+        """The units of the chunks checked so far."""
 
     def read(self, tables: Tables) -> Tables:
         """Keep the units of a chunk's pegawai rows, where they give their predikat."""
@@ -200,7 +202,22 @@ class _Guideline:
             units = self.units[0].filter(pl.col("unit_kerja").is_in(present))
             if units.height:
                 self.found.append(check(results, units, labels=self.labels))
+                self.seen.append(units.get_column("unit_kerja"))
         return chunk
+
+    def finished(self) -> list[GuidelineCheck]:
+        """Every chunk's check, and the units no chunk appraised anyone of (their staff
+        all refused): not checked, for want of appraised staff, and said so."""
+        if not self.units:
+            return self.found
+        units = pl.concat(self.units, how="diagonal_relaxed")
+        seen = pl.concat(self.seen) if self.seen else pl.Series("unit_kerja", [], pl.String)
+        unseen = units.filter(~pl.col("unit_kerja").is_in(seen.implode()))
+        if unseen.is_empty():
+            return self.found
+        nobody = pl.DataFrame(schema={"nip": pl.String, "unit_kerja": pl.String,
+                                      "predikat": pl.String})  # fmt: skip
+        return [*self.found, check(nobody, unseen, labels=self.labels)]
 
 
 __all__ = [

@@ -416,3 +416,21 @@ def test_another_regions_typo_and_vocabulary_are_theirs_to_refuse(tmp_path: Path
     kasemen = impact.items[0]
     assert kasemen.computed == 4
     assert kasemen.unread.get("penilaian") == 1 and kasemen.unread.get("keberatan") == 1
+
+
+def test_kinerja_run_names_a_unit_whose_staff_were_all_refused(tmp_path: Path) -> None:
+    """Dinas Kesehatan's four employees are appraised and checked; Dinas Sosial, rated
+    Baik too, has one employee, whose NIP is refused: no chunk appraises anyone of it,
+    and the summary still says it was not checked, for want of appraised staff."""
+    tables = read_tables(_workforce(tmp_path, "Baik"))
+    frames = {name: frame.drop("_row").to_dicts() for name, frame in tables.frames.items()}
+    lonely = {**frames["pegawai"][0], "nip": "19800101", "unit_kerja": "Dinas Sosial"}
+    frames["pegawai"].append(lonely)
+    path = tmp_path / "dua-unit.xlsx"
+    write_tables(frames, path)
+    out = tmp_path / "hasil.csv"
+    done = CliRunner().invoke(main, ["run", "-r", "kasemen", "-i", str(path), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "1 unit not checked against the distribution guideline: 1 without appraised staff" in (
+        done.output
+    )

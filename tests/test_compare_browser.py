@@ -8,13 +8,12 @@ download) and Debian's ``chromium``; skipped, saying which is missing, without t
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import DESKTOP, PHONE, PNG, launched_browser, record_console, record_requests
 
 from kinerja.compare.comparison import Comparison, compare
 from kinerja.compare.items import resolve_items
@@ -25,42 +24,11 @@ from kinerja.manager import make_manager
 ROOT = Path(__file__).resolve().parent.parent
 KASEMEN = ROOT / "plugins" / "kasemen" / "rules.yaml"
 EXAMPLE = ROOT / "examples" / "kasemen" / "kasemen.xlsx"
-BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DESKTOP, PHONE = 1280, 360
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _browser_path() -> str | None:
-    """Chromium: ``KINERJA_CHROMIUM``, else the system's (Debian's ``chromium``)."""
-    given = os.environ.get("KINERJA_CHROMIUM")
-    found = [given] if given and Path(given).is_file() else []
-    found += [p for p in BROWSERS if Path(p).is_file()]
-    found += [p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p]
-    return found[0] if found else None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("no browser driver: the playwright package is not installed")
-    path = _browser_path()
-    if path is None:
-        pytest.skip("no browser: install Chromium (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=ARGS)
-        yield launched
-        launched.close()
+    yield from launched_browser()
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +51,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Comparison, Path]:
 def _open(browser: Any, page_path: Path, width: int) -> tuple[Any, list[str], list[str]]:
     """The page at ``width``, with every request it makes and every console message."""
     page = browser.new_page(viewport={"width": width, "height": 900})
-    requests: list[str] = []
-    messages: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    requests = record_requests(page)
+    messages = record_console(page)
     page.goto(page_path.as_uri())
     return page, requests, messages
 

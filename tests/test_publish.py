@@ -17,9 +17,13 @@ from region_helpers import nip
 
 from kinerja.cli import main
 from kinerja.input.read import read_tables
+from kinerja.manager import make_manager
 from kinerja.publish.columns import PUBLIC_FIELDS, column
+from kinerja.publish.criteria import criteria
 from kinerja.publish.privacy import mask_nip, public_tables
+from kinerja.publish.results import KEPT, read_results
 from kinerja.publish.site import SCRIPT, STYLE, csp, unit_file
+from kinerja.regions import load_region_rules
 from kinerja.rules import Publication
 
 LABELS = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
@@ -260,3 +264,29 @@ def test_the_schema_allows_exactly_the_fields_a_site_can_show() -> None:
     fields = schema["properties"]["publication"]["properties"]["fields"]["items"]["enum"]
     assert tuple(fields) == PUBLIC_FIELDS
     assert all(column(name).title for name in (*PUBLIC_FIELDS, "nip", "unit_kerja", "change"))
+
+
+def test_the_criteria_gather_each_thing_under_its_label() -> None:
+    rules = load_region_rules(make_manager(), "sawahlunto")
+    sections = {s.key: s for s in criteria(rules)}
+    assert sections["indicators"].title == "Indicators"
+    first = sections["indicators"].items[0]
+    assert first.name == "Penyelesaian proyek sesuai target (penyelesaian_proyek)"
+    assert ("kind", "normal: higher is better") in first.facts
+    supervisor = next(i for i in sections["rater_groups"].items if "(supervisor)" in i.name)
+    assert ("weight", "0.4 (40%)") in supervisor.facts
+    assert "bias_checks" not in sections and "publication" not in sections
+
+
+def test_results_laid_out_otherwise_read_the_same(sawahlunto: dict[str, Path]) -> None:
+    """kinerja's own layout (one result a line) is read by a streaming scan; the same
+    document laid out otherwise (re-indented by another tool) is parsed whole, to the
+    same table. Nothing but the kept fields and the flag codes is read."""
+    ours = read_results(sawahlunto["results"])
+    document = json.loads(sawahlunto["results"].read_text("utf-8"))
+    other = sawahlunto["folder"] / "indented.json"
+    other.write_text(json.dumps(document, indent=4), encoding="utf-8")
+    theirs = read_results(other)
+    assert ours.info == theirs.info
+    assert ours.table.equals(theirs.table)
+    assert ours.table.columns == [*KEPT, "flags"] and ours.table.height == 40

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kinerja.compare.policy import policy_of
+from kinerja.compare.policy import Row, policy_of
 from kinerja.compare.policy_words import title
 from kinerja.rules import RuleSet
 
-__all__ = ["CriteriaSection", "criteria"]
+__all__ = ["CriteriaSection", "Criterion", "criteria"]
 
 SECTIONS = (
     "basis",
@@ -35,20 +35,58 @@ SECTIONS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Criterion:
+    """One thing the rules define (an indicator, an aspect, a rater group...) or one
+    value of its own: its name, and each fact about it in words."""
+
+    name: str
+    facts: tuple[tuple[str, str], ...]
+    """``(what, words)``; ``what`` is empty for a value of its own."""
+
+
+@dataclass(frozen=True, slots=True)
 class CriteriaSection:
-    """One section of the criteria: its title and each value's subject and words."""
+    """One section of the criteria: its title and what it defines."""
 
     key: str
     title: str
-    rows: tuple[tuple[str, str], ...]
+    items: tuple[Criterion, ...]
 
 
 def criteria(rules: RuleSet) -> list[CriteriaSection]:
-    """The published criteria of ``rules``, section by section (module doc)."""
+    """The published criteria of ``rules``, section by section (module doc): each thing
+    the rules define under its own label, with its code, and its facts beneath."""
     rows = policy_of(rules).rows
     found = []
     for section in SECTIONS:
-        mine = tuple((r.subject, r.words) for r in rows if r.section == section)
+        mine = [r for r in rows if r.section == section]
         if mine:
-            found.append(CriteriaSection(section, title(section), mine))
+            heading = title(section)
+            heading = heading[:1].upper() + heading[1:]
+            found.append(CriteriaSection(section, heading, tuple(_items(mine))))
     return found
+
+
+def _items(rows: list[Row]) -> list[Criterion]:
+    """The rows of one section, those of one thing (same scope) gathered under its label,
+    in the order each first appears."""
+    groups: dict[tuple[str, ...], list[Row]] = {}
+    for n, row in enumerate(rows):
+        key = tuple(map(str, row.scope)) if len(row.scope) >= 2 else (f"@{n}",)
+        groups.setdefault(key, []).append(row)
+    return [
+        _thing(group) if len(group[0].scope) >= 2 else Criterion(group[0].subject,
+                                                                  (("", group[0].words),))
+        for group in groups.values()
+    ]  # fmt: skip
+
+
+def _thing(rows: list[Row]) -> Criterion:
+    """One thing's rows: its label (and code) as the name, the other rows as facts."""
+    code = rows[0].scope[-1]
+    label = next((r.value for r in rows if r.key.endswith(".label") and r.value), None)
+    name = f"{label} ({code})" if label else str(code)
+    facts = tuple(
+        (r.subject.split(": ", 1)[-1], r.words) for r in rows if not r.key.endswith(".label")
+    )
+    return Criterion(name, facts)

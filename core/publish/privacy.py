@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kinerja.i18n import _, count
+from kinerja.i18n import _, ngettext
 from kinerja.rules import Publication
 
 __all__ = ["PublicTables", "mask_nip", "public_tables"]
@@ -111,10 +111,12 @@ def _withheld(publication: Publication, small_units: int) -> tuple[str, ...]:
         found.append(_("Flags are for reviewers and are not published."))
     if small_units:
         found.append(
-            _(
+            ngettext(
+                "{n} unit has fewer than {minimum} appraised employees: only its totals "
+                "are shown, so that no one's result can be read off it.",
                 "{n} units have fewer than {minimum} appraised employees: only their totals "
                 "are shown, so that no one's result can be read off them.",
-                n=count(small_units),
+                small_units,
                 minimum=publication.min_unit_size,
             )
         )

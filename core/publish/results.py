@@ -9,6 +9,7 @@ the results. Flags keep only their codes (their messages may name a rater).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ __all__ = ["KEPT", "PublishedRun", "read_results"]
 
 KEPT = ("nip", "nama", "jabatan", "unit_kerja", "score", "predikat", "peer_rank", "status")
 """The result fields read: every field a region may publish, and the unit."""
-MAX_BYTES = 4 << 30
-"""A results file larger than this is refused before it is parsed."""
+MAX_BYTES = 64 << 30
+"""A results file larger than this is refused before it is read."""
+WHOLE_BYTES = 512 << 20
+"""A results file not laid out as kinerja writes it is parsed whole only up to this size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,15 @@ def read_results(path: Path) -> PublishedRun:
         raise PublishError(
             _("{path}: {size} bytes is more than a results file can be", path=path, size=size)
         )
+    head = _head(path)
+    if head is not None:
+        table = _lines(path)
+        if table.height == head.get("appraised"):
+            return PublishedRun(head, table, path)
+    if size > WHOLE_BYTES:
+        raise PublishError(_("{path}: not laid out as kinerja run writes its JSON results "
+                             "(one result a line); write them again with kinerja run",
+                             path=path))  # fmt: skip
     document = _document(path)
     if not {"run", "results"} <= set(document.columns):
         raise PublishError(
@@ -63,9 +75,53 @@ def read_results(path: Path) -> PublishedRun:
         )
     info = document.get_column("run").to_list()[0]
     results = document.select(pl.col("results").explode()).unnest("results")
-    return PublishedRun(
-        info or {}, _table(results.filter(~pl.all_horizontal(pl.all().is_null()))), path
-    )
+    results = results.filter(~pl.all_horizontal(pl.all().is_null()))  # an empty list's row
+    return PublishedRun(info or {}, _table(results), path)
+
+
+_MARKER = b'"results": ['
+_HEAD_BYTES = 1 << 20
+
+
+def _head(path: Path) -> dict[str, Any] | None:
+    """The ``run`` object at the top of results that kinerja wrote (None: laid out
+    otherwise), read without reading the results."""
+    with path.open("rb") as fh:
+        start = fh.read(_HEAD_BYTES)
+    place = start.find(_MARKER)
+    if place < 0:
+        return None
+    try:
+        document = json.loads(start[: place + len(_MARKER)] + b"]}")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    info = document.get("run") if isinstance(document, dict) else None
+    return info if isinstance(info, dict) else None
+
+
+_LINE = pl.Struct(
+    {
+        **dict.fromkeys(KEPT, pl.String),
+        "score": pl.Float64,
+        "flags": pl.List(pl.Struct({"code": pl.String})),
+    }
+)
+
+
+def _lines(path: Path) -> pl.DataFrame:
+    """The results of a file kinerja wrote, one result a line, reading only the kept
+    fields of each line (a streaming scan: the file is never held whole)."""
+    lines = pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None,
+                        schema={"line": pl.String})  # fmt: skip
+    line = pl.col("line").str.strip_chars()
+    wanted = lines.filter(line.str.starts_with('{"nip"'))
+    decoded = wanted.select(line.str.strip_suffix(",").str.json_decode(_LINE).alias("r"))
+    try:
+        found = decoded.unnest("r").collect(engine="streaming")
+    except pl.exceptions.PolarsError:
+        return pl.DataFrame()
+    flags = pl.col("flags").list.eval(pl.element().struct.field("code")).fill_null([])
+    return found.select(*KEPT, flags.alias("flags"))
 
 
 def _document(path: Path) -> pl.DataFrame:

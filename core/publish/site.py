@@ -88,12 +88,21 @@ def site_pages(given: SiteInput) -> dict[str, str]:
     """Every page of the site: its path from the site's root -> its HTML."""
     pages = {"index.html": _index(given)}
     rows = given.tables.rows
-    shown = given.tables.units.filter(pl.col("shown"))
-    by_unit = rows.partition_by("unit_kerja", as_dict=True, maintain_order=True)
+    cells = page_cells(rows.drop("unit_kerja")).with_columns(rows.get_column("unit_kerja"))
+    by_unit = cells.partition_by("unit_kerja", as_dict=True, maintain_order=True)
+    shown = _unit_words(given.tables.units.filter(pl.col("shown")))
     for unit in shown.iter_rows(named=True):
-        people = by_unit.get((unit["unit_kerja"],), rows.clear())
+        people = by_unit.get((unit["unit_kerja"],), cells.clear()).drop("unit_kerja")
         pages[unit_file(unit["unit_kerja"])] = _unit(given, unit, people)
     return pages
+
+
+def _unit_words(units: pl.DataFrame) -> pl.DataFrame:
+    """``units`` with ``@mean`` and ``@median`` as the page writes them."""
+    return units.with_columns(
+        number_column(pl.col("mean")).fill_null("–").alias("@mean"),
+        number_column(pl.col("median")).fill_null("–").alias("@median"),
+    )
 
 
 def _common(given: SiteInput, heading: str, home: str) -> dict[str, Any]:
@@ -208,21 +217,21 @@ def _unit_rows(units: pl.DataFrame, minimum: int) -> list[dict[str, Any]]:
     ]
 
 
-def _unit(given: SiteInput, unit: dict[str, Any], people: pl.DataFrame) -> str:
+def _unit(given: SiteInput, unit: dict[str, Any], cells: pl.DataFrame) -> str:
+    """A unit's page: ``unit`` its row of :func:`_unit_words`, ``cells`` its people's rows
+    as the page writes them (:func:`~kinerja.publish.pages.page_cells`)."""
     name = unit["unit_kerja"]
     context = _common(given, name, "../index.html")
-    mean = number_column(pl.lit(unit["mean"])).fill_null("–")
-    median = number_column(pl.lit(unit["median"])).fill_null("–")
-    shown = pl.select(mean.alias("mean"), median.alias("median")).row(0)
-    names = [c for c in people.columns if c != "unit_kerja"]
-    cells = page_cells(people.select(names))
+    names = cells.columns
     numeric = [c in NUMERIC for c in names]
-    bars = _bars(pl.DataFrame([unit]), given.rules.predikat_labels)
+    labels = given.rules.predikat_labels
+    total = unit["employees"]
+    bars = [(label, unit[label], unit[label] / total if total else None) for label in labels]
     context.update(
         summary=[
             (_("Appraised employees"), count(unit["employees"])),
-            (_("Mean score"), shown[0]),
-            (_("Median score"), shown[1]),
+            (_("Mean score"), unit["@mean"]),
+            (_("Median score"), unit["@median"]),
         ],
         chart=Markup(bar_chart("unit", _("Predikat in {unit}", unit=name), bars)),
         table_id="people",
