@@ -40,6 +40,12 @@ DETAILS: dict[str, Schema] = {
     "audit": AUDIT,
 }
 """The detail frames of a run, by name, and their columns."""
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "stages": ("done_on", "done_by"),
+    "recommendations": ("reason",),
+}
+"""Columns a plugin's rows may leave out (null then): a stage known done, not when or by
+whom; a recommendation without its reason."""
 
 __all__ = ["DETAILS", "Appraisal"]
 
@@ -55,10 +61,13 @@ class Appraisal:
     def add(self, kind: str, rows: pl.DataFrame) -> None:
         """Add detail rows of ``kind`` (a key of :data:`DETAILS`) for some employees.
 
-        ``rows`` must have that frame's columns (extra columns are ignored); rows for
-        employees who are not in the results are dropped.
+        ``rows`` must have that frame's columns (extra columns are ignored; those of
+        :data:`OPTIONAL` may be left out); rows for employees who are not in the results
+        are dropped.
         """
         schema = DETAILS[kind]
+        optional = [c for c in OPTIONAL.get(kind, ()) if c not in rows.columns]
+        rows = rows.with_columns(pl.lit(None, schema[c]).alias(c) for c in optional)
         missing = [c for c in schema if c not in rows.columns]
         if missing:
             raise ValueError(
@@ -79,6 +88,13 @@ class Appraisal:
             self._done[kind] = frame.drop("_i")
             self._parts[kind] = [self._done[kind]]
         return self._done[kind]
+
+    def drop(self, kind: str, rows: pl.Expr) -> pl.DataFrame:
+        """Remove the rows of ``kind`` where ``rows`` holds; return them."""
+        frame = self.detail(kind)
+        self._done[kind] = frame.filter(~rows.fill_null(False))
+        self._parts[kind] = [self._done[kind]]
+        return frame.filter(rows.fill_null(False))
 
     def update(self, values: pl.DataFrame, columns: Iterable[str] | None = None) -> None:
         """Replace result columns for the employees in ``values`` (keyed by ``nip``).

@@ -17,7 +17,13 @@ import polars as pl
 
 from kinerja import __version__, regions
 from kinerja.appraisal import Appraisal
-from kinerja.engine_steps import collected_values, evaluated, rater_group_flags, weighed_values
+from kinerja.engine_steps import (
+    collected_values,
+    evaluated,
+    hold_until_final,
+    rater_group_flags,
+    weighed_values,
+)
 from kinerja.frames import REJECTS, Batch, RunOutput, StepInfo
 from kinerja.guard import doing
 from kinerja.i18n import _
@@ -76,6 +82,7 @@ def appraise(
     # feedback and recommendations come last, on the final result (after objections)
     with doing(stage=_("giving feedback and recommendations")):
         hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)
+        hold_until_final(appraisal, _status(appraisal))
     if progress is not None:
         progress(batch.employees.height)
     return _output(rules, batch, appraisal, failed)

@@ -12,16 +12,25 @@ from contextlib import AbstractContextManager
 
 import polars as pl
 
+from kinerja.appraisal import Appraisal
 from kinerja.expr.check import NUMBER
 from kinerja.expr.columnar import Watch, compile_steps
 from kinerja.expr.steps import Step
-from kinerja.frames import INDICATORS, either, empty
+from kinerja.frames import INDICATORS, either, empty, filled
 from kinerja.guard import doing
 from kinerja.i18n import _
 from kinerja.regions import Collected, Weighed
 from kinerja.rules import BUILTIN_NAMES, RuleSet
 
-__all__ = ["collected_values", "describer", "evaluated", "rater_group_flags", "weighed_values"]
+__all__ = [
+    "FINAL_ONLY",
+    "collected_values",
+    "describer",
+    "evaluated",
+    "hold_until_final",
+    "rater_group_flags",
+    "weighed_values",
+]
 
 
 def _overlay(values: pl.DataFrame, part: pl.DataFrame) -> pl.DataFrame:
@@ -209,3 +218,30 @@ def _rule_watch(rules: RuleSet) -> Watch:
         )
 
     return watch
+
+
+FINAL_ONLY = ("promotion", "role_model")
+"""Recommendations a result earns only once it is final: a promotion candidate or a role
+model is named on a result no stage or rater group may still change."""
+HELD = "recommendation_held"
+
+
+def hold_until_final(appraisal: Appraisal, status: pl.DataFrame) -> None:
+    """Hold back :data:`FINAL_ONLY` recommendations of provisional results (``status``:
+    nip, status), each with an info flag saying which and why."""
+    provisional = status.filter(pl.col("status") == "provisional").get_column("nip").implode()
+    held = appraisal.drop(
+        "recommendations", pl.col("code").is_in(FINAL_ONLY) & pl.col("nip").is_in(provisional)
+    )
+    if held.is_empty():
+        return
+    words = _("recommendation {code} held back until the result is final")
+    appraisal.add(
+        "flags",
+        held.select(
+            "nip",
+            pl.lit(HELD).alias("code"),
+            filled(words, code=pl.col("code")).alias("message"),
+            pl.lit("info").alias("severity"),
+        ),
+    )

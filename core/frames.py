@@ -166,10 +166,21 @@ STAGES: Schema = {
     "label": pl.String,
     "status": pl.String,
     "detail": pl.String,
+    "done_on": pl.String,
+    "done_by": pl.String,
 }
+"""A result's review stages: ``done_on`` (ISO date) and ``done_by`` (NIPs, ``, ``-joined)
+where the records that complete the stage say so, null otherwise."""
 FLAGS: Schema = {"nip": pl.String, "code": pl.String, "message": pl.String, "severity": pl.String}
 FEEDBACK: Schema = {"nip": pl.String, "text": pl.String}
-RECOMMENDATIONS: Schema = {"nip": pl.String, "code": pl.String, "text": pl.String}
+RECOMMENDATIONS: Schema = {
+    "nip": pl.String,
+    "code": pl.String,
+    "text": pl.String,
+    "reason": pl.String,
+}
+"""A result's recommendations: ``reason`` says why, in words (the rule that gave it, with
+the values it read); a plugin's rows may leave it out."""
 AUDIT: Schema = {
     "nip": pl.String,
     "action": pl.String,
@@ -352,6 +363,8 @@ class RunParts:
     """The distribution guideline checked on the run
     (:class:`kinerja.builtin.guideline.GuidelineCheck`; None when no unit gives its own
     predikat)."""
+    history: Any = None
+    """Where the run was stored (:class:`kinerja.store.runs.StoredRun`), when it was."""
 
     @classmethod
     def of(cls, run: RunOutput) -> RunParts:

@@ -205,6 +205,10 @@ class StageState:
     label: str
     status: Literal["done", "pending", "out_of_order"]
     detail: str = ""
+    done_on: str | None = None
+    """When the records that complete the stage were made (ISO date), where they say."""
+    done_by: str | None = None
+    """Who made them (NIPs), where they say: a rating stage's raters."""
 
 
 @dataclass(slots=True)
@@ -222,6 +226,8 @@ class Recommendation:
 
     code: str
     text: str
+    reason: str | None = None
+    """Why it was given, in words: the rule and the values it read."""
 
 
 @dataclass(slots=True)

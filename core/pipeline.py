@@ -127,8 +127,11 @@ def run(
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
     stream_bytes: int = STREAM_BYTES,
+    db: str | None = None,
 ) -> tuple[RunParts, list[Path]]:
-    """The whole run: read, validate, appraise, then write results and rejects as a pair.
+    """The whole run: read, validate, appraise, then write results and rejects as a pair
+    (and, given a database URL ``db``, store the run in its history, in one transaction:
+    ``parts.history`` says where).
 
     Memory holds one chunk at a time: a run of several chunks keeps each chunk's output
     on disk until every chunk is appraised, then writes them part by part (an xlsx
@@ -166,9 +169,15 @@ def run(
                 found = parts.guideline
                 if found is not None and found.breaches.height:
                     written.append(write_guideline_csv(found.breaches, guideline_path(output)))
-                return parts, written
         except OSError as exc:
             raise OutputError.of(exc) from exc
+        if db is not None:
+            from kinerja.store import shown_url, store_run  # SQLAlchemy, only when storing
+
+            report.say(_("Storing the run in {db} ...", db=shown_url(db)))
+            with doing(stage=_("storing the run in its history")):
+                parts.history = store_run(db, parts)
+        return parts, written
 
 
 class _Guideline:

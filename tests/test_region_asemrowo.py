@@ -165,3 +165,20 @@ def test_sangat_baik_needs_innovation(inovasi: object, predikat: str, has_promot
     else:
         assert r.recommendations == []
         assert r.feedback[0] == NO_INNOVATION.format(117.5)
+
+
+def test_a_recommendation_says_why() -> None:
+    # Gita: (120 + 92/80*100) / 2 = 117.5 with an innovation -> Sangat Baik; final (the
+    # data stage is done), so the promotion rule `predikat == 'Sangat Baik'` gives its
+    # recommendation, and says which rule and which value made it
+    g = nip(7)
+    _, res = run(
+        REGION,
+        [pegawai(g, "Gita", inovasi=1)],
+        [capaian(g, "partisipasi_sekolah", 100, 120), capaian(g, "kepuasan_kesehatan", 80, 92)],
+    )
+    (promotion,) = res[g].recommendations
+    assert res[g].status == "final"
+    assert promotion.reason == (
+        "the rule `predikat == 'Sangat Baik'` holds, with predikat = Sangat Baik"
+    )

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
@@ -43,6 +44,12 @@ INFO = RunInfo(
 FORMATS = ["xlsx", "csv", "json", "parquet"]
 
 # --------------------------------------------------------------------- building runs
+
+
+def _padded(rows: Iterable[tuple], width: int) -> list[tuple]:
+    """Detail rows with the optional columns at their end (stages' done_on, done_by)
+    filled with None where a row leaves them out."""
+    return [(*row, *[None] * (width - len(row))) for row in rows]
 
 
 def run_of(
@@ -73,7 +80,11 @@ def run_of(
     ]
     frame = pl.DataFrame(rows, schema=schema) if rows else F.empty(schema)
     parts = {
-        name: pl.DataFrame(details.get(name, []), schema=getattr(F, name.upper()), orient="row")
+        name: pl.DataFrame(
+            _padded(details.get(name, ()), len(getattr(F, name.upper()))),
+            schema=getattr(F, name.upper()),
+            orient="row",
+        )
         for name in (
             "indicators", "aspects", "groups", "notes", "stages", "flags", "feedback",
             "recommendations", "audit",
@@ -133,7 +144,7 @@ def sample_run() -> F.RunOutput:
         ],
         notes=[(A, "integritas", f"supervisor {B}: teliti"), (A, "integritas", "peer: rapi")],
         stages=[
-            (A, "atasan", "Penilaian atasan", "done", ""),
+            (A, "atasan", "Penilaian atasan", "done", "", "2026-11-30", "198502022010012002"),
             (B, "atasan", "Penilaian atasan", "pending", "menunggu atasan"),
         ],
         flags=[(B, "incomplete", "Integritas: a rater group is below its minimum", "warning")],
@@ -297,8 +308,17 @@ def test_json_document(tmp_path: Path) -> None:
              "inputs": {"kinerja": 89.3}},
         ],
         "score": 89.3, "predikat": "Baik", "feedback": ["Pertahankan", "Bagus"],
-        "recommendations": [{"code": "promotion", "text": "Layak promosi"}],
-        "stages": [{"id": "atasan", "label": "Penilaian atasan", "status": "done", "detail": ""}],
+        "recommendations": [{"code": "promotion", "text": "Layak promosi", "reason": None}],
+        "stages": [
+            {
+                "id": "atasan",
+                "label": "Penilaian atasan",
+                "status": "done",
+                "detail": "",
+                "done_on": "2026-11-30",
+                "done_by": "198502022010012002",
+            }
+        ],
         "flags": [],
         "audit": [
             {"action": "keberatan", "before": "Cukup", "after": "Baik", "by": B,

@@ -131,5 +131,28 @@ def kinerja_give_feedback(rules: RuleSet, appraisal: Appraisal, batch: Batch) ->
     for condition in rules.recommendations:
         words = _("recommendation {code} not applied: {why}")
         hits, skipped = _applied(rules, condition, results, words, code=condition.code)
-        appraisal.add("recommendations", hits.with_columns(pl.lit(condition.code).alias("code")))
+        given = hits.join(reasons(condition, results), on="nip", how="left", maintain_order="left")
+        appraisal.add("recommendations", given.with_columns(pl.lit(condition.code).alias("code")))
         appraisal.add("flags", skipped)
+
+
+def reasons(condition: Condition, results: pl.DataFrame) -> pl.DataFrame:
+    """Why ``condition`` gave its recommendation, per employee: the rule as written and
+    the values it read (``predikat == 'Sangat Baik', with predikat = Sangat Baik``)."""
+    read = [name for name in condition.checked.names if name in results.columns]
+    values = [
+        pl.concat_str(pl.lit(f"{name} = "), _field(pl.col(name), "", results.schema[name]))
+        for name in read
+    ]
+    rule = pl.lit(condition.checked.source)
+    if not values:
+        return results.select("nip", _reason(rule, None).alias("reason"))
+    return results.select(
+        "nip", _reason(rule, pl.concat_str(values, separator=", ")).alias("reason")
+    )
+
+
+def _reason(rule: pl.Expr, values: pl.Expr | None) -> pl.Expr:
+    if values is None:
+        return filled(_("the rule `{rule}` holds"), rule=rule)
+    return filled(_("the rule `{rule}` holds, with {values}"), rule=rule, values=values)

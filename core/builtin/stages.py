@@ -92,9 +92,29 @@ def _order_check(
     )
 
 
+def stage_marks(stage: Stage, appraisal: Appraisal, batch: Batch) -> pl.DataFrame:
+    """Per employee who has them: when the stage's records were made (``done_on``: the
+    last date of them) and by whom (``done_by``: a rating stage's raters, the employee
+    for a self-assessment; an input's or the outcomes' authors are not recorded)."""
+    dates = stage_dates(stage, appraisal, batch).select("nip", pl.col("last").alias("done_on"))
+    if stage.kind != "ratings":
+        return dates.with_columns(pl.lit(None, pl.String).alias("done_by"))
+    rated = batch.ratings.filter(pl.col("kelompok") == stage.subject)
+    rater = pl.when(pl.col("penilai_nip") != "").then(pl.col("penilai_nip"))
+    if stage.subject == "self":
+        rater = pl.coalesce(rater, pl.col("nip"))
+    raters = rated.group_by("nip").agg(
+        rater.drop_nulls().unique().sort().str.join(", ").alias("done_by")
+    )
+    return raters.join(dates, on="nip", how="full", coalesce=True).select(
+        "nip", "done_on", "done_by"
+    )
+
+
 @hookimpl(trylast=True)
 def kinerja_review_stage(rules: RuleSet, stage: Stage, appraisal: Appraisal, batch: Batch) -> bool:
-    """Mark the stage done, pending, or out of order (records dated before the stage it follows)."""
+    """Mark the stage done, pending, or out of order (records dated before the stage it
+    follows); a done stage says when and by whom, where its records say so."""
     found = stage_done(rules, stage, appraisal)
     states = found.select(
         "nip",
@@ -105,5 +125,12 @@ def kinerja_review_stage(rules: RuleSet, stage: Stage, appraisal: Appraisal, bat
     )
     if stage.after is not None:
         states = _order_check(rules, stage, appraisal, batch, states)
+    marks = stage_marks(stage, appraisal, batch)
+    states = states.join(marks, on="nip", how="left", maintain_order="left")
+    done = pl.col("status") == "done"
+    states = states.with_columns(
+        pl.when(done).then(pl.col("done_on")).alias("done_on"),
+        pl.when(done).then(pl.col("done_by")).alias("done_by"),
+    )
     appraisal.add("stages", states)
     return True

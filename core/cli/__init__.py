@@ -16,6 +16,7 @@ from kinerja.cli.diff import diff
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
 from kinerja.cli.explain import explain
+from kinerja.cli.history import history_command
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
 from kinerja.cli.publish import publish_command
@@ -67,6 +68,7 @@ for command in (
     compare_command,
     diff,
     publish_command,
+    history_command,
 ):
     main.add_command(lang_option(command))
 

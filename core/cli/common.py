@@ -240,18 +240,48 @@ def run_input(
     fmt: Format,
     *,
     chunk_size: int = CHUNK_EMPLOYEES,
+    db: str | None = None,
 ) -> tuple[RunParts, list[Path]]:
     """The whole run (:func:`kinerja.pipeline.run`), showing progress on a terminal;
-    an input that cannot be read or an output that cannot be written ends it with
-    ``Error: ...``."""
+    an input that cannot be read, an output that cannot be written or a history
+    database that cannot be used ends it with ``Error: ...``."""
     with _progress() as report:
         try:
-            return run(rules, input_path, output, fmt, pm, report, chunk_size=chunk_size)
+            return run(rules, input_path, output, fmt, pm, report, chunk_size=chunk_size, db=db)
         except InputError as exc:
             fail(str(exc))
         except OutputError as exc:
             fail(write_error(exc, output))
+        except Exception as exc:
+            if db is None or not _database_failure(exc):
+                raise
+            fail(database_error(exc, db, output))
     raise AssertionError("fail() exits")  # pragma: no cover
+
+
+def _database_failure(exc: Exception) -> bool:
+    """Whether ``exc`` is the history database's (SQLAlchemy's or a migration's), which
+    are imported only by a run that stores its history."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, SQLAlchemyError | CommandError)
+
+
+def database_error(exc: Exception, db: str, output: Path) -> str:
+    """Why the run could not be stored in its history, for ``Error: ...``: the results
+    are written; the history is as it was (a run is stored whole or not at all)."""
+    from kinerja.store import shown_url
+
+    why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return _(
+        "the results are written ({output}), but the run was not stored in {db}: {why}. "
+        "Nothing of it was stored; check --db and run again (a rerun of the same input is "
+        "recognised, not stored twice).",
+        output=output,
+        db=shown_url(db),
+        why=why,
+    )
 
 
 def write_error(exc: OSError, output: Path) -> str:

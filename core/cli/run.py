@@ -72,6 +72,15 @@ from kinerja.rules import RuleSet
     help="About how many employees to appraise at a time (whole units together); "
     "smaller uses less memory.",
 )
+@click.option(
+    "--db",
+    metavar="URL",
+    help=N_(
+        "Also keep the run in this history database: sqlite:///kinerja.db (one file, no "
+        "set-up) or postgresql+psycopg://user@host/db. A rerun of the same input is "
+        "recognised, not stored twice."
+    ),
+)
 @rules_version_options
 @input_limit_options
 @budget_options
@@ -82,6 +91,7 @@ def run(
     output: Path | None,
     fmt_: str | None,
     chunk_size: int,
+    db: str | None,
     as_of: str | None,
     period: int | None,
 ) -> None:
@@ -100,8 +110,11 @@ def run(
         output,
         fmt_,
         chunk_size=chunk_size,  # type: ignore[arg-type]
+        db=db,
     )
     _summary(rules, result, written)
+    if result.history is not None:
+        click.echo(result.history.message())
     _finish(pm, rules, result, input_path)
 
 

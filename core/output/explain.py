@@ -171,7 +171,12 @@ def _feedback(result: Result, detail: bool) -> Section:
         return None
     lines = [f"   - {text}" for text in result.feedback]
     for r in result.recommendations:
-        lines.append(f"   * [{r.code}] {r.text}" if detail else f"   * {r.text}")
+        if not detail:
+            lines.append(f"   * {r.text}")
+            continue
+        lines.append(f"   * [{r.code}] {r.text}")
+        if r.reason:
+            lines.append("     " + _("because {reason}", reason=r.reason))
     return _("Feedback and recommendations"), lines
 
 
@@ -182,8 +187,19 @@ def _stages(result: Result) -> Section:
     for s in result.stages:
         mark = _(STAGE_LABELS[s.status]) if s.status in STAGE_LABELS else s.status
         mark = mark if s.status == "done" else mark.upper()
+        if s.status == "done" and (s.done_on or s.done_by):
+            mark = _stage_mark(s.done_on, s.done_by)
         lines.append(f"   - {s.label}: {mark}" + (f" ({s.detail})" if s.detail else ""))
     return _("Review stages"), lines
+
+
+def _stage_mark(done_on: str | None, done_by: str | None) -> str:
+    """When and by whom a stage was done, in words."""
+    if done_on and done_by:
+        return _("done on {date} by {who}", date=done_on, who=done_by)
+    if done_on:
+        return _("done on {date}", date=done_on)
+    return _("done by {who}", who=done_by)
 
 
 def _flags(result: Result, detail: bool) -> Section:

@@ -29,8 +29,8 @@ An appraised employee::
                          | null}],
       "objections": [{"action": {code, label}, "before", "after",
                       "decided_by": {"nip", "nama"}, "date", "reason", "source", "words"}],
-      "feedback": ["..."], "recommendations": [{"code", "text"}],
-      "stages": [{"id", "label", "status": {code, label}, "detail"}],
+      "feedback": ["..."], "recommendations": [{"code", "text", "reason"}],
+      "stages": [{"id", "label", "status": {code, label}, "detail", "done_on", "done_by"}],
       "flags": [{"code", "message", "severity": {code, label}}],
       "result": {"score", "predikat", "predikat_before_objections",
                  "status": {code, label}, "peer_rank"}
@@ -119,13 +119,17 @@ def explain_document(
         "steps": [_step(s) for s in step_stories(rules, result)],
         "objections": _objections(result, names),
         "feedback": list(result.feedback),
-        "recommendations": [{"code": r.code, "text": r.text} for r in result.recommendations],
+        "recommendations": [
+            {"code": r.code, "text": r.text, "reason": r.reason} for r in result.recommendations
+        ],
         "stages": [
             {
                 "id": s.id,
                 "label": s.label,
                 "status": _coded(s.status, STAGE_LABELS),
                 "detail": s.detail,
+                "done_on": s.done_on,
+                "done_by": s.done_by,
             }
             for s in result.stages
         ],

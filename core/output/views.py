@@ -100,10 +100,18 @@ def _result(run: RunOutput, row: dict, parts: dict[str, dict[str, list[dict]]]) 
         predikat=row.get("predikat"),
         feedback=[f["text"] for f in parts["feedback"][nip]],
         recommendations=[
-            Recommendation(r["code"], r["text"]) for r in parts["recommendations"][nip]
+            Recommendation(r["code"], r["text"], r.get("reason"))
+            for r in parts["recommendations"][nip]
         ],
         stages=[
-            StageState(s["id"], s["label"], s["status"], s["detail"] or "")
+            StageState(
+                s["id"],
+                s["label"],
+                s["status"],
+                s["detail"] or "",
+                s.get("done_on"),
+                s.get("done_by"),
+            )
             for s in parts["stages"][nip]
         ],
         flags=[Flag(f["code"], f["message"], f["severity"]) for f in parts["flags"][nip]],

@@ -36,8 +36,8 @@ _INDICATOR_FIELDS = tuple(INDICATORS)[1:]
 _GROUP_FIELDS = tuple(GROUPS)[2:]
 _REJECT_FIELDS = ("sheet", "row", "nip", "reason", "column")
 _LISTS = {
-    "recommendations": ("code", "text"),
-    "stages": ("id", "label", "status", "detail"),
+    "recommendations": ("code", "text", "reason"),
+    "stages": ("id", "label", "status", "detail", "done_on", "done_by"),
     "flags": ("code", "message", "severity"),
     "audit": ("action", "before", "after", "by", "date", "reason", "source"),
 }

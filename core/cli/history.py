@@ -1,0 +1,93 @@
+"""`kinerja history --db URL --nip NIP`: a person's results across periods, with every change."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import polars as pl
+
+from kinerja.cli.common import fail
+from kinerja.i18n import N_, _, number
+from kinerja.output.headers import status_labels
+
+__all__ = ["history_command"]
+
+
+@click.command("history")
+@click.option(
+    "--db", required=True, metavar="URL", help=N_("The history database (kinerja run --db).")
+)
+@click.option("--nip", required=True, help=N_("The employee's NIP."))
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people; json for tools (stable keys)."),
+)
+def history_command(db: str, nip: str, form: str) -> None:
+    """Show one employee's stored results across periods, with every change."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kinerja.store import changes, history, shown_url
+
+    try:
+        results, changed = history(db, nip.strip()), changes(db, nip.strip())
+    except SQLAlchemyError as exc:
+        why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(_("cannot read the history in {db}: {why}", db=shown_url(db), why=why))
+    if form == "json":
+        click.echo(json.dumps(_document(nip, results, changed), ensure_ascii=False, indent=2))
+        return
+    if results.is_empty():
+        fail(_("no stored result of NIP {nip} in {db}", nip=nip, db=shown_url(db)), code=1)
+    for line in _lines(nip, results, changed):
+        click.echo(line)
+
+
+def _document(nip: str, results: pl.DataFrame, changed: pl.DataFrame) -> dict:
+    """The JSON form: ``{"nip", "results": [...], "changes": [...]}``, dates as ISO text."""
+
+    def rows(frame: pl.DataFrame) -> list[dict]:
+        return frame.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String)).to_dicts()
+
+    return {"nip": nip, "results": rows(results), "changes": rows(changed)}
+
+
+def _lines(nip: str, results: pl.DataFrame, changed: pl.DataFrame) -> list[str]:
+    """A line per stored result, oldest first, each followed by its changes."""
+    labels = status_labels()
+    by_run = changed.partition_by("run_id", as_dict=True)
+    lines = [_("{name} (NIP {nip})", name=results["nama"][-1] or "–", nip=nip)]
+    for row in results.iter_rows(named=True):
+        score = "–" if row["score"] is None else number(row["score"], 2)
+        lines.append(
+            _(
+                "{day}  {region} {version}  run {run}: {unit}; score {score}, {predikat}, {status}",
+                day=row["run_on"] or "–",
+                region=row["region"],
+                version=row["rules_version"],
+                run=row["run_id"],
+                unit=row["unit_kerja"] or "–",
+                score=score,
+                predikat=row["predikat"] or "–",
+                status=labels.get(row["status"] or "", row["status"] or "–"),
+            )
+        )
+        for change in by_run.get((row["run_id"],), changed.clear()).iter_rows(named=True):
+            lines.append("    " + _change_words(change))
+    return lines
+
+
+def _change_words(change: dict) -> str:
+    return _(
+        "{field}: {before} → {after}, by {who} on {day} ({reason})",
+        field=change["field"],
+        before=change["before"] or "–",
+        after=change["after"] or "–",
+        who=change["changed_by"] or "–",
+        day=change["changed_on"] or "–",
+        reason=change["reason"] or "–",
+    )
