@@ -20,6 +20,7 @@ from kinerja.cli.history import history_command
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
 from kinerja.cli.publish import publish_command
+from kinerja.cli.raters import raters_command
 from kinerja.cli.regions import regions
 from kinerja.cli.run import run
 from kinerja.cli.sample import sample_data
@@ -69,6 +70,7 @@ for command in (
     diff,
     publish_command,
     history_command,
+    raters_command,
 ):
     main.add_command(lang_option(command))
 

@@ -32,7 +32,7 @@ import polars as pl
 
 from kinerja.frames import Schema, either, empty, filled, group_words
 from kinerja.i18n import N_, _
-from kinerja.numbers import fixed
+from kinerja.i18n.numbers import number_column
 from kinerja.review.effects import RaterEffects
 
 __all__ = ["FINDINGS", "KINDS", "EffectThresholds", "find_biases"]
@@ -147,8 +147,8 @@ def _evidence() -> dict[str, pl.Expr]:
     return {
         "rater": pl.col("penilai_nip"),
         "group": group_words(pl.col("kelompok")),
-        "points": fixed(pl.col("value").abs(), 2),
-        "se": fixed(pl.col("se"), 2),
+        "points": number_column(pl.col("value").abs(), 2),
+        "se": number_column(pl.col("se"), 2).fill_null("–"),
         "ratings": pl.col("ratings").cast(pl.String),
         "employees": pl.col("employees").cast(pl.String),
     }
@@ -289,7 +289,6 @@ def halo(
         (pl.col("employees") >= limits.halo_min) & pl.col("_flat") & pl.col("_varies")
     ).with_columns(pl.col("employees").cast(pl.Float64).alias("value"), pl.lit(None).alias("se"))
     hits = hits.join(effects.raters.select("_r", "penilai_nip", "kelompok"), on="_r")
-    words = filled(
-        _(HALO), low=fixed(pl.col("_low"), 2), high=fixed(pl.col("_high"), 2), **_evidence()
-    )
+    low, high = number_column(pl.col("_low"), 2), number_column(pl.col("_high"), 2)
+    words = filled(_(HALO), low=low, high=high, **_evidence())
     return _finding(hits, "halo", limits.halo_min, words)

@@ -1,0 +1,164 @@
+"""`kinerja raters`: the rater-training evidence, from the rater-effects model.
+
+Every rating of the input is fitted at once (:func:`kinerja.review.effects.fit_effects`):
+each rater's effect, with its standard error and the ratings behind it, and what the
+model finds (:func:`kinerja.review.findings.find_biases`): leniency, severity, a
+supervisor far from the peers and self-ratings, straight-lining, self-inflation, halo.
+The text report puts the findings first, then one block per rater found, with the
+people they rated; ``--format json`` gives every rater's effect and every finding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+import polars as pl
+
+from kinerja.cli.common import (
+    chosen_rules,
+    fail,
+    input_limit_options,
+    manager,
+    rules_options,
+    rules_version_options,
+)
+from kinerja.errors import InputError
+from kinerja.frames import group_word
+from kinerja.i18n import N_, _, count, number
+from kinerja.input.read import read_tables
+from kinerja.input.validate import build_dataset
+from kinerja.output.atomic import atomic_write
+from kinerja.review.effects import RaterEffects, fit_effects
+from kinerja.review.findings import find_biases
+from kinerja.rules import RuleSet
+
+__all__ = ["raters_command"]
+
+
+@click.command("raters")
+@rules_options
+@click.option(
+    "--input",
+    "-i",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("The workbook (.xlsx), a folder of CSV files, or a .json file."),
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people; json for tools (stable keys)."),
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help=N_("Write the report here."))
+@rules_version_options
+@input_limit_options
+def raters_command(
+    region: str | None,
+    rules_path: Path | None,
+    input_path: Path,
+    form: str,
+    output: Path | None,
+    as_of: str | None,
+    period: int | None,
+) -> None:
+    """Estimate each rater's leniency or severity and show the evidence for rater training."""
+    rules = chosen_rules(manager(), region, rules_path, as_of, period)
+    try:
+        batch = build_dataset(read_tables(input_path), rules.input_spec())
+    except InputError as exc:
+        fail(str(exc))
+    scales = {code: aspect.scale for code, aspect in rules.aspects.items()}
+    if batch.ratings.is_empty() or not scales:
+        fail(_("no ratings to estimate rater effects from in {path}", path=input_path), code=1)
+    effects = fit_effects(batch.ratings, scales)
+    findings = find_biases(effects)
+    names = batch.employees.select("nip", "nama")
+    text = (
+        json.dumps(_document(rules, effects, findings), ensure_ascii=False, indent=2) + "\n"
+        if form == "json"
+        else "\n".join(_lines(rules, effects, findings, names)) + "\n"
+    )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(output, text.encode("utf-8"))
+    click.echo(_("Wrote {path}", path=output))
+
+
+def _document(rules: RuleSet, effects: RaterEffects, findings: pl.DataFrame) -> dict:
+    """The JSON form: ``{"region", "rules_version", "residual_sd", "raters": [...],
+    "findings": [...]}``; effects and standard errors in points of the widest scale."""
+    raters = effects.raters.select(
+        "penilai_nip", "kelompok", "points", "se_points", "ratings", "employees"
+    ).with_columns(pl.col("points", "se_points").round(9))
+
+    def finite(rows: list[dict]) -> list[dict]:
+        return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                 for k, v in row.items()} for row in rows]  # fmt: skip
+
+    sd = effects.residual_sd * effects.span
+    return {
+        "region": rules.region,
+        "rules_version": rules.version,
+        "residual_sd": round(sd, 9) if math.isfinite(sd) else None,
+        "raters": finite(raters.to_dicts()),
+        "findings": finite(findings.to_dicts()),
+    }
+
+
+def _lines(
+    rules: RuleSet, effects: RaterEffects, findings: pl.DataFrame, names: pl.DataFrame
+) -> list[str]:
+    """The findings, then a block per rater found: the effect and the people rated."""
+    lines = [
+        _(
+            "Rater effects — region {region}, rules {version}",
+            region=rules.region,
+            version=rules.version,
+        ),  # fmt: skip
+        _(
+            "{raters} raters, {ratings} ratings; findings: {n}",
+            raters=count(effects.raters.height),
+            ratings=count(effects.ratings.height),
+            n=count(findings.height),
+        ),
+    ]
+    if findings.is_empty():
+        return [*lines, _("No rater departs from the others beyond the thresholds.")]
+    people = _people(effects, names)
+    raters = effects.raters.select("kelompok", "penilai_nip", "points", "se_points")
+    found = findings.join(raters, on=["kelompok", "penilai_nip"], how="left")
+    by_rater = found.partition_by("kelompok", "penilai_nip", as_dict=True, maintain_order=True)
+    for (group, rater), mine in by_rater.items():
+        lines += ["", *_block(str(group), str(rater), mine, people.get((group, rater), []))]
+    return lines
+
+
+def _people(effects: RaterEffects, names: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """Each rater's people: ``NIP name`` of every employee they rated, in input order."""
+    person = pl.concat_str("nip", pl.lit(" "), pl.col("nama").fill_null("")).str.strip_chars()
+    rated = effects.ratings.join(names, on="nip", how="left").group_by(
+        "kelompok", "penilai_nip", maintain_order=True
+    )
+    lists = rated.agg(person.unique(maintain_order=True).alias("people"))
+    return {(k, r): v for k, r, v in lists.iter_rows()}
+
+
+def _block(group: str, rater: str, found: pl.DataFrame, people: list[str]) -> list[str]:
+    """One rater's findings in words, their effect, and the people they rated."""
+    lines = [_("{rater} ({group})", rater=rater, group=group_word(group))]
+    lines += [f"  - {words}" for words in found.get_column("words")]
+    points, se = found.row(0, named=True)["points"], found.row(0, named=True)["se_points"]
+    if points is not None:
+        shown_se = number(se, 2) if se is not None and math.isfinite(se) else "–"
+        effect = _("effect {points} points (se {se})", points=number(points, 2), se=shown_se)
+        lines.append(f"  {effect}")
+    lines.append("  " + _("rated: {people}", people=", ".join(people)))
+    return lines
