@@ -39,3 +39,21 @@ def test_the_text_report_says_what_the_json_holds() -> None:
     for finding in document["findings"]:
         assert finding["words"] in text
         assert f"{finding['penilai_nip']} (" in text
+
+
+def test_the_rules_set_the_thresholds(tmp_path: Path) -> None:
+    """A what-if that raises the leniency threshold to 3 points (of 4) and z to 50 finds
+    no leniency or severity in the example; the shipped defaults (0.5 points) do."""
+    rules = Path(__file__).resolve().parent.parent / "plugins" / "sawahlunto" / "rules.yaml"
+    strict = tmp_path / "sawahlunto-lenient-ok.yaml"
+    strict.write_text(
+        rules.read_text("utf-8") + "\nrater_effects:\n  leniency: 3\n  z: 50\n", "utf-8"
+    )
+    runner = CliRunner()
+    plain = json.loads(runner.invoke(main, [*ARGS, "--format", "json"]).output)
+    args = ["raters", "--rules", str(strict), "-i", str(EXAMPLE), "--as-of", "2026-12-01"]
+    done = runner.invoke(main, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    kinds = {f["kind"] for f in json.loads(done.output)["findings"]}
+    assert {f["kind"] for f in plain["findings"]} & {"leniency", "severity"}
+    assert not kinds & {"leniency", "severity"}

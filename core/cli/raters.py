@@ -32,7 +32,7 @@ from kinerja.input.read import read_tables
 from kinerja.input.validate import build_dataset
 from kinerja.output.atomic import atomic_write
 from kinerja.review.effects import RaterEffects, fit_effects
-from kinerja.review.findings import find_biases
+from kinerja.review.findings import find_biases, thresholds_of
 from kinerja.rules import RuleSet
 
 __all__ = ["raters_command"]
@@ -78,7 +78,7 @@ def raters_command(
     if batch.ratings.is_empty() or not scales:
         fail(_("no ratings to estimate rater effects from in {path}", path=input_path), code=1)
     effects = fit_effects(batch.ratings, scales)
-    findings = find_biases(effects)
+    findings = find_biases(effects, thresholds_of(rules.data.get("rater_effects")))
     names = batch.employees.select("nip", "nama")
     text = (
         json.dumps(_document(rules, effects, findings), ensure_ascii=False, indent=2) + "\n"

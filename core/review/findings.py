@@ -26,7 +26,8 @@ Kinds (``kind``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -35,7 +36,7 @@ from kinerja.i18n import N_, _
 from kinerja.i18n.numbers import number_column
 from kinerja.review.effects import RaterEffects
 
-__all__ = ["FINDINGS", "KINDS", "EffectThresholds", "find_biases"]
+__all__ = ["FINDINGS", "KINDS", "EffectThresholds", "find_biases", "thresholds_of"]
 
 KINDS = ("leniency", "severity", "supervisor_gap", "straight_line", "self_inflation", "halo")
 FINDINGS: Schema = {
@@ -105,6 +106,12 @@ class EffectThresholds:
     identical_min: int = 4
     halo_min: int = 4
     halo_aspects: int = 3
+
+
+def thresholds_of(section: Mapping[str, float] | None) -> EffectThresholds:
+    """The thresholds a rule file's ``rater_effects:`` section sets (checked by the
+    schema), the defaults for the rest."""
+    return replace(EffectThresholds(), **dict(section or {}))
 
 
 def find_biases(effects: RaterEffects, thresholds: EffectThresholds | None = None) -> pl.DataFrame:
