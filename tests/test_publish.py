@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from region_helpers import nip
 
 from kinerja.cli import main
+from kinerja.errors import PublishError
 from kinerja.input.read import read_tables
 from kinerja.manager import make_manager
 from kinerja.publish.columns import PUBLIC_FIELDS, column
@@ -78,8 +79,9 @@ def test_small_units_show_their_totals_only_and_fields_follow_the_rules() -> Non
     ]
     assert set(found.rows["flags"]) == {"weight_alone"}  # bias_leniency is not listed
     units = found.units.select("unit_kerja", "employees", "mean", "median", "shown").rows()
-    # A: mean (90 + 80 + 80 + 70) / 4 = 80, median 80; B: mean 55, median 55
-    assert units == [("A", 4, 80.0, 80.0, True), ("B", 2, 55.0, 55.0, False)]
+    # A: mean (90 + 80 + 80 + 70) / 4 = 80, median 80; B (2 < 3): its count only
+    assert units == [("A", 4, 80.0, 80.0, True), ("B", 2, None, None, False)]
+    assert found.units.filter(pl.col("unit_kerja") == "B").row(0, named=True)["Baik"] is None
     assert any("fewer than 3" in line for line in found.withheld)
 
 
@@ -233,7 +235,7 @@ def test_a_failed_publish_leaves_the_previous_site_intact(sawahlunto: dict[str, 
     empty.mkdir()
     done = _publish(sawahlunto["results"], site, "--since", str(empty))
     assert done.exit_code == 2  # type: ignore[attr-defined]
-    assert "no published table here" in done.output  # type: ignore[attr-defined]
+    assert "not a site of region sawahlunto" in done.output  # type: ignore[attr-defined]
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     leftovers = [p.name for p in site.parent.iterdir() if p.name.startswith(".kept.")]
     assert leftovers == []
@@ -290,3 +292,36 @@ def test_results_laid_out_otherwise_read_the_same(sawahlunto: dict[str, Path]) -
     assert ours.info == theirs.info
     assert ours.table.equals(theirs.table)
     assert ours.table.columns == [*KEPT, "flags"] and ours.table.height == 40
+
+
+def test_a_nip_typed_into_another_field_is_masked_and_an_empty_unit_named() -> None:
+    """A NIP typed into the unit column (or the name) is masked like a NIP; a result with
+    no unit is published under "(no work unit)", never "None"."""
+    table = _table([("198001012005011001", "Ani 198502022010012002", 90.0, "Sangat Baik")])
+    table = pl.concat([table, _table([("", "Budi", 80.0, "Baik")])])
+    found = public_tables(table, Publication(fields=("nama",), min_unit_size=1), LABELS)
+    assert found.rows.select("unit_kerja", "nama").rows() == [
+        ("(no work unit)", "Budi"),
+        ("1980**********1001", "Ani 1985**********2002"),
+    ]
+
+
+def test_results_whose_run_is_not_an_object_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"run": "x", "results": [{"nip": "1", "score": 1.0}]}', "utf-8")
+    with pytest.raises(PublishError, match="not the JSON results of kinerja run"):
+        read_results(bad)
+
+
+def test_since_refuses_another_regions_site(sawahlunto: dict[str, Path]) -> None:
+    """A previous site whose datapackage.json names another region is refused: its people
+    are not these people."""
+    first = sawahlunto["folder"] / "theirs"
+    assert _publish(sawahlunto["results"], first).exit_code == 0  # type: ignore[attr-defined]
+    described = first / "data" / "datapackage.json"
+    package = json.loads(described.read_text("utf-8"))
+    package["name"] = "kinerja-kasemen-2026.1"
+    described.write_text(json.dumps(package), encoding="utf-8")
+    done = _publish(sawahlunto["results"], sawahlunto["folder"] / "ours", "--since", str(first))
+    assert done.exit_code == 2  # type: ignore[attr-defined]
+    assert "not a site of region sawahlunto" in done.output  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ here; tests/test_store_postgres.py runs the same tests on a real PostgreSQL serv
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import json
 from functools import cache
@@ -342,3 +343,22 @@ def test_kinerja_run_keeps_its_history_and_kinerja_history_shows_it(
     assert stored["run_on"] == "2026-12-01"
     unknown = runner.invoke(main, ["history", "--db", db_url, "--nip", "199001012015011001"])
     assert unknown.exit_code == 1 and "no stored result of NIP" in unknown.output
+
+
+def test_a_time_in_another_zone_is_kept_as_the_same_moment(engine: sa.Engine) -> None:
+    """09:00 in Jakarta (UTC+7) is 02:00 UTC, on SQLite as on PostgreSQL."""
+    jakarta = dt.timezone(dt.timedelta(hours=7))
+    store_run(engine, kasemen(), created_at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=jakarta))
+    nip = kasemen().results["nip"][0]
+    (row,) = history(engine, nip).iter_rows(named=True)
+    assert row["created_at"] == dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+
+
+def test_long_free_texts_are_stored_on_every_database(engine: sa.Engine) -> None:
+    """A golongan written out in full and a long predikat label fit (text columns)."""
+    run = kasemen()
+    long = run.results.with_columns(
+        pl.lit("Penata Muda Tingkat I (III/b), sejak 1 April 2024").alias("golongan")
+    )
+    stored = store_run(engine, dataclasses.replace(run, results=long))
+    assert stored.results == run.results.height

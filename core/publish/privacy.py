@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kinerja.i18n import _, ngettext
+from kinerja.i18n import N_, _, ngettext
 from kinerja.rules import Publication
 
 __all__ = ["PublicTables", "mask_nip", "public_tables"]
@@ -54,6 +54,7 @@ def public_tables(
 ) -> PublicTables:
     """The published tables of ``table`` (:class:`~kinerja.publish.results.PublishedRun`)
     under ``publication``; ``labels`` is the predikat vocabulary, in its order."""
+    table = _without_stray_nips(table)
     units = _units(table, labels, publication.min_unit_size)
     small = units.filter(~pl.col("shown")).get_column("unit_kerja")
     shown = table.filter(~pl.col("unit_kerja").is_in(small.implode()))
@@ -62,6 +63,28 @@ def public_tables(
     )
     rows = order.with_columns(_percentile()).select(_columns(publication))
     return PublicTables(rows, units, _withheld(publication, small.len()))
+
+
+NO_UNIT = N_("(no work unit)")
+"""The unit of a result whose ``unit_kerja`` is empty."""
+_STRAY_NIP = r"(^|[^0-9])([0-9]{4})[0-9]{10}([0-9]{4})([^0-9]|$)"
+
+
+def _without_stray_nips(table: pl.DataFrame) -> pl.DataFrame:
+    """``table`` with every 18-digit run in a published text (a NIP typed into the unit,
+    the name or the position) masked as a NIP is, and an empty unit named as such."""
+    texts = [c for c in ("nama", "jabatan", "unit_kerja") if c in table.columns]
+    masked = [
+        pl.col(c).str.replace_all(_STRAY_NIP, "${1}${2}**********${3}${4}").alias(c) for c in texts
+    ]
+    table = table.with_columns(masked)
+    unit = pl.col("unit_kerja").str.strip_chars()
+    return table.with_columns(
+        pl.when(unit.is_null() | (unit == ""))
+        .then(pl.lit(_(NO_UNIT)))
+        .otherwise(unit)
+        .alias("unit_kerja")
+    )
 
 
 def _percentile() -> pl.Expr:
@@ -91,7 +114,10 @@ def _units(table: pl.DataFrame, labels: tuple[str, ...], minimum: int) -> pl.Dat
         pl.col("score").median().alias("median"),
         *counts,
     )
-    return units.with_columns((pl.col("employees") >= minimum).alias("shown")).sort("unit_kerja")
+    shown = pl.col("employees") >= minimum
+    # a small unit shows how many it has, nothing more: one person's mean is their score
+    withheld = [pl.when(shown).then(pl.col(c)).alias(c) for c in ("mean", "median", *labels)]
+    return units.with_columns(shown.alias("shown")).with_columns(withheld).sort("unit_kerja")
 
 
 def _withheld(publication: Publication, small_units: int) -> tuple[str, ...]:
@@ -112,10 +138,12 @@ def _withheld(publication: Publication, small_units: int) -> tuple[str, ...]:
     if small_units:
         found.append(
             ngettext(
-                "{n} unit has fewer than {minimum} appraised employees: only its totals "
-                "are shown, so that no one's result can be read off it.",
-                "{n} units have fewer than {minimum} appraised employees: only their totals "
-                "are shown, so that no one's result can be read off them.",
+                "{n} unit has fewer than {minimum} appraised employees: only how many it "
+                "has is shown (no mean, median or predikat), so that no one's result can be "
+                "read off it.",
+                "{n} units have fewer than {minimum} appraised employees: only how many each "
+                "has is shown (no mean, median or predikat), so that no one's result can be "
+                "read off them.",
                 small_units,
                 minimum=publication.min_unit_size,
             )

@@ -40,7 +40,7 @@ class Published:
     """Employees whose row is published (units big enough)."""
     units: int
     withheld_units: int
-    """Units shown by their totals only."""
+    """Units shown by their number of employees only."""
 
 
 def refusal(rules: RuleSet) -> str | None:
@@ -136,7 +136,7 @@ def _since(rules: RuleSet, tables: PublicTables, since: Path) -> PublicTables:
             region=rules.region,
         )
         raise PublishError(message)
-    rows = with_change(tables.rows, previous_table(since))
+    rows = with_change(tables.rows, previous_table(since, rules.region))
     return PublicTables(rows, tables.units, tables.withheld)
 
 

@@ -74,9 +74,11 @@ def read_results(path: Path) -> PublishedRun:
             _("{path}: this is not the JSON results of kinerja run (no run or results)", path=path)
         )
     info = document.get_column("run").to_list()[0]
+    if not isinstance(info, dict):
+        raise PublishError(_("{path}: this is not the JSON results of kinerja run", path=path))
     results = document.select(pl.col("results").explode()).unnest("results")
     results = results.filter(~pl.all_horizontal(pl.all().is_null()))  # an empty list's row
-    return PublishedRun(info or {}, _table(results), path)
+    return PublishedRun(info, _table(results), path)
 
 
 _MARKER = b'"results": ['

@@ -24,11 +24,12 @@ DATA = Path("data") / "results.json"
 _MAX_BYTES = 1 << 30
 
 
-def previous_table(site: Path) -> pl.DataFrame:
-    """The table the site at ``site`` published.
+def previous_table(site: Path, region: str) -> pl.DataFrame:
+    """The table the site at ``site`` published for ``region``.
 
-    :raises PublishError: it is not a site kinerja published.
+    :raises PublishError: it is not a site kinerja published, or another region's.
     """
+    _check_region(site, region)
     path = site / DATA
     if not path.is_file():
         raise PublishError(_("{path}: no published table here; --since names the folder of "
@@ -47,8 +48,30 @@ def previous_table(site: Path) -> pl.DataFrame:
     return frame
 
 
-def _key(frame: pl.DataFrame) -> list[str]:
-    return ["nip", "nama"] if "nip" in frame.columns else ["nama", "unit_kerja"]
+def _check_region(site: Path, region: str) -> None:
+    """Refuse a site that is not ``region``'s, by its ``datapackage.json`` name
+    (``kinerja-<region>-<version>``)."""
+    described = site / DATA.parent / "datapackage.json"
+    try:
+        name = json.loads(described.read_bytes()).get("name", "")
+    except (OSError, ValueError, AttributeError):
+        name = ""
+    if not str(name).startswith(f"kinerja-{region}-"):
+        raise PublishError(_("{path}: not a site of region {region} (its datapackage.json names "
+                             "{name}); --since names the previous site of the same region",
+                             path=site, region=region, name=repr(name)))  # fmt: skip
+
+
+_KEYS = (("nip", "nama"), ("nama", "unit_kerja"))
+"""How one person is matched across two sites, in order of preference: the masked NIP
+and the name; else, when either hides NIPs, the name and the unit."""
+
+
+def _key(rows: pl.DataFrame, previous: pl.DataFrame) -> list[str]:
+    for key in _KEYS:
+        if all(k in rows.columns and k in previous.columns for k in key):
+            return list(key)
+    return []
 
 
 def _or_null(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
@@ -59,7 +82,7 @@ def _or_null(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 def with_change(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     """``rows`` with ``change`` (score now minus then) and ``previous_predikat``, where
     the employee is found once in each table (null otherwise)."""
-    key = [k for k in _key(rows) if k in rows.columns and k in previous.columns]
+    key = _key(rows, previous)
     if not key:  # nothing to match by: no change is known
         unknown = pl.lit(None, pl.Float64).alias("change")
         return rows.with_columns(unknown, pl.lit(None, pl.String).alias("previous_predikat"))

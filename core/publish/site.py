@@ -132,8 +132,8 @@ def _index(given: SiteInput) -> str:
         chart=Markup(
             bar_chart(
                 "all",
-                _("Predikat of every appraised employee"),
-                _bars(tables.units, rules.predikat_labels),
+                _("Predikat of the employees of the units shown"),
+                _bars(tables.units.filter(pl.col("shown")), rules.predikat_labels),
             )
         ),  # fmt: skip
         table_id="units",
@@ -197,7 +197,7 @@ def _bars(units: pl.DataFrame, labels: tuple[str, ...]) -> list[Bar]:
 
 
 def _unit_rows(units: pl.DataFrame, minimum: int) -> list[dict[str, Any]]:
-    """The index's table of units: name, link (None when only its totals are shown), cells."""
+    """The index's table of units: name, link (None for a unit too small to show), cells."""
     cells = units.select(
         "unit_kerja",
         "shown",
@@ -205,7 +205,7 @@ def _unit_rows(units: pl.DataFrame, minimum: int) -> list[dict[str, Any]]:
         number_column(pl.col("mean")).fill_null("–").alias("mean"),
         number_column(pl.col("median")).fill_null("–").alias("median"),
     )
-    small = _("only the unit's totals are shown: fewer than {n} appraised employees", n=minimum)
+    small = _("only its number of employees is shown: fewer than {n} appraised", n=minimum)
     return [
         {
             "name": row["unit_kerja"],

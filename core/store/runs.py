@@ -135,7 +135,7 @@ def _insert_run(
         "input_sha256": input_hash,
         "engine_version": info.engine_version,
         "run_on": dt.date.fromisoformat(info.run_on) if info.run_on else None,
-        "created_at": created_at or dt.datetime.now(dt.UTC),
+        "created_at": _as_utc(created_at),
         "employees_in": info.employees_in,
         "appraised": info.appraised,
         "rejected_employees": info.rejected_employees,
@@ -143,6 +143,19 @@ def _insert_run(
         "rows_in": dict(info.rows_in),
     }
     return connection.execute(sa.insert(RUNS).values(row)).inserted_primary_key[0]
+
+
+def _as_utc(moment: dt.datetime | None) -> dt.datetime:
+    """``moment`` (default now) in UTC, as every database keeps it (SQLite keeps no
+    offset, so a time in another zone would read back hours off).
+
+    :raises ValueError: ``moment`` has no time zone.
+    """
+    if moment is None:
+        return dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:
+        raise ValueError("created_at needs a time zone (e.g. datetime.now(UTC))")
+    return moment.astimezone(dt.UTC)
 
 
 def _store_part(connection: sa.Connection, run_id: int, parts: RunParts, index: int) -> int:
