@@ -176,7 +176,7 @@ def run(
 
             report.say(_("Storing the run in {db} ...", db=shown_url(db)))
             with doing(stage=_("storing the run in its history")):
-                parts.history = store_run(db, parts)
+                parts.history = store_run(db, parts, period=(rules.valid_from, rules.valid_to))
         return parts, written
 
 

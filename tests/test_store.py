@@ -220,7 +220,7 @@ def test_a_fresh_database_has_exactly_the_schema(engine: sa.Engine) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert tables == TABLES | {"alembic_version"}
     assert diff == []
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
 
 
 def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
@@ -230,14 +230,14 @@ def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
         assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
     assert current_revision(engine) is None
     upgrade(engine, "head")
-    assert current_revision(engine) == "0001" and nothing_stored(engine)
+    assert current_revision(engine) == "0002" and nothing_stored(engine)
     assert store_run(engine, kasemen()).results == 39
 
 
 def test_opening_twice_migrates_once(db_url: str) -> None:
     for _ in range(2):
         engine = open_database(db_url)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
         engine.dispose()
     assert store_run(db_url, kasemen()).existing is False  # a URL is opened and closed
     assert store_run(db_url, kasemen()).existing is True
@@ -362,3 +362,17 @@ def test_long_free_texts_are_stored_on_every_database(engine: sa.Engine) -> None
     )
     stored = store_run(engine, dataclasses.replace(run, results=long))
     assert stored.results == run.results.height
+
+
+def test_history_reads_in_the_order_of_the_periods(engine: sa.Engine) -> None:
+    """The 2026 period stored first, the 2025 period stored later (a late entry): the
+    history lists 2025 first, by the period each run appraised, not by when it ran."""
+    run = kasemen()
+    store_run(engine, run, period=("2026-01-01", "2026-12-31"))
+    late = dataclasses.replace(run, info=dataclasses.replace(run.info, input_sha256="0" * 64))
+    store_run(engine, late, period=("2025-01-01", "2025-12-31"))
+    (first, second) = history(engine, run.results["nip"][0]).iter_rows(named=True)
+    assert (first["period_from"], second["period_from"]) == (
+        dt.date(2025, 1, 1),
+        dt.date(2026, 1, 1),
+    )

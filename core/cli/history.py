@@ -62,23 +62,29 @@ def _lines(nip: str, results: pl.DataFrame, changed: pl.DataFrame) -> list[str]:
     by_run = changed.partition_by("run_id", as_dict=True)
     lines = [_("{name} (NIP {nip})", name=results["nama"][-1] or "–", nip=nip)]
     for row in results.iter_rows(named=True):
-        score = "–" if row["score"] is None else number(row["score"], 2)
-        lines.append(
-            _(
-                "{day}  {region} {version}  run {run}: {unit}; score {score}, {predikat}, {status}",
-                day=row["run_on"] or "–",
-                region=row["region"],
-                version=row["rules_version"],
-                run=row["run_id"],
-                unit=row["unit_kerja"] or "–",
-                score=score,
-                predikat=row["predikat"] or "–",
-                status=labels.get(row["status"] or "", row["status"] or "–"),
-            )
-        )
+        lines.append(_result_line(row, labels))
         for change in by_run.get((row["run_id"],), changed.clear()).iter_rows(named=True):
             lines.append("    " + _change_words(change))
     return lines
+
+
+def _result_line(row: dict, labels: dict[str, str]) -> str:
+    """One stored result: the period it appraised, the rules, the run, and the result."""
+    start, end = row["period_from"], row["period_to"]
+    period = "–" if start is None else f"{start}…{end or ''}"
+    return _(
+        "{period}  {region} {version}  run {run} of {day}: {unit}; score {score}, "
+        "{predikat}, {status}",
+        period=period,
+        day=row["run_on"] or "–",
+        region=row["region"],
+        version=row["rules_version"],
+        run=row["run_id"],
+        unit=row["unit_kerja"] or "–",
+        score="–" if row["score"] is None else number(row["score"], 2),
+        predikat=row["predikat"] or "–",
+        status=labels.get(row["status"] or "", row["status"] or "–"),
+    )
 
 
 def _change_words(change: dict) -> str:

@@ -68,6 +68,7 @@ def store_run(
     input_sha256: str | None = None,
     *,
     created_at: dt.datetime | None = None,
+    period: tuple[str, str | None] | None = None,
 ) -> StoredRun:
     """Store ``run`` (every part of it) in one transaction, unless it is stored already.
 
@@ -77,6 +78,8 @@ def store_run(
     :param input_sha256: the input's hash; default the run's own. A run without both
         hashes is never taken for another one.
     :param created_at: when it is stored (default now, UTC).
+    :param period: the period the run appraised, ISO ``(from, to)`` (the rules'
+        ``valid_from`` and ``valid_to``): the order of a person's history.
     """
     parts = as_parts(run)
     rules_hash = rules_sha256 or parts.info.rules_sha256 or None
@@ -87,7 +90,8 @@ def store_run(
                 found = _same_run(connection, parts.info.region, rules_hash, input_hash)
                 if found is not None:
                     return found
-                run_id = _insert_run(connection, parts, rules_hash, input_hash, created_at)
+                run_id = _insert_run(connection, parts, (rules_hash, input_hash), created_at,
+                                     period)  # fmt: skip
                 stored = sum(_store_part(connection, run_id, parts, i) for i in range(parts.count))
                 return StoredRun(run_id, False, stored)
         except sa.exc.IntegrityError:
@@ -121,12 +125,14 @@ def _same_run(
 def _insert_run(
     connection: sa.Connection,
     parts: RunParts,
-    rules_hash: str | None,
-    input_hash: str | None,
+    hashes: tuple[str | None, str | None],
     created_at: dt.datetime | None,
+    period: tuple[str, str | None] | None,
 ) -> int:
     """The run's own row; its new id."""
     info = parts.info
+    rules_hash, input_hash = hashes
+    start, end = period or (None, None)
     row = {
         "region": info.region,
         "rules_version": info.rules_version,
@@ -141,6 +147,8 @@ def _insert_run(
         "rejected_employees": info.rejected_employees,
         "rejected_rows": info.rejected_rows,
         "rows_in": dict(info.rows_in),
+        "period_from": dt.date.fromisoformat(start) if start else None,
+        "period_to": dt.date.fromisoformat(end) if end else None,
     }
     return connection.execute(sa.insert(RUNS).values(row)).inserted_primary_key[0]
 
@@ -310,6 +318,8 @@ HISTORY = {
     "run_id": pl.Int64,
     "region": pl.String,
     "rules_version": pl.String,
+    "period_from": pl.Date,
+    "period_to": pl.Date,
     "run_on": pl.Date,
     "created_at": pl.Datetime("us", "UTC"),
     "nama": pl.String,
@@ -323,11 +333,12 @@ HISTORY = {
 
 
 def history(source: DatabaseSource, nip: str) -> pl.DataFrame:
-    """The results of ``nip`` across stored runs, oldest first (by the day of the run,
-    then when it was stored), with :data:`HISTORY`'s columns."""
+    """The results of ``nip`` across stored runs, oldest first (by the period appraised,
+    then the day of the run, then when it was stored), with :data:`HISTORY`'s columns."""
+    stamps = ("region", "rules_version", "period_from", "period_to", "run_on", "created_at")
     query = (
         sa.select(
-            *(RUNS.c[n] for n in ("region", "rules_version", "run_on", "created_at")),
+            *(RUNS.c[n] for n in stamps),
             RUNS.c.id.label("run_id"),
             *(
                 RESULTS.c[n]
@@ -336,7 +347,12 @@ def history(source: DatabaseSource, nip: str) -> pl.DataFrame:
         )  # fmt: skip
         .join_from(RESULTS, RUNS, RESULTS.c.run_id == RUNS.c.id)
         .where(RESULTS.c.nip == nip)
-        .order_by(RUNS.c.run_on.nulls_first(), RUNS.c.created_at, RUNS.c.id)
+        .order_by(
+            RUNS.c.period_from.nulls_first(),
+            RUNS.c.run_on.nulls_first(),
+            RUNS.c.created_at,
+            RUNS.c.id,
+        )
     )
     with using(source) as engine, engine.connect() as connection:
         rows = [row._asdict() for row in connection.execute(query)]

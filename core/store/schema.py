@@ -113,6 +113,8 @@ RUNS = sa.Table(
     sa.Column("rejected_employees", sa.Integer, nullable=False),
     sa.Column("rejected_rows", sa.Integer, nullable=False),
     sa.Column("rows_in", sa.JSON, nullable=False),
+    sa.Column("period_from", sa.Date),
+    sa.Column("period_to", sa.Date),
     sa.UniqueConstraint("region", "rules_sha256", "input_sha256", name="uq_runs_same_input"),
 )
 
