@@ -82,10 +82,11 @@ def appraise(
     # feedback and recommendations come last, on the final result (after objections)
     with doing(stage=_("giving feedback and recommendations")):
         hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)
-        hold_until_final(appraisal, _status(appraisal))
+        status = _status(appraisal)  # final once every stage is done: feedback changes none
+        hold_until_final(appraisal, status)
     if progress is not None:
         progress(batch.employees.height)
-    return _output(rules, batch, appraisal, failed)
+    return _output(rules, batch, appraisal, failed, status)
 
 
 def _status(appraisal: Appraisal) -> pl.DataFrame:
@@ -102,13 +103,19 @@ def _status(appraisal: Appraisal) -> pl.DataFrame:
     )
 
 
-def _output(rules: RuleSet, batch: Batch, appraisal: Appraisal, failed: pl.DataFrame) -> RunOutput:
+def _output(
+    rules: RuleSet,
+    batch: Batch,
+    appraisal: Appraisal,
+    failed: pl.DataFrame,
+    status: pl.DataFrame,
+) -> RunOutput:
     """The run's output frames and metadata; the employees' failures join the rejects."""
     if "peer_rank" not in appraisal.results.columns:
         appraisal.results = appraisal.results.with_columns(
             pl.lit(None, pl.String).alias("peer_rank")
         )
-    appraisal.update(_status(appraisal))
+    appraisal.update(status)
     failures = failed.select(
         pl.lit("pegawai").alias("sheet"),
         pl.col("_row").alias("row"),

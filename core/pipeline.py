@@ -172,12 +172,18 @@ def run(
         except OSError as exc:
             raise OutputError.of(exc) from exc
         if db is not None:
-            from kinerja.store import shown_url, store_run  # SQLAlchemy, only when storing
-
-            report.say(_("Storing the run in {db} ...", db=shown_url(db)))
-            with doing(stage=_("storing the run in its history")):
-                parts.history = store_run(db, parts, period=(rules.valid_from, rules.valid_to))
+            parts.history = _stored(rules, parts, db, report)
         return parts, written
+
+
+def _stored(rules: RuleSet, parts: RunParts, db: str, report: Report) -> object:
+    """Store the run in the history database ``db``, with the period its rules cover
+    (:func:`kinerja.store.store_run`; SQLAlchemy is imported only by a run that stores)."""
+    from kinerja.store import shown_url, store_run
+
+    report.say(_("Storing the run in {db} ...", db=shown_url(db)))
+    with doing(stage=_("storing the run in its history")):
+        return store_run(db, parts, period=(rules.valid_from, rules.valid_to))
 
 
 class _Guideline:

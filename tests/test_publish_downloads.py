@@ -272,12 +272,6 @@ def test_datapackage_without_license_has_no_licenses() -> None:
         descriptor(meta(), COLUMNS, [PackageFile("x.parquet", 3, "00" * 32)])
 
 
-def test_datapackage_validates_with_frictionless(site: Path) -> None:
-    frictionless = pytest.importorskip("frictionless")
-    report = frictionless.validate(str(site / "datapackage.json"))
-    assert report.valid, report.flatten(["type", "message"])
-
-
 def test_created_is_utc_rfc3339() -> None:
     wib = dt.timezone(dt.timedelta(hours=7))
     assert created_text(dt.datetime(2026, 12, 1, 15, 30, tzinfo=wib)) == "2026-12-01T08:30:00Z"

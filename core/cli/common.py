@@ -64,6 +64,26 @@ def region_rules(
     raise AssertionError("unreachable")
 
 
+input_option = click.option(
+    "--input",
+    "-i",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("The workbook (.xlsx), a folder of CSV files, or a .json file."),
+)
+"""``--input PATH``: the workbook or folder a command reads."""
+text_or_json = click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people; json for tools (stable keys)."),
+)
+"""``--format text|json``: words for people, or a stable document for tools."""
+
+
 def rules_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """``--region NAME`` or ``--rules PATH``: an installed region's rules, or a rule file's
     (one not yet in a package, a what-if)."""

@@ -7,7 +7,7 @@ import json
 import click
 import polars as pl
 
-from kinerja.cli.common import fail
+from kinerja.cli.common import fail, text_or_json
 from kinerja.i18n import N_, _, number
 from kinerja.output.headers import status_labels
 
@@ -19,14 +19,7 @@ __all__ = ["history_command"]
     "--db", required=True, metavar="URL", help=N_("The history database (kinerja run --db).")
 )
 @click.option("--nip", required=True, help=N_("The employee's NIP."))
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people; json for tools (stable keys)."),
-)
+@text_or_json
 def history_command(db: str, nip: str, form: str) -> None:
     """Show one employee's stored results across periods, with every change."""
     from sqlalchemy.exc import SQLAlchemyError

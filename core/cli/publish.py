@@ -11,7 +11,6 @@ from kinerja import i18n
 from kinerja.cli.common import fail, iso_date, manager
 from kinerja.errors import PublishError, RulesError, UnknownRegion
 from kinerja.i18n import N_, _, count
-from kinerja.publish.publish import publish
 from kinerja.regions import region_versions
 
 __all__ = ["publish_command"]
@@ -70,6 +69,8 @@ def publish_command(
                region=repr(region), problems=exc))  # fmt: skip
     if versions:
         i18n.use_rules_language(versions[-1].language)
+    from kinerja.publish.publish import publish  # jinja2, xlsxwriter: only to publish
+
     day = dt.date.fromisoformat(published_on) if published_on else None
     try:
         done = publish(versions, results_path, output, since=since, published_on=day)

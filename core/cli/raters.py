@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import polars as pl
@@ -21,9 +22,11 @@ from kinerja.cli.common import (
     chosen_rules,
     fail,
     input_limit_options,
+    input_option,
     manager,
     rules_options,
     rules_version_options,
+    text_or_json,
 )
 from kinerja.errors import InputError
 from kinerja.frames import group_word
@@ -31,31 +34,18 @@ from kinerja.i18n import N_, _, count, number
 from kinerja.input.read import read_tables
 from kinerja.input.validate import build_dataset
 from kinerja.output.atomic import atomic_write
-from kinerja.review.effects import RaterEffects, fit_effects
-from kinerja.review.findings import find_biases, thresholds_of
 from kinerja.rules import RuleSet
+
+if TYPE_CHECKING:
+    from kinerja.review.effects import RaterEffects
 
 __all__ = ["raters_command"]
 
 
 @click.command("raters")
 @rules_options
-@click.option(
-    "--input",
-    "-i",
-    "input_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help=N_("The workbook (.xlsx), a folder of CSV files, or a .json file."),
-)
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people; json for tools (stable keys)."),
-)
+@input_option
+@text_or_json
 @click.option("--output", "-o", type=click.Path(path_type=Path), help=N_("Write the report here."))
 @rules_version_options
 @input_limit_options
@@ -74,6 +64,9 @@ def raters_command(
         batch = build_dataset(read_tables(input_path), rules.input_spec())
     except InputError as exc:
         fail(str(exc))
+    from kinerja.review.effects import fit_effects  # scipy: only for this command
+    from kinerja.review.findings import find_biases, thresholds_of
+
     scales = {code: aspect.scale for code, aspect in rules.aspects.items()}
     if batch.ratings.is_empty() or not scales:
         fail(_("no ratings to estimate rater effects from in {path}", path=input_path), code=1)

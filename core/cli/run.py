@@ -13,6 +13,7 @@ from kinerja.cli.common import (
     chosen_rules,
     fail,
     input_limit_options,
+    input_option,
     manager,
     rules_options,
     rules_version_options,
@@ -43,14 +44,7 @@ from kinerja.rules import RuleSet
     )
 )
 @rules_options
-@click.option(
-    "--input",
-    "-i",
-    "input_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="The workbook (.xlsx), a folder of CSV files, or a .json file.",
-)
+@input_option
 @click.option(
     "--output",
     "-o",
