@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from test_store_postgres import postgres_bin, throwaway_cluster  # noqa: E402
+from postgres_server import postgres_bin, throwaway_cluster  # noqa: E402
 
 from kinerja.frames import RunOutput, StepInfo  # noqa: E402
 from kinerja.model import RunInfo  # noqa: E402

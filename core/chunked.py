@@ -7,8 +7,11 @@ is validated and appraised in one step. A larger run takes two passes:
 1. every chunk is validated, its validated frames wait on disk
    (:class:`~kinerja.spill.BatchStore`) and its raters are summarised;
 2. the rater partials are combined into the run's summary on disk, a hash partition
-   of raters at a time (:class:`~kinerja.raters.RunRaters`), and each chunk is
-   appraised, in order, with the summary rows of its own raters.
+   of raters at a time (:class:`~kinerja.raters.RunRaters`); where the rules have a
+   ``rater_effects:`` section, the rater-effects model is fitted once on every rating
+   of the run (:func:`kinerja.review.touched.review_ratings`); then each chunk is
+   appraised, in order, with the summary rows of its own raters and the run's
+   rater-effects findings.
 
 :func:`merge_outputs` joins the chunks' outputs into the run's: results in chunk order
 (input order within a chunk), the whole-file problems first among the rejects, then
@@ -35,6 +38,7 @@ from kinerja.input.validate import build_dataset
 from kinerja.model import RunInfo
 from kinerja.output.write_parts import merged_columns, own_wide_table
 from kinerja.raters import RunRaters, rater_partials
+from kinerja.review.touched import RaterReview, review_ratings
 from kinerja.rules import RuleSet
 from kinerja.spill import BatchStore, FrameStore
 
@@ -102,11 +106,13 @@ def appraise_chunks(
             chain = run_chain(everyone, pl.concat(owners))
             loops = in_loops(everyone)
             del everyone
+        review = _run_review(rules, store)
         if start is not None:
             start(employees)
         for index in range(chunks.count):
             with doing(stage=_("appraising"), chunk=_chunk_words(index, chunks.count)):
-                batch = replace(store.get(index), raters=raters.of(index), chain=chain, loops=loops)
+                batch = replace(store.get(index), raters=raters.of(index), chain=chain)
+                batch = replace(batch, loops=loops, review=review)
                 where = _(
                     "{chunk}: {employees}",
                     chunk=_chunk_words(index, chunks.count),
@@ -115,6 +121,15 @@ def appraise_chunks(
                 with doing(chunk=where):
                     output = appraise(rules, batch, pm, progress=advance)
             yield Chunk(output, batch.rejects.height)
+
+
+def _run_review(rules: RuleSet, store: FrameStore[Batch]) -> RaterReview | None:
+    """The rater-effects model fitted once on every rating of the run (every chunk's,
+    validated and waiting in ``store``), when the rules have a ``rater_effects:`` section."""
+    if rules.rater_effects is None:
+        return None
+    with doing(stage=_("estimating the raters' effects over the whole run")):
+        return review_ratings(rules, pl.concat(store.scans("ratings")))
 
 
 def employees_words(batch: Batch) -> str:

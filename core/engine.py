@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pluggy
 import polars as pl
@@ -30,6 +31,8 @@ from kinerja.i18n import _
 from kinerja.model import RunInfo
 from kinerja.raters import batch_raters
 from kinerja.regions import RegionHooks
+from kinerja.review.fair import fair_scores
+from kinerja.review.touched import review_ratings, touched_flags
 from kinerja.rules import RuleSet
 
 Progress = Callable[[int], None]
@@ -56,6 +59,9 @@ def appraise(
     hook = RegionHooks(pm, rules.region)  # other regions' plugins stay out of this run
     if batch.raters is None:  # the batch is the whole run
         batch = replace(batch, raters=batch_raters(rules, batch.ratings))
+    if batch.review is None and rules.rater_effects is not None:  # the whole run, too
+        with doing(stage=_("estimating the raters' effects")):
+            batch = replace(batch, review=review_ratings(rules, batch.ratings))
     with doing(stage=_("collecting the indicators")):
         values, indicators = collected_values(
             batch.employees, hook.kinerja_collect_indicators(rules=rules, batch=batch)
@@ -74,11 +80,17 @@ def appraise(
     predikat = hook.kinerja_assign_predikat(rules=rules, results=appraisal.results)
     if predikat is not None:
         appraisal.results = appraisal.results.with_columns(predikat.alias("predikat"))
+    if batch.review is not None and rules.adjust_for_rater_effects:
+        with doing(stage=_("computing the fair score")):
+            weigh = partial(hook.kinerja_weigh_ratings, rules=rules)
+            appraisal.update(fair_scores(rules, batch, values, weigh))
     for stage in rules.stages:
         with doing(stage=_("reviewing: stage {stage}", stage=stage.id)):
             hook.kinerja_review_stage(rules=rules, stage=stage, appraisal=appraisal, batch=batch)
     with doing(stage=_("reviewing the whole batch")):
         hook.kinerja_review_batch(rules=rules, appraisal=appraisal, batch=batch)
+        if batch.review is not None:
+            appraisal.add("flags", touched_flags(batch.review, batch.ratings))
     # feedback and recommendations come last, on the final result (after objections)
     with doing(stage=_("giving feedback and recommendations")):
         hook.kinerja_give_feedback(rules=rules, appraisal=appraisal, batch=batch)

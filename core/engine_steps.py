@@ -186,15 +186,20 @@ def describer(rules: RuleSet):  # noqa: ANN201 - a small closure
     return describe
 
 
-def evaluated(rules: RuleSet, values: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def evaluated(
+    rules: RuleSet, values: pl.DataFrame, *, upto: str = "predikat"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Compute every component, the score and the predikat for the whole batch.
 
+    :param upto: the last step computed: ``predikat`` (every step), or ``score`` (the
+        components and the score, as the fair score needs them).
     :return: the employees whose rules could be computed (with a column per step), and
         those whose could not (``nip``, ``_row``, ``_error``: the reason in words).
     """
     labels = {c.name: c.label for c in rules.components}
+    steps = rules.steps()
     program = compile_steps(
-        rules.steps(),
+        steps[: [s.name for s in steps].index(upto) + 1],
         rules.bands,
         describe=describer(rules),
         score_weights=rules.score_weights,

@@ -82,6 +82,7 @@ __all__ = [
     "OutputError",
     "PublishError",
     "KinerjaError",
+    "RecordRefused",
     "RulesError",
     "ScaffoldError",
     "UnknownRegion",
@@ -92,3 +93,9 @@ class PublishError(KinerjaError):
     """A site cannot be published (the rules do not publish, the results cannot be read,
     they are another region's); the message says why and what to do. Nothing was
     written: the previous site, if any, is intact."""
+
+
+class RecordRefused(KinerjaError):
+    """The history database refuses a record (an objection filed out of time or by
+    someone else, a decision by the wrong person, a result that is not stored); the
+    message says why and what to do. Nothing was written."""

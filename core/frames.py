@@ -257,6 +257,11 @@ class Batch:
     """The NIPs of the run's employees whose supervisor chain goes round a loop, when the
     batch is one chunk of a larger run (a loop may cross units, so chunks). None: the
     batch is the whole run, its own employees show the loops."""
+    review: Any = None
+    """The run's rater-effects evidence (:class:`kinerja.review.touched.RaterReview`),
+    fitted once on every rating of the run, also when this batch is one chunk of it. The
+    engine fills it in when it is None and the rules have a ``rater_effects:`` section (the
+    batch is the whole run)."""
 
 
 @dataclass(slots=True)

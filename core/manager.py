@@ -17,6 +17,7 @@ BUILTIN_PLUGINS = (
     "kinerja.builtin.weight_cap",
     "kinerja.builtin.predikat",
     "kinerja.builtin.feedback",
+    "kinerja.builtin.training",
     "kinerja.builtin.stages",
     "kinerja.builtin.objections",
     "kinerja.builtin.supervisors",

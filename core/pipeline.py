@@ -183,7 +183,8 @@ def _stored(rules: RuleSet, parts: RunParts, db: str, report: Report) -> object:
 
     report.say(_("Storing the run in {db} ...", db=shown_url(db)))
     with doing(stage=_("storing the run in its history")):
-        return store_run(db, parts, period=(rules.valid_from, rules.valid_to))
+        dialogue = {stage.dialogue: stage.subject for stage in rules.stages if stage.dialogue}
+        return store_run(db, parts, period=(rules.valid_from, rules.valid_to), dialogue=dialogue)
 
 
 class _Guideline:

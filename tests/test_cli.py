@@ -166,9 +166,9 @@ def test_run_xlsx_and_csv_outputs(runner, sample, tmp_path):
     assert wb.sheetnames == ["results", "details", "rejects", "info"]
     header = [c.value for c in wb["results"][1]]  # headers people read, grouped
     assert header[:6] == ["NIP", "Name", "Position", "Work unit", "Grade", "Supervisor's NIP"]
-    assert header[-7:] == [
-        "Score", "Rank among peers", "Predikat", "Status", "Feedback", "Recommendations",
-        "Flags for the reviewer",
+    assert header[-8:] == [
+        "Score", "Fair score (raters' estimated effects removed)", "Rank among peers",
+        "Predikat", "Status", "Feedback", "Recommendations", "Flags for the reviewer",
     ]  # fmt: skip
     assert wb["results"].max_row == appraised + 1 and wb["rejects"].max_row == rejects + 1
     nips = [row[0] for row in wb["results"].iter_rows(min_row=2, values_only=True)]
@@ -184,8 +184,8 @@ def test_run_xlsx_and_csv_outputs(runner, sample, tmp_path):
     with (tmp_path / "hasil.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     # the CSV keeps the stable column names
-    machine = "nip nama jabatan unit_kerja score predikat status peer_rank".split()
-    assert rows[0][:8] == machine
+    machine = "nip nama jabatan unit_kerja score fair_score predikat status peer_rank".split()
+    assert rows[0][:9] == machine  # fair_score: Sawahlunto adjusts for rater effects
     assert rows[0][-3:] == ["feedback", "recommendations", "flags"]
     assert len(rows[0]) == len(header) - 2 and len(rows) == appraised + 1  # no grade, atasan
     assert [row[0] for row in rows[1:]] == nips

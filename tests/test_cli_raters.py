@@ -46,9 +46,10 @@ def test_the_rules_set_the_thresholds(tmp_path: Path) -> None:
     no leniency or severity in the example; the shipped defaults (0.5 points) do."""
     rules = Path(__file__).resolve().parent.parent / "plugins" / "sawahlunto" / "rules.yaml"
     strict = tmp_path / "sawahlunto-lenient-ok.yaml"
-    strict.write_text(
-        rules.read_text("utf-8") + "\nrater_effects:\n  leniency: 3\n  z: 50\n", "utf-8"
-    )
+    text = rules.read_text("utf-8")
+    assert text.count("\n  leniency: 0.5\n  z: 2.5\n") == 1  # the rules' rater_effects
+    lenient_ok = text.replace("\n  leniency: 0.5\n  z: 2.5\n", "\n  leniency: 3\n  z: 50\n")
+    strict.write_text(lenient_ok, "utf-8")
     runner = CliRunner()
     plain = json.loads(runner.invoke(main, [*ARGS, "--format", "json"]).output)
     args = ["raters", "--rules", str(strict), "-i", str(EXAMPLE), "--as-of", "2026-12-01"]

@@ -119,7 +119,13 @@ def test_jpm_cap_and_recommendations() -> None:
         "Keterampilan 2.20 di bawah level jabatan (3); susun rencana latihan kerja bersama atasan.",
         STRENGTH.format("Sikap", 3.8),
     ]
-    assert res[b].recommendations == []
+    # keterampilan 2.2 < 3: a training need (gap 3 - 2.2 = 0.8)
+    assert recs(res[b]) == [
+        (
+            "training_need",
+            "Training in Keterampilan: value 2.20 below the post's level 3 (short by 0.80)",
+        )
+    ]
     # c: 2.0, 2.0, 0.4 + 2.4 = 2.8 -> kompetensi 6.8/3*20 = 45.33 -> Kurang (30 <= x < 50)
     #    JPM (2/3 + 2/3 + 2.8/3)/3 = 6.8/9 = 75.56% -> kurang optimal (< 78) -> coaching
     assert component(res[c], "jpm_persen") == pytest.approx(680 / 9)
@@ -134,7 +140,20 @@ def test_jpm_cap_and_recommendations() -> None:
         "Kompetensi terkuat: Sikap (2.80 dari 5), belum mencapai level jabatan (3); jadikan "
         "titik awal rencana pengembangan bersama atasan.",
     ]
-    assert recs(res[c]) == [("coaching", "Perlu pembinaan pada kompetensi di bawah level jabatan.")]
+    # then a training need per competency, the largest gap first: keterampilan and
+    # pengetahuan 3 - 2 = 1.0 (a tie: in the rules' order), sikap 3 - 2.8 = 0.2
+    assert recs(res[c]) == [
+        ("coaching", "Perlu pembinaan pada kompetensi di bawah level jabatan."),
+        (
+            "training_need",
+            "Training in Keterampilan: value 2.00 below the post's level 3 (short by 1.00)",
+        ),
+        (
+            "training_need",
+            "Training in Pengetahuan: value 2.00 below the post's level 3 (short by 1.00)",
+        ),
+        ("training_need", "Training in Sikap: value 2.80 below the post's level 3 (short by 0.20)"),
+    ]
     # d: 5.0, 0.2*5 + 0.8*4 = 4.2, 5.0 -> 14.2/3*20 = 94.67 -> Sangat Baik, further education
     assert res[d].score == pytest.approx(284 / 3)
     assert res[d].predikat == "Sangat Baik"
@@ -154,7 +173,17 @@ def test_cukup_optimal_jpm_gets_feedback() -> None:
     assert r.feedback[-2] == JPM_TEXT.format((4.4 / 3 + 1) / 3 * 100, "cukup optimal")
     assert r.feedback[-2].startswith("Kesesuaian jabatan 82.2% (cukup optimal)")
     assert r.feedback[-1] == STRENGTH.format("Sikap", 3.8)
-    assert r.recommendations == []
+    # no rule recommends; keterampilan and pengetahuan 2.2 < 3: a training need each (gap 0.8)
+    assert recs(r) == [
+        (
+            "training_need",
+            "Training in Keterampilan: value 2.20 below the post's level 3 (short by 0.80)",
+        ),
+        (
+            "training_need",
+            "Training in Pengetahuan: value 2.20 below the post's level 3 (short by 0.80)",
+        ),
+    ]
 
 
 def test_supervisor_before_self_assessment_is_out_of_order() -> None:

@@ -375,7 +375,7 @@ def test_supervisor_peer_disagreement_above_one_point_is_flagged() -> None:
     # leniency: supervisors 1.0 and 0.75, mean 0.875 -> 0.125*4 = 0.5 points < 0.75: none
     assert bias_codes(res[f]) == ["bias_disagreement"]
     assert res[f].flags[0].message == "supervisor's ratings differ from the peers' by +2.00 points"
-    assert res[g].flags == []
+    assert bias_codes(res[g]) == []  # (the rater-effects model finds the flat peers severe)
 
 
 def test_identical_ratings_for_three_employees_are_flagged() -> None:

@@ -220,7 +220,7 @@ def test_a_fresh_database_has_exactly_the_schema(engine: sa.Engine) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert tables == TABLES | {"alembic_version"}
     assert diff == []
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() == "0003"
 
 
 def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
@@ -230,14 +230,32 @@ def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
         assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
     assert current_revision(engine) is None
     upgrade(engine, "head")
-    assert current_revision(engine) == "0002" and nothing_stored(engine)
+    assert current_revision(engine) == "0003" and nothing_stored(engine)
     assert store_run(engine, kasemen()).results == 39
+
+
+def test_a_database_of_0002_keeps_its_results_through_0003(engine: sa.Engine) -> None:
+    """Migration 0003 adds ``results.incomplete``: results stored before keep every row
+    and read NULL (not known); the one provisional result of Kasemen is incomplete."""
+    store_run(engine, kasemen())
+    downgrade(engine, "0002")
+    upgrade(engine, "head")
+    with engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT count(*), count(incomplete) FROM results"))
+        assert tuple(kept.one()) == (39, 0)
+    fresh = store_run(engine, dataclasses.replace(kasemen(), info=dataclasses.replace(
+        kasemen().info, input_sha256="f" * 64)))  # fmt: skip
+    query = sa.text("SELECT status, incomplete FROM results WHERE run_id = :run")
+    with engine.connect() as connection:
+        states = {tuple(row) for row in connection.execute(query, {"run": fresh.id})}
+    assert states <= {("final", False), ("provisional", True), ("provisional", False)}
+    assert ("final", False) in states
 
 
 def test_opening_twice_migrates_once(db_url: str) -> None:
     for _ in range(2):
         engine = open_database(db_url)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         engine.dispose()
     assert store_run(db_url, kasemen()).existing is False  # a URL is opened and closed
     assert store_run(db_url, kasemen()).existing is True

@@ -10,21 +10,33 @@ anew). Skipped, saying why, only when there is neither a URL nor PostgreSQL's bi
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from postgres_server import postgres_bin, throwaway_cluster
+from test_dialogues import (
+    kutacane,
+    test_a_dialogue_in_the_future_or_without_dialogue_rules_is_refused,
+    test_a_dialogue_recorded_after_the_run_makes_the_result_final,
+    test_a_dialogue_that_cannot_be_recorded_is_refused,
+    test_the_workbooks_dialogues_are_stored_with_the_run,
+)
+from test_objections import (
+    stored,
+    test_a_decision_that_cannot_stand_is_refused,
+    test_a_decision_that_keeps_the_result_is_in_the_history_too,
+    test_an_objection_is_filed_decided_and_kept_in_the_history,
+    test_an_objection_out_of_time_by_another_or_of_no_result_is_refused,
+    test_no_decider_can_be_known_above_the_top_of_the_chain,
+    test_unknown_objections_and_missing_databases_are_refused,
+)
 from test_store import (
     engine,
+    test_a_database_of_0002_keeps_its_results_through_0003,
     test_a_fresh_database_has_exactly_the_schema,
     test_a_rerun_is_recognised_not_duplicated,
     test_a_result_part_needs_its_result,
@@ -46,7 +58,19 @@ from test_store import (
 
 __all__ = [
     "engine",
-    "postgres_bin",
+    "kutacane",
+    "test_a_database_of_0002_keeps_its_results_through_0003",
+    "test_a_dialogue_in_the_future_or_without_dialogue_rules_is_refused",
+    "test_a_dialogue_recorded_after_the_run_makes_the_result_final",
+    "test_a_dialogue_that_cannot_be_recorded_is_refused",
+    "test_the_workbooks_dialogues_are_stored_with_the_run",
+    "stored",
+    "test_a_decision_that_cannot_stand_is_refused",
+    "test_a_decision_that_keeps_the_result_is_in_the_history_too",
+    "test_an_objection_is_filed_decided_and_kept_in_the_history",
+    "test_an_objection_out_of_time_by_another_or_of_no_result_is_refused",
+    "test_no_decider_can_be_known_above_the_top_of_the_chain",
+    "test_unknown_objections_and_missing_databases_are_refused",
     "test_a_fresh_database_has_exactly_the_schema",
     "test_a_rerun_is_recognised_not_duplicated",
     "test_a_result_part_needs_its_result",
@@ -64,68 +88,9 @@ __all__ = [
     "test_texts_and_numbers_survive_the_bulk_insert",
     "test_the_provisional_result_and_its_stages_are_kept",
     "test_when_and_by_whom_a_stage_was_done_is_kept",
-    "throwaway_cluster",
 ]
 
 ENV = "KINERJA_TEST_POSTGRES"
-
-
-def postgres_bin() -> Path | None:
-    """The folder of PostgreSQL's server binaries (the newest Debian's), if any."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_major)
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _major(path: str) -> int:
-    version = Path(path).parents[1].name
-    return int(version) if version.isdigit() else 0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("localhost", 0))
-        return probe.getsockname()[1]
-
-
-def _as_server_user(command: list[str]) -> list[str]:
-    """``command`` as the ``postgres`` user when we are root (the server refuses root)."""
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", "postgres", "--", *command]
-
-
-@contextmanager
-def throwaway_cluster(bin_dir: Path, *, durable: bool = False) -> Iterator[str]:
-    """A new PostgreSQL cluster on a free local port, for as long as the block runs: its
-    superuser's URL (``postgresql+psycopg://postgres@localhost:PORT/postgres``).
-
-    :param durable: keep ``fsync`` on (a benchmark); off, the tests run faster.
-    """
-    data = Path(tempfile.mkdtemp(prefix="kinerja-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres", "postgres")
-    port = _free_port()
-    run = {"check": True, "capture_output": True}
-    options = f"-p {port} -c listen_addresses=localhost -c unix_socket_directories={data}"
-    options += "" if durable else " -c fsync=off -c synchronous_commit=off"
-    try:
-        subprocess.run(
-            _as_server_user([str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "postgres",
-                             "-A", "trust", "-E", "UTF8", "--no-sync"]), **run)  # fmt: skip
-        subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "start", "-w", "-D", str(data / "db"),
-                             "-l", str(data / "log"), "-o", options]), **run)  # fmt: skip
-        try:
-            yield f"postgresql+psycopg://postgres@localhost:{port}/postgres"
-        finally:
-            subprocess.run(
-                _as_server_user([str(bin_dir / "pg_ctl"), "stop", "-m", "fast", "-w", "-D",
-                                 str(data / "db")]), **run)  # fmt: skip
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,11 @@ TAIL = {
     "en": ["Score", "Predikat", "Status", "Feedback", "Recommendations", "Flags for the reviewer"],
 }
 RANK = {"id": "Peringkat di antara rekan kerja", "en": "Rank among peers"}
+FAIR = {
+    "id": "Nilai wajar (perkiraan efek penilai dihilangkan)",
+    "en": "Fair score (raters' estimated effects removed)",
+}
+"""Beside the score where the rules adjust for rater effects (Sawahlunto)."""
 PREFIX = {
     "id": ("Capaian (%): ", "Aspek: "),
     "en": ("Achievement (%): ", "Aspect: "),
@@ -113,8 +118,9 @@ def test_sheets_headers_and_their_groups(books, region: str, lang: str) -> None:
     indicators = [h for h in header if h.startswith(indicator)]
     aspects = [h for h in header if h.startswith(aspect)]
     rank = [RANK[lang]] if RANK[lang] in header else []
-    tail = TAIL[lang][:1] + rank + TAIL[lang][1:]
-    # identity, indicators, aspects, components, score, (rank), predikat, status, ...
+    fair = [FAIR[lang]] if rules.adjust_for_rater_effects else []
+    tail = TAIL[lang][:1] + fair + rank + TAIL[lang][1:]
+    # identity, indicators, aspects, components, score, (fair score), (rank), predikat, ...
     assert header == IDENTITY[lang] + indicators + aspects + components + tail
     assert bool(indicators) == bool(rules.indicators)
     assert len(aspects) == len(rules.aspects)

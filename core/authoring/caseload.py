@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from kinerja.builtin.training import given_codes as training_codes
 from kinerja.errors import CasesError
 from kinerja.expr.check import suggest
 from kinerja.i18n import _
@@ -369,7 +370,8 @@ class _Semantics:
                     labels=", ".join(labels),
                 ),
             )
-        codes = list(dict.fromkeys(c.code for c in rules.recommendations))
+        given = (c.code for c in rules.recommendations)
+        codes = list(dict.fromkeys([*given, *training_codes(rules)]))
         for j, code in enumerate(expect.get("recommendations") or []):
             if isinstance(code, str) and code not in codes:
                 self.problem(

@@ -12,6 +12,7 @@ import click
 from kinerja import __version__, i18n
 from kinerja.cli.check import check, schema
 from kinerja.cli.compare import compare_command
+from kinerja.cli.dialogue import dialogue_command
 from kinerja.cli.diff import diff
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
@@ -19,6 +20,7 @@ from kinerja.cli.explain import explain
 from kinerja.cli.history import history_command
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
+from kinerja.cli.objections import decide_command, object_command
 from kinerja.cli.publish import publish_command
 from kinerja.cli.raters import raters_command
 from kinerja.cli.regions import regions
@@ -70,6 +72,9 @@ for command in (
     diff,
     publish_command,
     history_command,
+    object_command,
+    decide_command,
+    dialogue_command,
     raters_command,
 ):
     main.add_command(lang_option(command))

@@ -5,7 +5,9 @@ each rater's effect, with its standard error and the ratings behind it, and what
 model finds (:func:`kinerja.review.findings.find_biases`): leniency, severity, a
 supervisor far from the peers and self-ratings, straight-lining, self-inflation, halo.
 The text report puts the findings first, then one block per rater found, with the
-people they rated; ``--format json`` gives every rater's effect and every finding.
+people they rated; ``--format json`` gives every rater's effect and every finding;
+``--format html`` writes a folder of pages, an index and one per rater
+(:mod:`kinerja.review.report_html`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from kinerja.cli.common import (
     manager,
     rules_options,
     rules_version_options,
-    text_or_json,
+    write_error,
 )
-from kinerja.errors import InputError
+from kinerja.errors import InputError, PublishError
 from kinerja.frames import group_word
-from kinerja.i18n import N_, _, count, number
+from kinerja.i18n import N_, _, count, ngettext, number
 from kinerja.input.read import read_tables
 from kinerja.input.validate import build_dataset
 from kinerja.output.atomic import atomic_write
@@ -41,11 +43,24 @@ if TYPE_CHECKING:
 
 __all__ = ["raters_command"]
 
+text_json_or_html = click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help=N_(
+        "text for people; json for tools (stable keys); html: an index and a page per "
+        "rater, written to the --output folder."
+    ),
+)
+"""``--format text|json|html``: as :data:`kinerja.cli.common.text_or_json`, and pages."""
+
 
 @click.command("raters")
 @rules_options
 @input_option
-@text_or_json
+@text_json_or_html
 @click.option("--output", "-o", type=click.Path(path_type=Path), help=N_("Write the report here."))
 @rules_version_options
 @input_limit_options
@@ -59,6 +74,8 @@ def raters_command(
     period: int | None,
 ) -> None:
     """Estimate each rater's leniency or severity and show the evidence for rater training."""
+    if form == "html":
+        _check_folder(output)
     rules = chosen_rules(manager(), region, rules_path, as_of, period)
     try:
         batch = build_dataset(read_tables(input_path), rules.input_spec())
@@ -71,7 +88,10 @@ def raters_command(
     if batch.ratings.is_empty() or not scales:
         fail(_("no ratings to estimate rater effects from in {path}", path=input_path), code=1)
     effects = fit_effects(batch.ratings, scales)
-    findings = find_biases(effects, thresholds_of(rules.data.get("rater_effects")))
+    findings = find_biases(effects, thresholds_of(rules.rater_effects))
+    if form == "html":
+        _write_html(rules, effects, findings, batch.employees, output)
+        return
     names = batch.employees.select("nip", "nama")
     text = (
         json.dumps(_document(rules, effects, findings), ensure_ascii=False, indent=2) + "\n"
@@ -83,6 +103,36 @@ def raters_command(
         return
     atomic_write(output, text.encode("utf-8"))
     click.echo(_("Wrote {path}", path=output))
+
+
+def _check_folder(output: Path | None) -> None:
+    """``--format html`` needs ``--output``, a folder (new or existing), or a clean exit."""
+    if output is None:
+        fail(_("--format html writes a folder of pages: name the folder with --output"))
+    elif output.exists() and not output.is_dir():
+        fail(_("{path} is a file: --format html writes a folder of pages; name a folder with "
+               "--output", path=output))  # fmt: skip
+
+
+def _write_html(
+    rules: RuleSet,
+    effects: RaterEffects,
+    findings: pl.DataFrame,
+    employees: pl.DataFrame,
+    output: Path | None,
+) -> None:
+    """The pages, written whole into ``output`` (the previous folder kept on a failure)."""
+    from kinerja.review.report_html import RaterReport, write_report  # jinja2: only here
+
+    assert output is not None  # checked by _check_folder
+    try:
+        pages = write_report(RaterReport(rules, effects, findings, employees), output)
+    except PublishError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(write_error(exc, output))
+    click.echo(ngettext("Wrote {n} page to {path}", "Wrote {n} pages to {path}", pages,
+                        path=output))  # fmt: skip
 
 
 def _document(rules: RuleSet, effects: RaterEffects, findings: pl.DataFrame) -> dict:

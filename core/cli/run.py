@@ -68,11 +68,14 @@ from kinerja.rules import RuleSet
 )
 @click.option(
     "--db",
-    metavar="URL",
+    metavar="URL|FILE",
+    is_flag=False,
+    flag_value="",
     help=N_(
-        "Also keep the run in this history database: sqlite:///kinerja.db (one file, no "
-        "set-up) or postgresql+psycopg://user@host/db. A rerun of the same input is "
-        "recognised, not stored twice."
+        "Also keep the run in a history database: --db alone keeps it in kinerja.db beside "
+        "the output (SQLite: one file, no set-up); or give a SQLite file or a URL "
+        "(postgresql+psycopg://user@host/db). A rerun of the same input is recognised, not "
+        "stored twice."
     ),
 )
 @rules_version_options
@@ -97,6 +100,8 @@ def run(
         fmt_ = suffix if suffix in FORMATS else "xlsx"
     if output is None:
         output = Path(f"{rules.region}-results.{fmt_}")
+    if db is not None:
+        db = _database(db, output)
     result, written = run_input(
         pm,
         rules,
@@ -110,6 +115,13 @@ def run(
     if result.history is not None:
         click.echo(result.history.message())
     _finish(pm, rules, result, input_path)
+
+
+def _database(given: str, output: Path) -> str:
+    """The history database's URL: ``kinerja.db`` beside ``output`` for ``--db`` alone."""
+    from kinerja.store import database_url, default_url
+
+    return database_url(given) if given else default_url(output.resolve().parent)
 
 
 def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:

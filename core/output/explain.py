@@ -4,7 +4,9 @@ Each step is told with the employee's values put in, in the language in use: the
 indicators against their targets, the rated aspects from their rater groups (weights
 exactly as the rules give them), each component, the score, and the predikat as the
 band the score fell in ("Nilai kinerja 64 berada pada rentang 61 sampai di bawah 76 →
-Cukup", with the band table under it), then what each objection changed. The rules'
+Cukup", with the band table under it), then what each objection changed. Where the rules
+compute a fair score (``rater_effects.adjust_for_rater_effects``), it is told under the
+score, beside it, as evidence: it never replaces the score. The rules'
 own texts (labels, feedback, recommendations) are shown as the region wrote them. The
 expressions themselves, and the codes of flags and recommendations, are shown only
 with ``detail``. :mod:`kinerja.output.explain_json` gives the same for tools.
@@ -78,7 +80,7 @@ def explain_result(
         _indicators(rules, result),
         _aspects(rules, result),
         _components(stories[:-2], detail),
-        (_("Final score"), _score(stories[-2], detail)),
+        (_("Final score"), _score(stories[-2], result, detail)),
         (_("Predikat"), _predikat(stories[-1], result, detail, names or {})),
         _feedback(result, detail),
         _stages(result),
@@ -144,9 +146,19 @@ def _components(stories: list[StepStory], detail: bool) -> Section:
     return _("Components, in the order the rules compute them"), lines
 
 
-def _score(story: StepStory, detail: bool) -> list[str]:
+def _score(story: StepStory, result: Result, detail: bool) -> list[str]:
     joint = " = " if story.weights else ": "
-    return [f"   {story.label}{joint}{story.words}", *_rule(story, detail)]
+    lines = [f"   {story.label}{joint}{story.words}", *_rule(story, detail)]
+    fair = result.values.get("fair_score")
+    if fair is not None:  # the rules' rater_effects.adjust_for_rater_effects is on
+        words = _(
+            "Fair score, removing the raters' estimated leniency or severity: {fair} "
+            "(score {score})",
+            fair=shown(fair),  # type: ignore[arg-type]
+            score=shown(result.score),
+        )
+        lines.append(f"   {words}")
+    return lines
 
 
 def _predikat(

@@ -34,6 +34,7 @@ An appraised employee::
       "flags": [{"code", "message", "severity": {code, label}}],
       "result": {"score", "predikat", "predikat_before_objections",
                  "status": {code, label}, "peer_rank"}
+                 (and "fair_score" after "score" where the rules compute one)
     }
 
 ``min`` is inclusive and ``max`` exclusive; null is an open end. An employee who was
@@ -137,13 +138,24 @@ def explain_document(
             {"code": f.code, "message": f.message, "severity": _coded(f.severity, SEVERITY_LABELS)}
             for f in result.flags
         ],
-        "result": {
-            "score": _number(result.score),
-            "predikat": result.predikat,
-            "predikat_before_objections": before,
-            "status": _coded(result.status, STATUS_LABELS),
-            "peer_rank": result.peer_rank,
-        },
+        "result": _result(result, before),
+    }
+
+
+def _result(result: Result, before: object) -> dict[str, object]:
+    """The result: score (and fair score, where the rules compute one), predikat, status."""
+    fair = (
+        {"fair_score": _number(result.values["fair_score"])}
+        if "fair_score" in result.values
+        else {}
+    )
+    return {
+        "score": _number(result.score),
+        **fair,
+        "predikat": result.predikat,
+        "predikat_before_objections": before,
+        "status": _coded(result.status, STATUS_LABELS),
+        "peer_rank": result.peer_rank,
     }
 
 

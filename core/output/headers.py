@@ -44,6 +44,7 @@ _RESULT_HEADERS = {
     "golongan": N_("Grade"),
     "atasan_nip": N_("Supervisor's NIP"),
     "score": N_("Score"),
+    "fair_score": N_("Fair score (raters' estimated effects removed)"),
     "peer_rank": N_("Rank among peers"),
     "predikat": N_("Predikat"),
     "status": N_("Status"),

@@ -40,7 +40,8 @@ DETAIL_FRAMES = tuple(DETAILS)
 """The detail frames of a run, in the order they are written."""
 JOIN = " | "
 """How texts of one employee are joined in one cell (feedback, notes...)."""
-_ENGINE_COLUMNS = frozenset({*IDENTITY, "_row", "peer_rank", "status"})
+_ENGINE_COLUMNS = frozenset({*IDENTITY, "_row", "peer_rank", "status", "fair_score"})
+"""Results columns that hold no named value (the fair score is written beside the score)."""
 
 
 @dataclass(frozen=True, slots=True)

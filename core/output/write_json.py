@@ -3,7 +3,10 @@
 The document is ``{"run": {...}, "results": [...], "rejects": [...]}``, each result
 with today's keys (nip, nama, jabatan, unit_kerja, values, indicators, aspects,
 components, score, predikat, feedback, recommendations, stages, flags, audit,
-peer_rank, status). Results and rejects are one object per line; the text of each
+peer_rank, status), and ``fair_score`` after ``score`` where the rules'
+``rater_effects.adjust_for_rater_effects`` is on (the score with the raters' estimated
+effects taken out of their ratings, :mod:`kinerja.review.fair`; null where the rules
+cannot be computed from them). Results and rejects are one object per line; the text of each
 line is made by polars from whole columns, a part of the employees at a time, so
 memory stays bounded whatever the size of the run.
 
@@ -27,6 +30,7 @@ from kinerja.frames import GROUPS, INDICATORS, RunOutput, RunParts, StepInfo
 from kinerja.output.write_cells import tidied
 from kinerja.output.write_frames import Part, indexed, named_columns, ordered_rejects, parts
 from kinerja.output.write_parts import as_parts
+from kinerja.output.write_wide import FAIR_SCORE
 
 __all__ = ["int_like_names", "write_json"]
 
@@ -146,8 +150,10 @@ def _result_lines(part: Part, ints: list[str]) -> pl.Series:
     values = _whole_as_int(_encoded(*(pl.col(n) for n in named)), wanted)
     nested = _inner(_encoded(_listed_as("indicators"), _listed_as("aspects")))
     components = _components(table, part.components, wanted)
+    fair = [pl.col(FAIR_SCORE)] if FAIR_SCORE in table.columns else []
     tail = _encoded(
         _col(table, "score"),
+        *fair,
         _col(table, "predikat"),
         _listed_as("feedback"),
         *(_listed_as(name) for name in _LISTS),

@@ -20,7 +20,9 @@ import polars as pl
 from kinerja.frames import RunOutput, RunParts, WideParts, joined_outputs
 from kinerja.output.write_wide import (
     BASE_COLUMNS,
+    FAIR_SCORE,
     TAIL_COLUMNS,
+    head_columns,
     wide_columns,
     wide_part,
     wide_table,
@@ -59,16 +61,17 @@ def own_wide_table(output: RunOutput) -> tuple[list[str], pl.DataFrame]:
 def merged_columns(each: Sequence[list[str]]) -> list[str]:
     """The wide table's columns over parts whose own columns are ``each``.
 
-    ``peer_rank`` when any part ranks; the components, ``capaian.`` and ``aspek.``
+    ``fair_score`` when the parts have it, ``peer_rank`` when any part ranks; the
+    components, ``capaian.`` and ``aspek.``
     columns in the order they first occur, part after part, as in one whole run.
     """
-    fixed = {*BASE_COLUMNS, "peer_rank", *TAIL_COLUMNS}
-    ranked, middle = False, {}
+    fixed = {*BASE_COLUMNS, FAIR_SCORE, "peer_rank", *TAIL_COLUMNS}
+    ranked, fair, middle = False, False, {}
     for columns in each:
         ranked = ranked or "peer_rank" in columns
+        fair = fair or FAIR_SCORE in columns
         middle.update(dict.fromkeys(c for c in columns if c not in fixed))
-    head = [*BASE_COLUMNS, "peer_rank"] if ranked else list(BASE_COLUMNS)
-    return head + list(middle) + list(TAIL_COLUMNS)
+    return head_columns(fair, ranked) + list(middle) + list(TAIL_COLUMNS)
 
 
 def fitted(table: F, columns: list[str]) -> F:

@@ -1,7 +1,9 @@
 """The wide results table: one row per employee (CSV, Parquet and the ``hasil`` sheet).
 
-Columns, in today's order: the base columns, ``peer_rank`` when any employee has one,
-the components (``komponen.<name>`` when a name clashes), ``capaian.<code>`` (an
+Columns, in today's order: the base columns (with ``fair_score`` after ``score`` when
+the rules' ``rater_effects.adjust_for_rater_effects`` is on: the score with the raters'
+estimated effects taken out, :mod:`kinerja.review.fair`), ``peer_rank`` when any
+employee has one, the components (``komponen.<name>`` when a name clashes), ``capaian.<code>`` (an
 indicator's achievement) and ``aspek.<code>`` (an aspect's score) in the order they
 first occur, employee by employee (a code repeated for one employee gets ``.2``,
 ``.3``...), then feedback, recommendations and flags, each joined with `` | `` (the
@@ -18,10 +20,12 @@ from kinerja.output.write_frames import JOIN, Part, indexed
 
 __all__ = [
     "BASE_COLUMNS",
+    "FAIR_SCORE",
     "IDENTITY_EXTRA",
     "TAIL_COLUMNS",
     "WIDE_FRAMES",
     "component_columns",
+    "head_columns",
     "wide_columns",
     "wide_part",
     "wide_table",
@@ -29,6 +33,8 @@ __all__ = [
 ]
 
 BASE_COLUMNS = ("nip", "nama", "jabatan", "unit_kerja", "score", "predikat", "status")
+FAIR_SCORE = "fair_score"
+"""The fair score's column, right after ``score``, in a run that computes it."""
 TAIL_COLUMNS = ("feedback", "recommendations", "flags")
 IDENTITY_EXTRA = ("golongan", "atasan_nip")
 """Identity columns of the results that :func:`wide_table` gives when asked (the
@@ -51,9 +57,18 @@ def with_keys(whole: Part) -> Part:
     return Part(whole.results, details, whole.components)
 
 
+def head_columns(fair: bool, ranked: bool) -> list[str]:
+    """The base columns, with :data:`FAIR_SCORE` after ``score`` when ``fair``, and
+    ``peer_rank`` when ``ranked``."""
+    head = list(BASE_COLUMNS)
+    if fair:
+        head.insert(head.index("score") + 1, FAIR_SCORE)
+    return [*head, "peer_rank"] if ranked else head
+
+
 def component_columns(components: tuple[StepInfo, ...]) -> dict[str, str]:
     """Each component's wide-table column: its name, or ``komponen.<name>`` on a clash."""
-    reserved = {*BASE_COLUMNS, *TAIL_COLUMNS, "peer_rank"}
+    reserved = {*BASE_COLUMNS, *TAIL_COLUMNS, "peer_rank", FAIR_SCORE}
     columns: dict[str, str] = {}
     for step in components:
         name = step.name
@@ -75,9 +90,8 @@ def wide_columns(whole: Part) -> list[str]:
     recommendations and flags.
     """
     results = whole.results
-    head = list(BASE_COLUMNS)
-    if "peer_rank" in results.columns and results["peer_rank"].is_not_null().any():
-        head.append("peer_rank")
+    ranked = "peer_rank" in results.columns and results["peer_rank"].is_not_null().any()
+    head = head_columns(FAIR_SCORE in results.columns, ranked)
     if results.height == 0:
         return head + list(TAIL_COLUMNS)
     middle = list(component_columns(whole.components).values())
@@ -128,9 +142,10 @@ def wide_table(part: Part, columns: list[str], *, join: str = JOIN) -> pl.DataFr
     results = part.results
     have = set(results.columns)
     extra = [c for c in IDENTITY_EXTRA if c in columns]
+    fair = [FAIR_SCORE] if FAIR_SCORE in columns else []
     base = [
         pl.col(c) if c in have else pl.lit(None, dtype=pl.String).alias(c)
-        for c in (*BASE_COLUMNS, "peer_rank", *extra)
+        for c in (*BASE_COLUMNS, *fair, "peer_rank", *extra)
     ]
     comps = [
         (pl.col(name) if name in have else pl.lit(None)).alias(column)

@@ -1,13 +1,14 @@
 """The workbook's results sheet: one row per employee, as a person reads it.
 
 Its columns are grouped: identity (NIP, name, position, work unit, grade, supervisor's
-NIP), the indicators' achievements, the aspects' scores, the components, the score
-(and rank among peers), predikat, status, feedback, recommendations and the flags for
-the reviewer. Headers are in the language in use (:mod:`kinerja.output.headers`); an
-indicator, aspect or component is named by its label in the rules. The status is a
-label (``Final``, ``Sementara``); feedback, recommendations and flags have one item a
-line. The values are those of the wide table (:mod:`kinerja.output.write_wide`),
-which CSV and Parquet write with the stable column names.
+NIP), the indicators' achievements, the aspects' scores, the components, the score (with
+its fair score where the rules compute one, and rank among peers), predikat, status,
+feedback, recommendations and the flags for the reviewer. Headers are in the language in
+use (:mod:`kinerja.output.headers`); an indicator, aspect or component is named by its
+label in the rules. The status is a label (``Final``, ``Sementara``); feedback,
+recommendations and flags have one item a line. The values are those of the wide table
+(:mod:`kinerja.output.write_wide`), which CSV and Parquet write with the stable column
+names.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ __all__ = ["LINES", "ResultsLayout", "results_layout", "results_table"]
 LINES = ("feedback", "recommendations", "flags")
 """Columns whose items are shown one a line."""
 _IDENTITY = ("nip", "nama", "jabatan", "unit_kerja", *IDENTITY_EXTRA)
-_SCORE = ("score", "peer_rank", "predikat", "status")
+_SCORE = ("score", "fair_score", "peer_rank", "predikat", "status")
 
 
 @dataclass(frozen=True, slots=True)

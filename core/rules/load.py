@@ -368,6 +368,8 @@ class _Builder:
             bias_checks=dict(d.get("bias_checks", {})),
             peer_comparison=(d.get("peer_comparison") or {}).get("by"),
             publication=Publication.parse(d.get("publication")),
+            rater_effects=_thresholds(d.get("rater_effects")),
+            adjust_for_rater_effects=bool((d.get("rater_effects") or {}).get(ADJUST, False)),
             path=self.loaded.file,
             sha256=self.sha256,
             data=d,
@@ -491,8 +493,11 @@ class _Builder:
             if s["id"] in seen:
                 message = _("stage {stage} is declared twice", stage=repr(s["id"]))
                 self.problem(("stages", i, "id"), message)
-            stage = Stage.parse(s["id"], s["label"], s["requires"], s.get("after"))
+            stage = Stage.parse(
+                s["id"], s["label"], s["requires"], s.get("after"), s.get("dialogue")
+            )
             kind, what = stage.kind, stage.subject
+            self._dialogue_part(i, stage, stages)
             if kind == "input" and what not in inputs:
                 message = _("input {name} is not declared in inputs", name=repr(what))
                 self.problem(("stages", i, "requires"), message)
@@ -505,7 +510,35 @@ class _Builder:
                 self.problem(("stages", i, "after"), message)
             seen.add(s["id"])
             stages.append(stage)
+        if any(st.dialogue for st in stages) and not any(st.dialogue == "held_on" for st in stages):
+            message = _("a dialogue needs the stage of its date: give one stage dialogue: held_on")
+            self.problem(("stages",), message)
         return tuple(stages)
+
+    def _dialogue_part(self, i: int, stage: Stage, before: list[Stage]) -> None:
+        """A dialogue part is recorded by an input column, once per rules."""
+        if stage.dialogue is None:
+            return
+        if stage.kind != "input":
+            message = _(
+                "dialogue: {part} needs requires: input:<column> (the column that records it)",
+                part=stage.dialogue,
+            )
+            self.problem(("stages", i, "dialogue"), message)
+        if any(other.dialogue == stage.dialogue for other in before):
+            message = _("dialogue: {part} is given to two stages", part=stage.dialogue)
+            self.problem(("stages", i, "dialogue"), message)
+
+
+ADJUST = "adjust_for_rater_effects"
+"""The setting of the ``rater_effects:`` section that is no threshold."""
+
+
+def _thresholds(section: dict[str, Any] | None) -> dict[str, float] | None:
+    """The thresholds of a ``rater_effects:`` section (every key but :data:`ADJUST`)."""
+    if section is None:
+        return None
+    return {key: value for key, value in section.items() if key != ADJUST}
 
 
 def _not_a_number(name: str, kind: str) -> str:

@@ -29,8 +29,9 @@ BUILTIN_NAMES = {
 """Names every rule set can read: the weighted mean of the employee's indicator
 achievements (weights from the ``bobot`` column) and how many indicators they have."""
 
-RESULT_NAMES = ("score", "predikat")
-"""The rules' own results: every rule set computes them, none may declare them."""
+RESULT_NAMES = ("score", "predikat", "fair_score")
+"""The rules' own results: every rule set computes the score and the predikat, and the
+fair score where ``rater_effects.adjust_for_rater_effects`` is on; none may declare them."""
 CONSTANT_WORDS = ("true", "false", "null", "none")
 """Words that read as constants (in any letter case), in YAML or in expressions."""
 
@@ -157,12 +158,17 @@ class Stage:
     """``outcomes``, ``ratings`` or ``input``."""
     subject: str = ""
     """The rater group or input name the stage needs (empty for ``outcomes``)."""
+    dialogue: str | None = None
+    """The part of the review dialogue its input records: ``held_on``, ``notes`` or
+    ``agreed_actions`` (None: not a dialogue's)."""
 
     @classmethod
-    def parse(cls, id: str, label: str, requires: str, after: str | None) -> Stage:
+    def parse(
+        cls, id: str, label: str, requires: str, after: str | None, dialogue: str | None = None
+    ) -> Stage:
         """A stage from its rule-file fields."""
         kind, _colon, subject = requires.partition(":")
-        return cls(id, label, requires, after, kind, subject)
+        return cls(id, label, requires, after, kind, subject, dialogue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +244,13 @@ class RuleSet:
     """The language the rules ask kinerja to speak (``id`` or ``en``; None: the default)."""
     publication: Publication | None = None
     """What the region publishes; None: it does not publish."""
+    rater_effects: dict[str, float] | None = None
+    """The thresholds of the ``rater_effects:`` section (for
+    :func:`kinerja.review.findings.thresholds_of`); None: the rules have no such section,
+    and a run fits no rater-effects model."""
+    adjust_for_rater_effects: bool = False
+    """Whether a run also computes each result's ``fair_score`` (the score with the
+    raters' estimated effects taken out of their ratings; :mod:`kinerja.review.fair`)."""
 
     @property
     def step_names(self) -> tuple[str, ...]:

@@ -8,16 +8,18 @@ input under the same rules recognised (:mod:`kinerja.store.runs`).
 
 from __future__ import annotations
 
-from kinerja.store.db import default_url, open_database, shown_url
+from kinerja.store.db import database_url, default_url, open_database, shown_url, sqlite_file
 from kinerja.store.runs import StoredRun, changes, history, store_run, stored_results
 
 __all__ = [
     "StoredRun",
     "changes",
+    "database_url",
     "default_url",
     "history",
     "open_database",
     "shown_url",
+    "sqlite_file",
     "store_run",
     "stored_results",
 ]

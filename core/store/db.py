@@ -27,11 +27,13 @@ __all__ = [
     "MIGRATIONS",
     "DatabaseSource",
     "current_revision",
+    "database_url",
     "default_url",
     "downgrade",
     "engine_for",
     "head_revision",
     "open_database",
+    "sqlite_file",
     "upgrade",
     "using",
 ]
@@ -46,6 +48,21 @@ DatabaseSource = str | sa.Engine
 def default_url(folder: str | Path) -> str:
     """The default database: ``kinerja.db`` in ``folder`` (e.g. beside the output)."""
     return f"sqlite:///{Path(folder) / 'kinerja.db'}"
+
+
+def database_url(given: str) -> str:
+    """The URL of ``given``: a URL (``sqlite:///...``, ``postgresql+psycopg://...``) as
+    it is, anything else as the path of a SQLite file."""
+    if "://" in given:
+        return given
+    return f"sqlite:///{Path(given).expanduser().resolve()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None: another database, or SQLite in memory)."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def shown_url(url: str) -> str:
@@ -67,8 +84,9 @@ def engine_for(url: str) -> sa.Engine:
 def open_database(url: str) -> sa.Engine:
     """An engine for ``url``, its database upgraded to the newest revision (created first
     when it is a SQLite file that does not exist yet)."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    file = sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     engine = engine_for(url)
     upgrade(engine)
     return engine

@@ -18,6 +18,7 @@ STDIN`` with polars' CSV, on PostgreSQL), never row by row through the ORM.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -27,7 +28,14 @@ from kinerja.frames import RunOutput, RunParts, StepInfo
 from kinerja.i18n import _
 from kinerja.output.write_parts import as_parts
 from kinerja.store.db import DatabaseSource, using
-from kinerja.store.schema import RESULT_CHANGES, RESULT_COMPONENTS, RESULT_STAGES, RESULTS, RUNS
+from kinerja.store.schema import (
+    DIALOGUES,
+    RESULT_CHANGES,
+    RESULT_COMPONENTS,
+    RESULT_STAGES,
+    RESULTS,
+    RUNS,
+)
 
 __all__ = [
     "StoredRun",
@@ -35,6 +43,7 @@ __all__ = [
     "history",
     "stored_results",
     "store_run",
+    "utc_moment",
 ]
 
 COPY_ROWS = 200_000
@@ -69,6 +78,7 @@ def store_run(
     *,
     created_at: dt.datetime | None = None,
     period: tuple[str, str | None] | None = None,
+    dialogue: Mapping[str, str] | None = None,
 ) -> StoredRun:
     """Store ``run`` (every part of it) in one transaction, unless it is stored already.
 
@@ -80,6 +90,9 @@ def store_run(
     :param created_at: when it is stored (default now, UTC).
     :param period: the period the run appraised, ISO ``(from, to)`` (the rules'
         ``valid_from`` and ``valid_to``): the order of a person's history.
+    :param dialogue: the input columns that record the review dialogue, by part
+        (``held_on``, ``notes``, ``agreed_actions``): each result with a ``held_on``
+        gets its dialogue stored.
     """
     parts = as_parts(run)
     rules_hash = rules_sha256 or parts.info.rules_sha256 or None
@@ -90,9 +103,11 @@ def store_run(
                 found = _same_run(connection, parts.info.region, rules_hash, input_hash)
                 if found is not None:
                     return found
-                run_id = _insert_run(connection, parts, (rules_hash, input_hash), created_at,
-                                     period)  # fmt: skip
-                stored = sum(_store_part(connection, run_id, parts, i) for i in range(parts.count))
+                moment = utc_moment(created_at)
+                run_id = _insert_run(connection, parts, (rules_hash, input_hash), moment, period)
+                written = (_store_part(connection, run_id, parts, i, dict(dialogue or {}), moment)
+                           for i in range(parts.count))  # fmt: skip
+                stored = sum(written)
                 return StoredRun(run_id, False, stored)
         except sa.exc.IntegrityError:
             # Someone stored the same run meanwhile: theirs is the run.
@@ -126,7 +141,7 @@ def _insert_run(
     connection: sa.Connection,
     parts: RunParts,
     hashes: tuple[str | None, str | None],
-    created_at: dt.datetime | None,
+    created_at: dt.datetime,
     period: tuple[str, str | None] | None,
 ) -> int:
     """The run's own row; its new id."""
@@ -141,7 +156,7 @@ def _insert_run(
         "input_sha256": input_hash,
         "engine_version": info.engine_version,
         "run_on": dt.date.fromisoformat(info.run_on) if info.run_on else None,
-        "created_at": _as_utc(created_at),
+        "created_at": created_at,
         "employees_in": info.employees_in,
         "appraised": info.appraised,
         "rejected_employees": info.rejected_employees,
@@ -153,7 +168,7 @@ def _insert_run(
     return connection.execute(sa.insert(RUNS).values(row)).inserted_primary_key[0]
 
 
-def _as_utc(moment: dt.datetime | None) -> dt.datetime:
+def utc_moment(moment: dt.datetime | None) -> dt.datetime:
     """``moment`` (default now) in UTC, as every database keeps it (SQLite keeps no
     offset, so a time in another zone would read back hours off).
 
@@ -162,14 +177,27 @@ def _as_utc(moment: dt.datetime | None) -> dt.datetime:
     if moment is None:
         return dt.datetime.now(dt.UTC)
     if moment.tzinfo is None:
-        raise ValueError("created_at needs a time zone (e.g. datetime.now(UTC))")
+        raise ValueError("a stored time needs a time zone (e.g. datetime.now(UTC))")
     return moment.astimezone(dt.UTC)
 
 
-def _store_part(connection: sa.Connection, run_id: int, parts: RunParts, index: int) -> int:
-    """Part ``index``'s results, components, stages and audit entries; how many results."""
+def _store_part(
+    connection: sa.Connection,
+    run_id: int,
+    parts: RunParts,
+    index: int,
+    dialogue: dict[str, str],
+    moment: dt.datetime,
+) -> int:
+    """Part ``index``'s results, components, stages, dialogues and audit entries; how
+    many results."""
     results = parts.frame("results", index)
-    bulk_insert(connection, RESULTS, result_rows(results, run_id))
+    incomplete = parts.frame("flags", index).filter(pl.col("code") == "incomplete")["nip"]
+    bulk_insert(connection, RESULTS, result_rows(results, run_id, incomplete))
+    if "held_on" in dialogue:  # few (one per result at most): through SQLAlchemy's types
+        dialogues = dialogue_rows(results, dialogue, run_id, moment)
+        if dialogues.height:
+            connection.execute(sa.insert(DIALOGUES), dialogues.to_dicts())
     bulk_insert(connection, RESULT_COMPONENTS, component_rows(results, parts.components, run_id))
     bulk_insert(connection, RESULT_STAGES, stage_rows(parts.frame("stages", index), run_id))
     bulk_insert(connection, RESULT_CHANGES, change_rows(parts.frame("audit", index), run_id))
@@ -194,9 +222,13 @@ def _iso_date(frame: pl.DataFrame, name: str, alias: str) -> pl.Expr:
     return day.dt.to_string("%Y-%m-%d").alias(alias)
 
 
-def result_rows(results: pl.DataFrame, run_id: int) -> pl.DataFrame:
-    """``results`` rows as the columns of table ``results``."""
+def result_rows(
+    results: pl.DataFrame, run_id: int, incomplete: pl.Series | None = None
+) -> pl.DataFrame:
+    """``results`` rows as the columns of table ``results`` (``incomplete``: the NIPs of
+    the results flagged incomplete)."""
     text = pl.String()
+    lacking = pl.col("nip").is_in(incomplete.implode()) if incomplete is not None else None
     return results.select(
         pl.lit(run_id, pl.Int64).alias("run_id"),
         _column(results, "nip", text),
@@ -207,6 +239,30 @@ def result_rows(results: pl.DataFrame, run_id: int) -> pl.DataFrame:
         _column(results, "predikat", text),
         _column(results, "status", text),
         _column(results, "peer_rank", text),
+        (pl.lit(None, pl.Boolean) if lacking is None else lacking).alias("incomplete"),
+    )
+
+
+def dialogue_rows(
+    results: pl.DataFrame, columns: dict[str, str], run_id: int, moment: dt.datetime
+) -> pl.DataFrame:
+    """The review dialogue of each result that has its date (``columns``: the input
+    column of each part), as rows of ``dialogues`` (``recorded_at``: ``moment``)."""
+
+    def part(name: str) -> pl.Expr:
+        column = columns.get(name)
+        return _column(results, column, pl.String(), name) if column else pl.lit(None, pl.String)
+
+    rows = results.select(
+        pl.lit(run_id, pl.Int64).alias("run_id"),
+        "nip",
+        _iso_date(results, columns["held_on"], "held_on").str.to_date(),
+        part("notes").alias("notes"),
+        part("agreed_actions").alias("agreed_actions"),
+        pl.lit(None, pl.String).alias("recorded_by"),
+    )
+    return rows.filter(pl.col("held_on").is_not_null()).with_columns(
+        pl.lit(moment).alias("recorded_at")
     )
 
 

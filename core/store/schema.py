@@ -18,8 +18,10 @@ gives them the same names (a migration can then drop them by name).
     One row per appraised employee of a run, keyed by (``run_id``, ``nip``): ``nama``,
     ``jabatan``, ``unit_kerja``, ``golongan``, ``atasan_nip``, ``input_row`` (the pegawai
     row), ``score``, ``predikat``, ``status`` (``final`` or ``provisional``),
-    ``peer_rank`` (e.g. ``3/12``; NULL when not ranked). Indexed by ``nip`` for a
-    person's history across runs.
+    ``peer_rank`` (e.g. ``3/12``; NULL when not ranked), ``incomplete`` (the result
+    lacked ratings or values it needs, so it stays provisional whatever its stages; NULL
+    for results stored before migration 0003). Indexed by ``nip`` for a person's history
+    across runs.
 ``result_components``
     The rules' named components of each result: (``run_id``, ``nip``, ``name``) key,
     ``position`` (the rules' order), ``value`` (a number; NULL when missing or not a
@@ -30,8 +32,9 @@ gives them the same names (a migration can then drop them by name).
     ``out_of_order``), ``detail``, ``done_on`` and ``done_by`` (when known).
 ``dialogues``
     A dialogue between supervisor and employee about a result: ``id``, ``run_id``,
-    ``nip``, ``held_on``, ``notes``, ``agreed_actions``, ``recorded_by``,
-    ``recorded_at``.
+    ``nip``, ``held_on``, ``notes``, ``agreed_actions``, ``recorded_by`` (the
+    supervisor who recorded it with kinerja dialogue; NULL when it came from the run's
+    workbook), ``recorded_at``.
 ``objections``
     An objection (keberatan) against a stored result: ``id``, ``run_id``, ``nip``,
     ``filed_by``, ``received_on`` (the day the result was received), ``filed_on``,
@@ -133,6 +136,7 @@ RESULTS = sa.Table(
     sa.Column("predikat", sa.Text),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("peer_rank", sa.Text),
+    sa.Column("incomplete", sa.Boolean),
     sa.PrimaryKeyConstraint("run_id", "nip"),
     sa.Index("ix_results_nip", "nip"),
 )
