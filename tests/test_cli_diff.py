@@ -164,16 +164,18 @@ def test_as_of_chooses_the_version_of_a_bare_region() -> None:
 def test_a_what_if_gives_exactly_what_it_changes() -> None:
     document = as_json("sawahlunto", WHAT_IF)
     # the what-if extends sawahlunto and changes the supervisor's weight and
-    # max_share 0.4 -> 0.3, and nothing else
+    # max_share 0.4 -> 0.3 and the peers' weight 0.4 -> 0.5, and nothing else
     assert [(c["section"], c["key"], c["change"]) for c in document["changes"]] == [
         ("rater_groups", "supervisor.weight", "changed"),
         ("rater_groups", "supervisor.max_share", "changed"),
+        ("rater_groups", "peer.weight", "changed"),
     ]
-    weight, share = document["changes"]
+    weight, share, peer = document["changes"]
+    assert (peer["a"]["value"], peer["b"]["value"]) == (0.4, 0.5)
     assert (weight["a"]["value"], weight["b"]["value"]) == (0.4, 0.3)
     assert (share["a"]["value"], share["b"]["value"]) == (0.4, 0.3)
     assert weight["a"]["where"].endswith("plugins/sawahlunto/rules.yaml:69")
-    assert weight["b"]["where"].endswith("sawahlunto-supervisor-30.yaml:12")
+    assert weight["b"]["where"].endswith("sawahlunto-supervisor-30.yaml:11")
     assert weight["words"] == (
         "rater group supervisor: weight 0.4 (40%) in sawahlunto, "
         "0.3 (30%) in sawahlunto-supervisor-30"
@@ -189,16 +191,16 @@ def test_a_what_if_as_markdown_is_a_table() -> None:
     assert lines[header + 1] == "|---|---|---|---|"
     row = lines[header + 2]
     assert row.startswith("| rater groups | rater group supervisor: weight | 0.4 (40%)<br>`")
-    assert row.endswith("sawahlunto-supervisor-30.yaml:12` |")
-    assert lines[header + 4] == ""
-    assert lines[-1] == "2 differences."
+    assert row.endswith("sawahlunto-supervisor-30.yaml:11` |")
+    assert lines[header + 5] == ""
+    assert lines[-1] == "3 differences."
 
 
 def test_output_writes_the_file_and_still_exits_1(tmp_path: Path) -> None:
     target = tmp_path / "out" / "diff.json"
     result = invoke("sawahlunto", WHAT_IF, "--format", "json", "--output", target, code=1)
     assert result.output == f"Wrote {target}\n"
-    assert len(json.loads(target.read_text("utf-8"))["changes"]) == 2
+    assert len(json.loads(target.read_text("utf-8"))["changes"]) == 3
 
 
 # ------------------------------------------------------------------ identical, errors

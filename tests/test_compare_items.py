@@ -129,7 +129,7 @@ def test_a_rule_file_with_problems_lists_them(pm: pluggy.PluginManager, tmp_path
     with pytest.raises(ItemError) as caught:
         resolve_item(pm, str(broken))
     message = str(caught.value)
-    assert message.startswith(f"the rule file {broken} has problems:\n{broken}:12:")
+    assert message.startswith(f"the rule file {broken} has problems:\n{broken}:11:")
     assert message.endswith(f"(`kinerja check {broken}` lists them too).")
 
 

@@ -284,7 +284,8 @@ def test_changing_one_weight_is_one_change(tmp_path_factory, percent: int) -> No
     )
     (folder / "w.yaml").write_text(text, encoding="utf-8")
     before = policy_of(load_rules(SAWAHLUNTO))
-    after = policy_of(load_rules(folder / "w.yaml"))
+    # the policy as written (such rules do not run: their weights no longer sum to 1)
+    after = policy_of(load_rules(folder / "w.yaml", refuse_analysis_errors=False))
     changes = diff_policies(before, after)
     if percent == 40:
         assert changes == []

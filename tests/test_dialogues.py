@@ -137,3 +137,21 @@ def test_a_dialogue_in_the_future_or_without_dialogue_rules_is_refused(
     none = held(kutacane, "199104232022122610", "198306252007102620", "--held-on", "2026-12-03")
     assert none.exit_code == 2
     assert "these rules have no review dialogue" in none.output
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        # the supervisor's evaluation of Hendra was done on 2026-11-14
+        ("2026-11-13", "the dialogue was held on 2026-11-13, before the stage it follows, "
+                       "evaluasi_atasan, was done on 2026-11-14"),
+        # the 2026 rules' period begins on 2026-01-01
+        ("2025-12-31", "the dialogue was held on 2025-12-31, before the period of run 1 began "
+                       "on 2026-01-01"),
+    ],
+)  # fmt: skip
+def test_a_dialogue_held_before_its_time_is_refused(kutacane: str, day: str, message: str) -> None:
+    refused = held(kutacane, HENDRA, SUPERVISOR, "--held-on", day, "--notes", "n",
+                   "--actions", "a")  # fmt: skip
+    assert refused.exit_code == 2
+    assert message in " ".join(refused.output.split())

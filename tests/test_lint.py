@@ -14,7 +14,7 @@ import kinerja.plugins
 from kinerja.authoring.lint import Finding, lint_rules, value_range
 from kinerja.cli import main
 from kinerja.rules import load_rules
-from kinerja.rules.yamlload import Location, Problem
+from kinerja.rules.yamlload import Location, Problem, RulesError
 
 REGIONS = ("asemrowo", "kasemen", "kutacane", "lampung", "sawahlunto")
 PLUGINS = Path(kinerja.plugins.__file__).parent
@@ -240,9 +240,15 @@ def write(tmp_path: Path, text: str, name: str = "rules.yaml") -> Path:
 
 
 def assert_findings(runner: CliRunner, path: Path, expressions: int, expected: list[str]) -> None:
-    """Plain ``check`` passes; ``check --strict`` prints exactly ``expected`` and exits 1."""
-    ok = cli(runner, "check", path)
-    assert ok.stdout == f"{path}: ok (contoh 1.0, {expressions} expressions checked)\n"
+    """``check --strict`` prints exactly ``expected`` and exits 1; plain ``check`` prints
+    the errors among them and exits 1, or passes when there are none."""
+    errors = [line for line in expected if ": error: " in line]
+    plain = cli(runner, "check", path, code=1 if errors else 0)
+    if errors:
+        assert plain.stdout.splitlines() == [f"{path}:{line}" for line in errors]
+        assert plain.stderr == f"{len(errors)} problem(s) found.\n"
+    else:
+        assert plain.stdout == f"{path}: ok (contoh 1.0, {expressions} expressions checked)\n"
     result = cli(runner, "check", "--strict", path, code=1)
     assert result.stdout.splitlines() == [f"{path}:{line}" for line in expected]
     assert result.stderr == f"{len(expected)} problem(s) found.\n"
@@ -275,7 +281,7 @@ def test_a_clean_file_beside_one_with_findings(runner: CliRunner, tmp_path: Path
     lines = result.stdout.splitlines()
     assert lines[0] == f"{clean}: ok (contoh 1.0, 3 expressions checked)"
     assert lines[1:] == [
-        f"{weights}:11:48: warning: every rater group rating aspect 'etika' has weight 0, so it "
+        f"{weights}:11:48: error: every rater group rating aspect 'etika' has weight 0, so it "
         "never gets a score; give one of them a weight"
     ]
     assert result.stderr == "1 problem(s) found.\n"
@@ -350,7 +356,7 @@ def test_rater_weights_per_aspect(runner: CliRunner, tmp_path: Path) -> None:
         write(tmp_path, WEIGHTS),
         3,
         [
-            "11:48: warning: every rater group rating aspect 'etika' has weight 0, so it never "
+            "11:48: error: every rater group rating aspect 'etika' has weight 0, so it never "
             "gets a score; give one of them a weight",
         ],
     )
@@ -360,17 +366,17 @@ def test_rater_weights_per_aspect(runner: CliRunner, tmp_path: Path) -> None:
         path,
         3,
         [
-            "9:50: warning: the weights of the rater groups rating aspect 'teknis' sum to 0.8 "
+            "9:50: error: the weights of the rater groups rating aspect 'teknis' sum to 0.8 "
             "(supervisor 0.5 + peer 0.3), not 1, so they are rescaled to supervisor 0.625, peer "
             "0.375; make them sum to 1 or let more groups rate this aspect, or give this aspect "
             "its own `weights`",
-            "10:3: warning: the weights of the rater groups rating aspect 'layanan' sum to 0.8 "
+            "10:3: error: the weights of the rater groups rating aspect 'layanan' sum to 0.8 "
             "(supervisor 0.5 + peer 0.3 + citizen 0), not 1, so they are rescaled to supervisor "
             "0.625, peer 0.375, citizen 0; make them sum to 1 or let more groups rate this aspect, "
             "or give this aspect its own `weights`",
-            "11:48: warning: every rater group rating aspect 'etika' has weight 0, so it never "
+            "11:48: error: every rater group rating aspect 'etika' has weight 0, so it never "
             "gets a score; give one of them a weight",
-            "12:48: warning: the weights of the rater groups rating aspect 'sikap' sum to 0.8 "
+            "12:48: error: the weights of the rater groups rating aspect 'sikap' sum to 0.8 "
             "(supervisor 0.5 + peer 0.3 + citizen 0), not 1, so they are rescaled to supervisor "
             "0.625, peer 0.375, citizen 0; make them sum to 1 or let more groups rate this aspect, "
             "or give this aspect its own `weights`",
@@ -395,18 +401,18 @@ def test_band_gaps_overlaps_and_shadowed_bands(runner: CliRunner, tmp_path: Path
         write(tmp_path, BANDS),
         6,
         [
-            "13:3: warning: in band table 'nilai', values from 0 to under 50 match no band, "
+            "13:3: error: in band table 'nilai', values from 0 to under 50 match no band, "
             "and band(..., 'nilai') is given values as low as 0; add a band for them or move a "
             "neighbouring band's min or max",
-            "13:3: warning: in band table 'nilai', values from 70 to under 76 match no band; "
+            "13:3: error: in band table 'nilai', values from 70 to under 76 match no band; "
             "add a band for them or move a neighbouring band's min or max",
-            "15:7: warning: band 'Baik' overlaps band 'Sangat Baik' for 90 to under 95; those "
+            "15:7: error: band 'Baik' overlaps band 'Sangat Baik' for 90 to under 95; those "
             "values get 'Sangat Baik', the band listed first; make the bands meet without "
             "overlapping (min is inclusive, max exclusive)",
-            "17:3: warning: in band table 'kehadiran', the value 100 matches no band (a band's "
+            "17:3: error: in band table 'kehadiran', the value 100 matches no band (a band's "
             "max is exclusive), and band(..., 'kehadiran') is given values as high as 100; add "
             "a band for them or move a neighbouring band's min or max",
-            "20:3: warning: in band table 'lama', values from 5 to under 10 match no band; add "
+            "20:3: error: in band table 'lama', values from 5 to under 10 match no band; add "
             "a band for them or move a neighbouring band's min or max",
             "23:7: warning: band 'Negatif' (-10 to under -1) can never match: the values given "
             "to band(..., 'lama') are 0 or more; remove it or correct its min and max",
@@ -419,7 +425,11 @@ def test_band_gaps_overlaps_and_shadowed_bands(runner: CliRunner, tmp_path: Path
 def test_open_ended_and_unused_tables_report_no_outer_gaps(tmp_path: Path) -> None:
     """A table nothing calls has no domain: only the gap between its bands is reported."""
     sisa = "  sisa:\n    - {label: A, min: 0, max: 10}\n    - {label: B, min: 20, max: 30}\n"
-    rules = load_rules(write(tmp_path, CLEAN.replace("bands:\n", "bands:\n" + sisa)))
+    path = write(tmp_path, CLEAN.replace("bands:\n", "bands:\n" + sisa))
+    with pytest.raises(RulesError) as refused:  # the gap is an error: the rules do not load
+        load_rules(path)
+    assert [p.code for p in refused.value.problems] == ["band-gap"]
+    rules = load_rules(path, refuse_analysis_errors=False)
     assert [(str(f.location), f.code, f.message) for f in lint_rules(rules)] == [
         (
             f"{tmp_path / 'rules.yaml'}:11:3",
@@ -529,8 +539,9 @@ feedback:
 
 def test_json_carries_severity_and_code(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, WEIGHTS)
-    plain = json.loads(cli(runner, "check", "--json", path).stdout)
-    assert plain[0]["ok"] is True and plain[0]["problems"] == []
+    plain = json.loads(cli(runner, "check", "--json", path, code=1).stdout)
+    assert plain[0]["ok"] is False
+    assert [(p["severity"], p["code"]) for p in plain[0]["problems"]] == [("error", "weights-sum")]
     report = json.loads(cli(runner, "check", "--json", "--strict", path, code=1).stdout)
     assert report == [
         {
@@ -544,7 +555,7 @@ def test_json_carries_severity_and_code(runner: CliRunner, tmp_path: Path) -> No
                     "file": str(path),
                     "line": 11,
                     "col": 48,
-                    "severity": "warning",
+                    "severity": "error",
                     "code": "weights-sum",
                     "message": "every rater group rating aspect 'etika' has weight 0, so it "
                     "never gets a score; give one of them a weight",

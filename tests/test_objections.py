@@ -14,17 +14,23 @@ window, so PP 30/2019's 14 days apply: received on 2026-12-01, the last day to f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from kinerja.cli import main
-from kinerja.store import open_database
-from kinerja.store.schema import metadata
+from kinerja.input.read import read_tables
+from kinerja.manager import make_manager
+from kinerja.pipeline import appraise_tables
+from kinerja.regions import load_region_rules
+from kinerja.store import open_database, store_run
+from kinerja.store.schema import OBJECTIONS, metadata
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "kasemen" / "kasemen.xlsx"
 EMPLOYEE = "199104232022122610"
@@ -157,9 +163,20 @@ def test_a_decision_that_keeps_the_result_is_in_the_history_too(stored: str) -> 
         (["--date", "2026-12-16"], EMPLOYEE, EMPLOYEE,
          "filed on 2026-12-16, 15 days after the result was received on 2026-12-01: "
          "objections close 14 days after receipt (on 2026-12-15)"),
-        # received 2026-11-20 + 14 = 2026-12-04 < 2026-12-05
-        (["--received", "2026-11-20", "--date", "2026-12-05"], EMPLOYEE, EMPLOYEE,
-         "filed on 2026-12-05, 15 days after the result was received on 2026-11-20"),
+        # received 2026-12-03 + 14 = 2026-12-17 < 2026-12-18
+        (["--received", "2026-12-03", "--date", "2026-12-18"], EMPLOYEE, EMPLOYEE,
+         "filed on 2026-12-18, 15 days after the result was received on 2026-12-03"),
+        # a receipt before the run made the result would stretch the window back
+        (["--received", "2026-11-20", "--date", "2026-12-02"], EMPLOYEE, EMPLOYEE,
+         "the result cannot be received on 2026-11-20, before run 1 made it on 2026-12-01"),
+        # Kasemen's one provisional result
+        (["--date", "2026-12-02"], "198203242005032936", "198203242005032936",
+         "the result of NIP 198203242005032936 in run 1 is provisional"),
+        # Yusuf Harahap's supervisor is at the top of the chain: no one could decide it
+        (["--date", "2026-12-02"], SUPERVISOR, SUPERVISOR,
+         "the supervisor NIP 198401062015072989 has no atasan_nip in run 1"),
+        (["--date", "2026-12-02"], EMPLOYEE, "19910423202212261",
+         "--by '19910423202212261': "),
         (["--date", "2026-11-30"], EMPLOYEE, EMPLOYEE,
          "filed on 2026-11-30, before the result was received on 2026-12-01"),
         ([], EMPLOYEE, SUPERVISOR,
@@ -209,21 +226,54 @@ def test_a_decision_that_cannot_stand_is_refused(
     assert counts(stored) == before
 
 
-def test_no_decider_can_be_known_above_the_top_of_the_chain(stored: str) -> None:
-    """Yusuf Harahap's supervisor is Rina Hidayat, who has no atasan_nip: no one is
-    known to decide; Rina Hidayat herself has no supervisor at all."""
-    assert file_one(stored, "--date", "2026-12-02", nip=SUPERVISOR, by=SUPERVISOR).exit_code == 0
-    refused = decide(stored, DECIDER, "--decision", "tetap")
-    assert refused.exit_code == 2
-    assert (
-        "the supervisor NIP 198401062015072989 has no atasan_nip in run 1, so no one knows "
-        "who their supervisor is, who decides it"
-    ) in " ".join(refused.output.split())
-    assert file_one(stored, "--date", "2026-12-02", nip=DECIDER, by=DECIDER).exit_code == 0
-    top = kinerja("decide", "--db", stored, "--objection", "2", "--by", DECIDER,
-                  "--decision", "tetap", "--reason", "x")  # fmt: skip
-    assert top.exit_code == 2
-    assert "NIP 198401062015072989 has no atasan_nip in run 1" in " ".join(top.output.split())
+def test_a_loop_of_three_supervisors_leaves_no_one_to_decide(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rina Hidayat's atasan_nip set to Rina Nasution: E -> S -> T -> E. No one in the
+    loop may decide another's objection (S, T's own subordinate, least of all)."""
+    tables = read_tables(EXAMPLE)
+    pegawai = tables.frames["pegawai"].with_columns(
+        pl.when(pl.col("nip") == DECIDER).then(pl.lit(EMPLOYEE)).otherwise(pl.col("atasan_nip"))
+        .alias("atasan_nip")
+    )  # fmt: skip
+    looped = dataclasses.replace(tables, frames={**tables.frames, "pegawai": pegawai})
+    pm = make_manager()
+    rules = load_region_rules(pm, "kasemen", as_of="2026-12-01")
+    store_run(db_url, appraise_tables(rules, looped, pm), period=(rules.valid_from, None))
+    monkeypatch.setattr("kinerja.regions.today", lambda: dt.date(2026, 12, 20))
+    for nip in (EMPLOYEE, DECIDER):
+        refused = file_one(db_url, "--date", "2026-12-02", nip=nip, by=nip)
+        assert refused.exit_code == 2, refused.output
+        assert "goes round a loop (atasan_nip leads back)" in " ".join(refused.output.split())
+
+
+def test_a_nip_is_read_as_the_workbook_reads_it(stored: str) -> None:
+    spaced = "1991 0423 2022 1226 10"
+    filed = file_one(stored, "--date", "2026-12-02", nip=spaced, by=spaced)
+    assert filed.exit_code == 0, filed.output
+    assert "NIP 199104232022122610" in filed.output
+
+
+def test_one_objection_per_result_is_the_databases_own_rule(stored: str) -> None:
+    """Two filings at once cannot both stand: the second row is refused by the key."""
+    assert file_one(stored, "--date", "2026-12-02").exit_code == 0
+    engine = open_database(stored)
+    try:
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+            row = connection.execute(sa.select(OBJECTIONS)).one()._asdict()
+            connection.execute(sa.insert(OBJECTIONS).values({**row, "id": None}))
+    finally:
+        engine.dispose()
+
+
+def test_only_sqlite_and_postgresql_are_history_databases(tmp_path: Path) -> None:
+    shown = kinerja("history", "--db", "mysql://a@b/c", "--nip", EMPLOYEE)
+    assert shown.exit_code == 2
+    assert "is not a SQLite or PostgreSQL database" in shown.output
+    out = tmp_path / "out.json"
+    ran = kinerja("run", "-r", "kasemen", "-i", str(EXAMPLE), "-o", str(out),
+                  "--as-of", "2026-12-01", "--db", "mysql://a@b/c")  # fmt: skip
+    assert ran.exit_code == 2 and "is not a SQLite or PostgreSQL database" in ran.output
 
 
 def test_unknown_objections_and_missing_databases_are_refused(stored: str, tmp_path: Path) -> None:
@@ -248,3 +298,18 @@ def test_db_alone_keeps_the_history_beside_the_output(tmp_path: Path) -> None:
     assert (out.parent / "kinerja.db").is_file()
     shown = kinerja("history", "--db", str(out.parent / "kinerja.db"), "--nip", EMPLOYEE)
     assert shown.exit_code == 0 and "Rina Nasution (NIP 199104232022122610)" in shown.output
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("x" * 4001, "--reason has 4001 characters; at most 4000 are kept, shorten it"),
+        ("hasil \x1b[31mmerah", "--reason holds a control character; type it as plain text"),
+    ],
+)
+def test_a_reason_too_long_or_with_control_characters_is_refused(
+    stored: str, reason: str, message: str
+) -> None:
+    refused = kinerja("object", "--db", stored, "--nip", EMPLOYEE, "--by", EMPLOYEE,
+                      "--reason", reason, "--date", "2026-12-02")  # fmt: skip
+    assert refused.exit_code == 2 and message in refused.output

@@ -220,7 +220,7 @@ def test_a_fresh_database_has_exactly_the_schema(engine: sa.Engine) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert tables == TABLES | {"alembic_version"}
     assert diff == []
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
 
 
 def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
@@ -230,7 +230,7 @@ def test_downgrade_to_base_then_upgrade_to_head(engine: sa.Engine) -> None:
         assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
     assert current_revision(engine) is None
     upgrade(engine, "head")
-    assert current_revision(engine) == "0003" and nothing_stored(engine)
+    assert current_revision(engine) == "0004" and nothing_stored(engine)
     assert store_run(engine, kasemen()).results == 39
 
 
@@ -255,7 +255,7 @@ def test_a_database_of_0002_keeps_its_results_through_0003(engine: sa.Engine) ->
 def test_opening_twice_migrates_once(db_url: str) -> None:
     for _ in range(2):
         engine = open_database(db_url)
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
         engine.dispose()
     assert store_run(db_url, kasemen()).existing is False  # a URL is opened and closed
     assert store_run(db_url, kasemen()).existing is True

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from postgres_server import postgres_bin, throwaway_cluster
 from test_dialogues import (
     kutacane,
+    test_a_dialogue_held_before_its_time_is_refused,
     test_a_dialogue_in_the_future_or_without_dialogue_rules_is_refused,
     test_a_dialogue_recorded_after_the_run_makes_the_result_final,
     test_a_dialogue_that_cannot_be_recorded_is_refused,
@@ -29,9 +30,11 @@ from test_objections import (
     stored,
     test_a_decision_that_cannot_stand_is_refused,
     test_a_decision_that_keeps_the_result_is_in_the_history_too,
+    test_a_loop_of_three_supervisors_leaves_no_one_to_decide,
+    test_a_nip_is_read_as_the_workbook_reads_it,
     test_an_objection_is_filed_decided_and_kept_in_the_history,
     test_an_objection_out_of_time_by_another_or_of_no_result_is_refused,
-    test_no_decider_can_be_known_above_the_top_of_the_chain,
+    test_one_objection_per_result_is_the_databases_own_rule,
     test_unknown_objections_and_missing_databases_are_refused,
 )
 from test_store import (
@@ -59,6 +62,10 @@ from test_store import (
 __all__ = [
     "engine",
     "kutacane",
+    "test_a_dialogue_held_before_its_time_is_refused",
+    "test_a_loop_of_three_supervisors_leaves_no_one_to_decide",
+    "test_a_nip_is_read_as_the_workbook_reads_it",
+    "test_one_objection_per_result_is_the_databases_own_rule",
     "test_a_database_of_0002_keeps_its_results_through_0003",
     "test_a_dialogue_in_the_future_or_without_dialogue_rules_is_refused",
     "test_a_dialogue_recorded_after_the_run_makes_the_result_final",
@@ -69,7 +76,6 @@ __all__ = [
     "test_a_decision_that_keeps_the_result_is_in_the_history_too",
     "test_an_objection_is_filed_decided_and_kept_in_the_history",
     "test_an_objection_out_of_time_by_another_or_of_no_result_is_refused",
-    "test_no_decider_can_be_known_above_the_top_of_the_chain",
     "test_unknown_objections_and_missing_databases_are_refused",
     "test_a_fresh_database_has_exactly_the_schema",
     "test_a_rerun_is_recognised_not_duplicated",

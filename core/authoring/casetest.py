@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,8 @@ class CaseResult:
     failures: list[Failure]
     rejects: list[str]
     """Input rows the dataset or the engine rejected, each in words."""
+    seconds: float = 0.0
+    """How long the case took to build, appraise and compare (wall clock)."""
 
     @property
     def passed(self) -> bool:
@@ -106,6 +109,8 @@ class FileReport:
     cases: CaseFile | None = None
     problems: list[Problem] = field(default_factory=list)
     results: list[CaseResult] = field(default_factory=list)
+    deselected: int = 0
+    """The file's cases left out by a selection (``kinerja test -k``)."""
 
     @property
     def ok(self) -> bool:
@@ -114,9 +119,15 @@ class FileReport:
 
 
 def run_files(
-    paths: list[Path], pm: pluggy.PluginManager, observer: Observer | None = None
+    paths: list[Path],
+    pm: pluggy.PluginManager,
+    observer: Observer | None = None,
+    select: Callable[[Case], bool] | None = None,
 ) -> list[FileReport]:
-    """Load and run every case file; a file with problems is reported, not run."""
+    """Load and run every case file; a file with problems is reported, not run.
+
+    :param select: which cases to run (e.g. by name, ``kinerja test -k``); None: all.
+    """
     cache = RulesCache()
     reports = []
     for path in paths:
@@ -125,9 +136,21 @@ def run_files(
         except CasesError as exc:
             reports.append(FileReport(shown(path), problems=exc.problems))
             continue
-        results = [run_case(loaded, case, pm, observer) for case in loaded.cases]
-        reports.append(FileReport(loaded.path, loaded, results=results))
+        chosen = [case for case in loaded.cases if select is None or select(case)]
+        results = [_timed_case(loaded, case, pm, observer) for case in chosen]
+        left_out = len(loaded.cases) - len(chosen)
+        reports.append(FileReport(loaded.path, loaded, results=results, deselected=left_out))
     return reports
+
+
+def _timed_case(
+    cases: CaseFile, case: Case, pm: pluggy.PluginManager, observer: Observer | None
+) -> CaseResult:
+    """:func:`run_case`, with the seconds it took."""
+    start = time.perf_counter()
+    result = run_case(cases, case, pm, observer)
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 @dataclass(slots=True)
@@ -215,13 +238,24 @@ def _text(value: object) -> str:
 def run_case(
     cases: CaseFile, case: Case, pm: pluggy.PluginManager, observer: Observer | None = None
 ) -> CaseResult:
-    """Build the case's input, appraise it, and compare the employee's result."""
+    """Build the case's input, appraise it, and compare the employee's result.
+
+    ``observer`` sees the output of a case that passes: a failing case covers nothing
+    (its run is not what the rules were meant to give).
+    """
     rules = cases.rules
     built = build_tables(cases, case)
     with language(cases.language):  # the reasons in the language the cases expect
         output = appraise_tables(rules, built.tables, pm)
-    if observer is not None:
+    result = _judged(cases, case, built, output)
+    if observer is not None and result.passed:
         observer(rules, output)
+    return result
+
+
+def _judged(cases: CaseFile, case: Case, built: Built, output: RunOutput) -> CaseResult:
+    """The case's expectations against the output of its run."""
+    rules = cases.rules
     location = cases.where("cases", case.index, "name")
     failures: list[Failure] = []
     main_rejects, other_rejects = [], []

@@ -1,7 +1,13 @@
-"""`kinerja check --strict`: findings in rules that load but are probably not what was meant.
+"""The analyses of a rule set beyond its schema: errors that keep rules from loading, and
+the warnings of `kinerja check --strict` (rules that load but are probably not what was
+meant).
 
-:func:`lint_rules` changes nothing the engine computes; it returns :class:`Finding`
-warnings, each at ``file:line:col`` with a short ``code``:
+:func:`lint_rules` changes nothing the engine computes; it returns :class:`Finding` records,
+each at ``file:line:col`` with a short ``code``. ``weights-sum``, ``band-gap`` and
+``band-overlap`` are errors (:data:`ERROR_CODES`): :func:`kinerja.rules.load_rules`
+refuses rules with them, so plain `kinerja check` reports them and no region runs on
+them (an employee would otherwise be rejected for a value the rules themselves can give,
+or weighed by weights silently rescaled). The others are warnings:
 
 ``unused-input``, ``unused-indicator``, ``unused-aspect``, ``unused-rater-group``, ``unused-band``
     A declaration with no effect on any result. An input is read by an expression, a
@@ -13,10 +19,10 @@ warnings, each at ``file:line:col`` with a short ``code``:
     aspect and a configured bias check compares its ratings. A band table is read by
     ``band(x, 'table')``. Components are never reported (every result shows them).
     Region plugins may read more than the rule file says; that cannot be seen here.
-``weights-sum``
+``weights-sum`` (an error)
     The weights of the rater groups rating an aspect (``aspects.<a>.groups``, default
-    all groups) do not sum to 1, so the engine rescales them.
-``band-gap``, ``band-overlap``, ``unreachable-band``
+    all groups) do not sum to 1, so the engine would rescale them.
+``band-gap``, ``band-overlap`` (errors), ``unreachable-band``
     Bands are half-open ``[min, max)`` and the first matching band wins. A table's
     *domain* is the hull of the value ranges of its ``band(x, 'table')`` calls, by
     interval arithmetic: an achievement is ``[0, cap]``, an aspect within its scale, a
@@ -50,18 +56,24 @@ from __future__ import annotations
 from kinerja.authoring.lint_bands import _BandChecks
 from kinerja.authoring.lint_declarations import _DeclarationChecks
 from kinerja.authoring.lint_labels import _LabelChecks
-from kinerja.authoring.lint_pass import Finding
+from kinerja.authoring.lint_pass import ERROR_CODES, Finding
 from kinerja.authoring.lint_ranges import EVERYWHERE, value_range
 from kinerja.authoring.lint_ranges import Interval as Interval  # re-exported, as before the split
 from kinerja.authoring.lint_ranges import Span as Span  # re-exported, as before the split
 from kinerja.rules import RuleSet
 
-__all__ = ["EVERYWHERE", "Finding", "lint_rules", "value_range"]
+__all__ = ["ERROR_CODES", "EVERYWHERE", "Finding", "lint_errors", "lint_rules", "value_range"]
 
 
 def lint_rules(rules: RuleSet) -> list[Finding]:
-    """Every strict-mode finding in a loaded rule set, in file order (see the module doc)."""
+    """Every finding in a loaded rule set, in file order (see the module doc): warnings,
+    and the errors of :data:`ERROR_CODES`."""
     return _Lint(rules).run()
+
+
+def lint_errors(rules: RuleSet) -> list[Finding]:
+    """The findings of ``rules`` that are errors (:data:`ERROR_CODES`), in file order."""
+    return [finding for finding in lint_rules(rules) if finding.code in ERROR_CODES]
 
 
 class _Lint(_BandChecks, _LabelChecks, _DeclarationChecks):

@@ -19,9 +19,17 @@ from kinerja.rules.yamlload import Location, Problem
 __all__ = ["Finding"]
 
 
+ERROR_CODES = frozenset({"band-gap", "band-overlap", "weights-sum"})
+"""Findings that are errors, not matters of style: a value the rules can give that no
+band matches or two bands both match, and rater weights that are rescaled. Rules with
+one of them do not load (:func:`kinerja.rules.load_rules`), so a region cannot run on
+them; plain ``kinerja check`` reports them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding(Problem):
-    """A strict-mode warning: a :class:`Problem` with severity ``warning`` and a short code."""
+    """A finding of the analyses: a :class:`Problem` with a short code, severity
+    ``warning`` (``check --strict``) or ``error`` (:data:`ERROR_CODES`)."""
 
     severity: str = "warning"
     code: str = ""
@@ -62,5 +70,7 @@ class _Pass:
         """Single comparisons made constant by an impossible text, by ``id`` of the node."""
 
     def add(self, where: Location, code: str, message: str) -> None:
-        """Record a finding ``code`` with ``message`` at ``where``."""
-        self.findings.append(Finding(where, message, code=code))
+        """Record a finding ``code`` with ``message`` at ``where`` (an error when ``code``
+        is one of :data:`ERROR_CODES`)."""
+        severity = "error" if code in ERROR_CODES else "warning"
+        self.findings.append(Finding(where, message, severity=severity, code=code))

@@ -17,6 +17,7 @@ from kinerja.cli.diff import diff
 from kinerja.cli.docs import docs
 from kinerja.cli.evaluate import eval_
 from kinerja.cli.explain import explain
+from kinerja.cli.fmt import fmt
 from kinerja.cli.history import history_command
 from kinerja.cli.lang import lang_option, speak
 from kinerja.cli.new_region import new_region
@@ -68,6 +69,7 @@ for command in (
     new_region,
     docs,
     test,
+    fmt,
     compare_command,
     diff,
     publish_command,

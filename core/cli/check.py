@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from kinerja.authoring.lint import lint_rules
+from kinerja.authoring.lint import ERROR_CODES, lint_rules
 from kinerja.cli.common import fail, manager
 from kinerja.i18n import _
 from kinerja.output.atomic import atomic_write
@@ -25,9 +25,9 @@ from kinerja.schemas import schema_text
 @click.option(
     "--strict",
     is_flag=True,
-    help="Also report warnings: unused declarations, rater weights not summing to 1, band "
-    "gaps and overlaps, unreachable bands and labels, impossible comparisons, constant "
-    "conditions. Exits 1 on any.",
+    help="Also report warnings: unused declarations, unreachable bands and labels, "
+    "impossible comparisons, constant conditions. Exits 1 on any. (Band gaps and overlaps "
+    "and rater weights not summing to 1 are errors without it.)",
 )
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(region: str | None, as_json: bool, strict: bool, paths: tuple[Path, ...]) -> None:
@@ -103,15 +103,18 @@ def _check_file(path: Path, strict: bool) -> tuple[dict[str, Any], RuleSet | Non
     try:
         rules = load_rules(path)
     except RulesError as exc:
-        return {
-            "file": str(path),
-            "ok": False,
-            "problems": [_problem_dict(p) for p in exc.problems],
-        }, None
+        if not (strict and all(getattr(p, "code", "") in ERROR_CODES for p in exc.problems)):
+            return {
+                "file": str(path),
+                "ok": False,
+                "problems": [_problem_dict(p) for p in exc.problems],
+            }, None
+        rules = load_rules(path, refuse_analysis_errors=False)  # its errors beside the warnings
     except OSError as exc:
         problem = {"file": str(path), "line": 0, "col": 0, "severity": "error", "message": str(exc)}
         return {"file": str(path), "ok": False, "problems": [problem]}, None
     findings = lint_rules(rules) if strict else []
+    loads = not any(f.code in ERROR_CODES for f in findings)
     entry = {
         "file": str(path),
         "ok": not findings,
@@ -120,7 +123,7 @@ def _check_file(path: Path, strict: bool) -> tuple[dict[str, Any], RuleSet | Non
         "expressions": len(rules.all_expressions()),
         "problems": [f.as_dict() for f in findings],
     }
-    return entry, rules
+    return entry, rules if loads else None
 
 
 @click.command()

@@ -12,7 +12,7 @@ import json
 import click
 
 from kinerja.cli.common import fail, iso_date, manager, text_or_json
-from kinerja.cli.history_db import guarded, history_db_option, opened
+from kinerja.cli.history_db import check_person, guarded, history_db_option, opened
 from kinerja.cli.objections import past_day, rules_of_run
 from kinerja.i18n import N_, _
 from kinerja.output.headers import status_labels
@@ -48,7 +48,8 @@ def dialogue_command(
     from kinerja.store.dialogues import record_dialogue
     from kinerja.store.objections import stored_latest_run
 
-    nip, day = nip.strip(), past_day(held_on, "--held-on")
+    nip, day = check_person(nip, "--nip"), past_day(held_on, "--held-on")
+    recorded_by = check_person(recorded_by, "--by")
     with opened(db) as (url, engine):
         run = guarded(url, lambda: stored_latest_run(engine, nip, run_id))
         rules = rules_of_run(manager(), run)
@@ -67,7 +68,7 @@ def dialogue_command(
             lambda: record_dialogue(
                 engine,
                 nip=nip,
-                recorded_by=recorded_by.strip(),
+                recorded_by=recorded_by,
                 held_on=day,
                 stages=rules.stages,
                 notes=notes,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import click
 import polars as pl
 
 from kinerja.cli.common import fail, text_or_json
-from kinerja.cli.history_db import guarded, history_db_option, opened
+from kinerja.cli.history_db import check_person, guarded, history_db_option, opened
 from kinerja.i18n import N_, _, number
 from kinerja.output.headers import status_labels
 
@@ -25,14 +26,16 @@ def history_command(db: str, nip: str, form: str) -> None:
     from kinerja.store import changes, history, shown_url
     from kinerja.store.objections import objections_of
 
-    nip = nip.strip()
+    nip = check_person(nip, "--nip")
     with opened(db) as (url, engine):
         results, changed, objections = guarded(
             url, lambda: (history(engine, nip), changes(engine, nip), objections_of(engine, nip))
         )
-    if form == "json":
+    if form == "json":  # the document even when empty; the exit code says none was found
         document = _document(nip, results, changed, objections)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        if results.is_empty():
+            sys.exit(1)
         return
     if results.is_empty():
         fail(_("no stored result of NIP {nip} in {db}", nip=nip, db=shown_url(url)), code=1)

@@ -21,7 +21,15 @@ from kinerja.i18n import N_, _
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-__all__ = ["database_trouble", "guarded", "history_database", "history_db_option", "opened"]
+__all__ = [
+    "check_person",
+    "database_trouble",
+    "guarded",
+    "history_database",
+    "history_db_option",
+    "opened",
+    "supported_url",
+]
 
 DEFAULT_FILE = "kinerja.db"
 
@@ -43,9 +51,9 @@ history_db_option = click.option(
 def history_database(given: str) -> str:
     """The URL of an existing history database, or a clean exit when a SQLite file is
     not there (no history is created by reading one)."""
-    from kinerja.store import database_url, sqlite_file
+    from kinerja.store import sqlite_file
 
-    url = database_url(given)
+    url = supported_url(given)
     file = sqlite_file(url)
     if file is not None and not file.is_file():
         fail(
@@ -56,6 +64,34 @@ def history_database(given: str) -> str:
             )
         )
     return url
+
+
+def supported_url(given: str) -> str:
+    """The URL of ``given`` (:func:`kinerja.store.database_url`), or a clean exit when it
+    names a database other than SQLite or PostgreSQL."""
+    from kinerja.store import database_url, shown_url
+    from kinerja.store.db import supported
+
+    url = database_url(given)
+    if not supported(url):
+        fail(
+            _(
+                "{db} is not a SQLite or PostgreSQL database; give a SQLite file, "
+                "sqlite:///PATH or postgresql+psycopg://user@host/db",
+                db=shown_url(url),
+            )
+        )
+    return url
+
+
+def check_person(nip: str, option: str) -> str:
+    """``nip`` as a NIP (spaces removed), or a clean exit saying what is wrong with it."""
+    from kinerja.input.nip import check_nip
+
+    found, why = check_nip(nip)
+    if found is None:
+        fail(_("{option} {nip}: {why}", option=option, nip=repr(nip), why=why))
+    return found
 
 
 def database_trouble(exc: Exception, url: str) -> str | None:

@@ -19,7 +19,7 @@ import pluggy
 
 from kinerja import regions
 from kinerja.cli.common import fail, iso_date, manager, text_or_json
-from kinerja.cli.history_db import guarded, history_db_option, opened
+from kinerja.cli.history_db import check_person, guarded, history_db_option, opened
 from kinerja.errors import RulesError, UnknownRegion
 from kinerja.i18n import N_, _
 from kinerja.regions import region_versions
@@ -94,7 +94,7 @@ def object_command(
     """File an employee's objection (keberatan) against their stored result."""
     from kinerja.store.objections import DEFAULT_WINDOW_DAYS, file_objection, stored_latest_run
 
-    nip, filed_by = nip.strip(), filed_by.strip()
+    nip, filed_by = check_person(nip, "--nip"), check_person(filed_by, "--by")
     filed_on = past_day(filed)
     received_on = past_day(received, "--received") if received else None
     with opened(db) as (url, engine):
@@ -111,7 +111,7 @@ def object_command(
                 filed_on=filed_on,
                 window_days=window,
                 received_on=received_on,
-                run_id=run_id,
+                run_id=run["id"],
             ),
         )
     if form == "json":
@@ -198,7 +198,7 @@ def decide_command(
     from kinerja.store.decisions import decide_objection
     from kinerja.store.objections import run_of_objection
 
-    decided_on = past_day(decided)
+    decided_on, decided_by = past_day(decided), check_person(decided_by, "--by")
     with opened(db) as (url, engine):
         run = guarded(url, lambda: run_of_objection(engine, objection_id))
         rules = rules_of_run(manager(), run)
@@ -209,7 +209,7 @@ def decide_command(
             lambda: decide_objection(
                 engine,
                 objection_id=objection_id,
-                decided_by=decided_by.strip(),
+                decided_by=decided_by,
                 decision=decision,
                 reason=reason,
                 decided_on=decided_on,

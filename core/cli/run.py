@@ -119,9 +119,10 @@ def run(
 
 def _database(given: str, output: Path) -> str:
     """The history database's URL: ``kinerja.db`` beside ``output`` for ``--db`` alone."""
-    from kinerja.store import database_url, default_url
+    from kinerja.cli.history_db import supported_url
+    from kinerja.store import default_url
 
-    return database_url(given) if given else default_url(output.resolve().parent)
+    return supported_url(given) if given else default_url(output.resolve().parent)
 
 
 def _summary(rules: RuleSet, run_output: RunParts, written: list[Path]) -> None:

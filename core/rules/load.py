@@ -76,10 +76,13 @@ _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 _FIELD_SYNTAX = re.compile(r"([a-z][a-z0-9_]*)(?::(\.\d[f%]))?\Z")
 
 
-def load_rules(path: str | Path) -> RuleSet:
+def load_rules(path: str | Path, *, refuse_analysis_errors: bool = True) -> RuleSet:
     """Load, validate, check and compile a rule file (with any baseline it extends).
 
     :param path: the YAML rule file.
+    :param refuse_analysis_errors: also refuse the errors the analyses find (band gaps
+        and overlaps, rater weights that would be rescaled); only ``check --strict``
+        turns this off, to report them beside its warnings.
     :raises RulesError: listing every problem found, each with ``file:line:col``.
     """
     loaded = load_layered(path)
@@ -99,10 +102,22 @@ def load_rules(path: str | Path) -> RuleSet:
         except Exception:  # noqa: BLE001 - data the schema already refused; its problems stand
             if not problems:
                 raise
+    if not problems and ruleset is not None and refuse_analysis_errors:
+        problems += _analysis_errors(ruleset)
     if problems:
-        raise RulesError(sorted(set(problems), key=lambda p: (p.location.line, p.location.col)))
+        where = lambda p: (p.location.line, p.location.col, p.message)  # noqa: E731
+        raise RulesError(sorted(set(problems), key=where))
     assert ruleset is not None
     return ruleset
+
+
+def _analysis_errors(ruleset: RuleSet) -> list[Problem]:
+    """The errors the analyses of the rule set find (band gaps and overlaps over the
+    values the rules can give, rater weights that would be rescaled): rules with them
+    do not load (:data:`kinerja.authoring.lint.ERROR_CODES`)."""
+    from kinerja.authoring.lint import lint_errors  # the analyses read a built rule set
+
+    return list(lint_errors(ruleset))
 
 
 def schema_problems(loaded: LoadedYaml) -> list[Problem]:

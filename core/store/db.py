@@ -34,6 +34,7 @@ __all__ = [
     "head_revision",
     "open_database",
     "sqlite_file",
+    "supported",
     "upgrade",
     "using",
 ]
@@ -56,6 +57,19 @@ def database_url(given: str) -> str:
     if "://" in given:
         return given
     return f"sqlite:///{Path(given).expanduser().resolve()}"
+
+
+SUPPORTED = ("sqlite", "postgresql")
+"""The databases a history may be kept in."""
+
+
+def supported(url: str) -> bool:
+    """Whether ``url`` names a SQLite or PostgreSQL database (any driver)."""
+    try:
+        backend = sa.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        return False
+    return backend in SUPPORTED
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -151,4 +165,6 @@ def _real_sqlite_transactions(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a writer waits for another (the driver's timeout) rather than failing
+        # with "database is locked" when both read first and then write
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -22,10 +22,12 @@ import sqlalchemy as sa
 
 from kinerja.errors import RecordRefused
 from kinerja.i18n import _
+from kinerja.store.chain import expected_decider, stored_result
 from kinerja.store.db import DatabaseSource, using
 from kinerja.store.objections import no_objection
 from kinerja.store.runs import utc_moment
 from kinerja.store.schema import DECISIONS, OBJECTIONS, RESULT_CHANGES, RESULTS
+from kinerja.store.texts import checked_text
 
 __all__ = ["DECISIONS_MADE", "Decision", "decide_objection"]
 
@@ -67,12 +69,13 @@ def decide_objection(
         supervisor's supervisor (or cannot be known), no reason, a day before the
         filing, or a predikat that is missing, unknown or unchanged.
     """
-    if not reason.strip():
+    reason = checked_text(reason, "--reason") or ""
+    if not reason:
         raise RecordRefused(_("the decision has no reason; every decision needs its reason"))
     with using(source) as engine, engine.begin() as connection:
         objection = _open_objection(connection, objection_id)
-        result = _result(connection, objection["run_id"], objection["nip"])
-        _check_decider(connection, objection, result, decided_by)
+        result = stored_result(connection, objection["run_id"], objection["nip"]) or {}
+        _check_decider(connection, objection, decided_by)
         if decided_on < objection["filed_on"]:
             raise RecordRefused(
                 _(
@@ -120,47 +123,12 @@ def _already_decided(objection_id: int) -> str:
     )
 
 
-def _result(connection: sa.Connection, run_id: int, nip: str) -> dict | None:
-    """Stored result (run_id, nip): ``atasan_nip`` and ``predikat``; None if absent."""
-    query = sa.select(RESULTS.c.atasan_nip, RESULTS.c.predikat).where(
-        RESULTS.c.run_id == run_id, RESULTS.c.nip == nip
-    )
-    row = connection.execute(query).first()
-    return None if row is None else row._asdict()
-
-
-def _check_decider(
-    connection: sa.Connection, objection: dict, result: dict | None, decided_by: str
-) -> None:
+def _check_decider(connection: sa.Connection, objection: dict, decided_by: str) -> None:
     """Refuses anyone but the supervisor's own supervisor, per the run's supervisor chain."""
     run_id, nip = objection["run_id"], objection["nip"]
-    supervisor = (result or {}).get("atasan_nip")
-    if not supervisor:
-        raise RecordRefused(
-            _(
-                "NIP {nip} has no atasan_nip in run {run}, so no one knows who the "
-                "supervisor's supervisor is, who decides it; fill in atasan_nip, store the "
-                "run again and file the objection there",
-                nip=nip,
-                run=run_id,
-            )
-        )
-    above = _result(connection, run_id, supervisor)
-    decider = (above or {}).get("atasan_nip")
-    if above is None or not decider:
-        missing = "no result" if above is None else "no atasan_nip"
-        raise RecordRefused(_unknown_decider(missing, supervisor, run_id))
-    if decider in (nip, supervisor):
-        raise RecordRefused(
-            _(
-                "the supervisor chain of NIP {nip} in run {run} goes round a loop "
-                "(atasan_nip leads back), so no supervisor's supervisor can decide it; "
-                "correct atasan_nip and store the run again",
-                nip=nip,
-                run=run_id,
-            )
-        )
+    decider = expected_decider(connection, run_id, nip)
     if decided_by != decider:
+        supervisor = (stored_result(connection, run_id, nip) or {}).get("atasan_nip")
         raise RecordRefused(
             _(
                 "only the supervisor's supervisor, NIP {decider}, may decide objection {id} "
@@ -172,24 +140,6 @@ def _check_decider(
                 by=decided_by,
             )
         )
-
-
-def _unknown_decider(missing: str, supervisor: str, run_id: int) -> str:
-    if missing == "no result":
-        return _(
-            "the supervisor NIP {supervisor} has no result in run {run}, so no one knows who "
-            "their supervisor is, who decides it; add them to the pegawai sheet with their "
-            "atasan_nip and store the run again",
-            supervisor=supervisor,
-            run=run_id,
-        )
-    return _(
-        "the supervisor NIP {supervisor} has no atasan_nip in run {run}, so no one knows "
-        "who their supervisor is, who decides it; fill in their atasan_nip and store the "
-        "run again",
-        supervisor=supervisor,
-        run=run_id,
-    )
 
 
 def _new_predikat(

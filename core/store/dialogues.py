@@ -19,10 +19,12 @@ import sqlalchemy as sa
 from kinerja.errors import RecordRefused
 from kinerja.i18n import _
 from kinerja.rules import Stage
+from kinerja.store.chain import stored_result
 from kinerja.store.db import DatabaseSource, using
 from kinerja.store.objections import stored_result_run
 from kinerja.store.runs import utc_moment
 from kinerja.store.schema import DIALOGUES, RESULT_CHANGES, RESULT_STAGES, RESULTS
+from kinerja.store.texts import checked_text
 
 __all__ = ["Dialogue", "record_dialogue"]
 
@@ -64,16 +66,21 @@ def record_dialogue(
     parts = {stage.dialogue: stage for stage in stages if stage.dialogue}
     if "held_on" not in parts:
         raise RecordRefused(_("these rules have no review dialogue (no stage dialogue: held_on)"))
-    given = {"held_on": held_on, "notes": _text(notes), "agreed_actions": _text(agreed_actions)}
+    given = {
+        "held_on": held_on,
+        "notes": checked_text(notes, "--notes"),
+        "agreed_actions": checked_text(agreed_actions, "--actions"),
+    }
     for part in parts:
         if given[part] is None:
             raise RecordRefused(_missing(part, parts[part]))
     with using(source) as engine, engine.begin() as connection:
         run = stored_result_run(connection, nip, run_id)
-        result = _result(connection, run["id"], nip)
+        result = stored_result(connection, run["id"], nip) or {}
         _by_the_supervisor(result, nip, recorded_by)
         states = _stage_states(connection, run["id"], nip)
         _after_done(parts.values(), states, stages)
+        _held_in_time(connection, run, nip, held_on, parts.values())
         row = {"run_id": run["id"], "nip": nip, "recorded_by": recorded_by,
                "recorded_at": utc_moment(recorded_at), **given}  # fmt: skip
         new_id = connection.execute(sa.insert(DIALOGUES).values(row)).inserted_primary_key[0]
@@ -81,10 +88,6 @@ def record_dialogue(
         after = _status_after(connection, result, states | dict.fromkeys(done, "done"), row,
                               new_id)  # fmt: skip
     return Dialogue(new_id, run["id"], nip, done, result["status"], after)
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
 
 
 def _missing(part: str, stage: Stage) -> str:
@@ -95,13 +98,6 @@ def _missing(part: str, stage: Stage) -> str:
         stage=stage.id,
         label=stage.label,
     )
-
-
-def _result(connection: sa.Connection, run_id: int, nip: str) -> dict:
-    query = sa.select(RESULTS.c.atasan_nip, RESULTS.c.status, RESULTS.c.incomplete).where(
-        RESULTS.c.run_id == run_id, RESULTS.c.nip == nip
-    )
-    return connection.execute(query).one()._asdict() | {"run_id": run_id, "nip": nip}
 
 
 def _by_the_supervisor(result: dict, nip: str, recorded_by: str) -> None:
@@ -148,6 +144,41 @@ def _after_done(parts: Sequence[Stage], states: dict[str, str], stages: Sequence
                     "this result; record the dialogue once it is",
                     stage=stage.after,
                     label=labels.get(stage.after, stage.after),
+                )
+            )
+
+
+def _held_in_time(
+    connection: sa.Connection, run: dict, nip: str, held_on: dt.date, parts: Sequence[Stage]
+) -> None:
+    """Refuses a dialogue held before the period the run appraised began, or before the
+    stage it follows was done."""
+    start = run["period_from"]
+    if start is not None and held_on < start:
+        raise RecordRefused(
+            _(
+                "the dialogue was held on {day}, before the period of run {run} began on "
+                "{start}; give the day it was held",
+                day=held_on.isoformat(),
+                run=run["id"],
+                start=start.isoformat(),
+            )
+        )
+    follows = {stage.after for stage in parts if stage.after}
+    query = sa.select(RESULT_STAGES.c.stage, RESULT_STAGES.c.done_on).where(
+        RESULT_STAGES.c.run_id == run["id"],
+        RESULT_STAGES.c.nip == nip,
+        RESULT_STAGES.c.stage.in_(follows),
+    )
+    for stage, done_on in connection.execute(query):
+        if done_on is not None and held_on < done_on:
+            raise RecordRefused(
+                _(
+                    "the dialogue was held on {day}, before the stage it follows, {stage}, "
+                    "was done on {done}; give the day it was held",
+                    day=held_on.isoformat(),
+                    stage=stage,
+                    done=done_on.isoformat(),
                 )
             )
 

@@ -16,9 +16,11 @@ import sqlalchemy as sa
 
 from kinerja.errors import RecordRefused
 from kinerja.i18n import _
+from kinerja.store.chain import expected_decider, stored_result
 from kinerja.store.db import DatabaseSource, using
 from kinerja.store.runs import utc_moment
 from kinerja.store.schema import DECISIONS, OBJECTIONS, RESULTS, RUNS
+from kinerja.store.texts import checked_text
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
@@ -74,7 +76,8 @@ def file_objection(
         without a reason, before receipt or after the window, or a second objection
         against the same result.
     """
-    if not reason.strip():
+    reason = checked_text(reason, "--reason") or ""
+    if not reason:
         raise RecordRefused(_("the objection has no reason; say why the result is wrong"))
     with using(source) as engine, engine.begin() as connection:
         result = stored_result_run(connection, nip, run_id)
@@ -87,13 +90,10 @@ def file_objection(
                     nip=nip,
                 )
             )
-        received = received_on or result["run_on"]
-        if received is None:
-            raise RecordRefused(
-                _("run {run} has no date; give the day the result was received", run=result["id"])
-            )
+        received = _received(result, received_on)
         deadline = _within_window(received, filed_on, window_days)
         _not_objected_yet(connection, result["id"], nip)
+        _objectable(connection, result["id"], nip)
         row = {
             "run_id": result["id"],
             "nip": nip,
@@ -104,8 +104,58 @@ def file_objection(
             "status": "filed",
             "recorded_at": utc_moment(recorded_at),
         }
-        new_id = connection.execute(sa.insert(OBJECTIONS).values(row)).inserted_primary_key[0]
+        new_id = _insert(engine, connection, row)
     return Objection(new_id, result["id"], nip, received, filed_on, deadline)
+
+
+def _insert(engine: sa.Engine, connection: sa.Connection, row: dict) -> int:
+    """The objection's row inserted, in its own savepoint: when another process filed one
+    against the same result meanwhile, theirs stands and this one is refused."""
+    try:
+        with connection.begin_nested():
+            return connection.execute(sa.insert(OBJECTIONS).values(row)).inserted_primary_key[0]
+    except sa.exc.IntegrityError:
+        with engine.connect() as other:
+            _not_objected_yet(other, row["run_id"], row["nip"])
+        raise
+
+
+def _received(run: dict, given: dt.date | None) -> dt.date:
+    """The day the result was received: ``given`` (never before the run made it), else
+    the day of the run."""
+    made = run["run_on"]
+    if given is None and made is None:
+        raise RecordRefused(
+            _("run {run} has no date; give the day the result was received", run=run["id"])
+        )
+    if given is not None and made is not None and given < made:
+        raise RecordRefused(
+            _(
+                "the result cannot be received on {given}, before run {run} made it on "
+                "{made}; give the day it was received",
+                given=given.isoformat(),
+                run=run["id"],
+                made=made.isoformat(),
+            )
+        )
+    return given or made
+
+
+def _objectable(connection: sa.Connection, run_id: int, nip: str) -> None:
+    """Refuses an objection against a result not yet final, or one that no one can
+    decide (no supervisor's supervisor is known, or the chain goes round a loop)."""
+    result = stored_result(connection, run_id, nip) or {}
+    if result.get("status") != "final":
+        raise RecordRefused(
+            _(
+                "the result of NIP {nip} in run {run} is provisional: a stage of its review "
+                "is not done (kinerja history --nip {nip}); an objection is filed against "
+                "the final result the employee received",
+                nip=nip,
+                run=run_id,
+            )
+        )
+    expected_decider(connection, run_id, nip)
 
 
 def stored_latest_run(source: DatabaseSource, nip: str, run_id: int | None = None) -> dict:

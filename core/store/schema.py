@@ -38,7 +38,8 @@ gives them the same names (a migration can then drop them by name).
 ``objections``
     An objection (keberatan) against a stored result: ``id``, ``run_id``, ``nip``,
     ``filed_by``, ``received_on`` (the day the result was received), ``filed_on``,
-    ``reason``, ``status`` (e.g. ``filed``, ``decided``, ``refused``), ``recorded_at``.
+    ``reason``, ``status`` (``filed``, ``decided``), ``recorded_at``. One per result:
+    (``run_id``, ``nip``) is unique (migration 0004).
 ``decisions``
     The decision on an objection (at most one each): ``id``, ``objection_id``,
     ``decided_by``, ``decided_on``, ``outcome`` (``tetap`` keeps the result, ``ubah``
@@ -199,6 +200,7 @@ OBJECTIONS = sa.Table(
     sa.Column("recorded_at", Moment, nullable=False),
     _result_key("objections"),
     sa.Index("ix_objections_result", "run_id", "nip"),
+    sa.UniqueConstraint("run_id", "nip", name="uq_objections_run_id"),
 )
 
 DECISIONS = sa.Table(
