@@ -270,16 +270,20 @@ def version_problems(versions: list[RuleSet]) -> list[Problem]:
         elif date.fromisoformat(earlier.valid_to) + timedelta(days=1) < date.fromisoformat(
             later.valid_from
         ):
+            first = date.fromisoformat(earlier.valid_to) + timedelta(days=1)
+            last = date.fromisoformat(later.valid_from) - timedelta(days=1)
             problems.append(
                 Problem(
                     where,
                     _(
-                        "no rules are in force from {end} (end of version {earlier}) to "
-                        "{start} (start of version {later}); close the gap",
-                        end=earlier.valid_to,
+                        "no rules are in force from {first} to {last}: version {earlier} "
+                        "ends {end} and version {later} starts {start}; close the gap",
+                        first=first.isoformat(),
+                        last=last.isoformat(),
                         earlier=earlier.version,
-                        start=later.valid_from,
+                        end=earlier.valid_to,
                         later=later.version,
+                        start=later.valid_from,
                     ),
                 )
             )

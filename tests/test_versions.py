@@ -236,12 +236,20 @@ def test_overlapping_and_missing_periods(tmp_path: Path) -> None:
             "is still in force; periods must not overlap",
         ),
         (
+            # b is in force on 2025-06-30 and c on 2025-08-01: the gap is the days between
             "c.yaml",
-            "no rules are in force from 2025-06-30 (end of version b) to 2025-08-01 "
-            "(start of version c); close the gap",
+            "no rules are in force from 2025-07-01 to 2025-07-31: version b ends 2025-06-30 "
+            "and version c starts 2025-08-01; close the gap",
         ),
     ]
     assert version_problems([a]) == []
+    # the same answers when the files are named as paths to `kinerja check`
+    checked = CliRunner().invoke(
+        main, ["check", *(str(tmp_path / f"{n}.yaml") for n in ("c", "a", "b"))]
+    )
+    assert checked.exit_code == 1
+    assert "periods must not overlap" in checked.output
+    assert "no rules are in force from 2025-07-01 to 2025-07-31" in checked.output
 
 
 # ------------------------------------------------------------------ CLI

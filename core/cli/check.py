@@ -38,7 +38,7 @@ def check(region: str | None, as_json: bool, strict: bool, paths: tuple[Path, ..
     findings are printed as file:line:col: warning: message and count as problems.
     """
     pm = manager()
-    groups: list[list[Path]] = [[path] for path in paths]
+    groups: list[list[Path]] = [list(paths)] if paths else []  # versions compared by region
     if region:
         try:
             groups.append(list(find_region(pm, region).rule_files()))
@@ -50,8 +50,10 @@ def check(region: str | None, as_json: bool, strict: bool, paths: tuple[Path, ..
     for files in groups:
         entries = [_check_file(path, strict) for path in files]
         report += [entry for entry, _ in entries]
-        versions = [rules for _, rules in entries if rules is not None]
-        for problem in version_problems(versions):  # a region's versions, side by side
+        loaded = [rules for _, rules in entries if rules is not None]
+        by_region = {r.region: [v for v in loaded if v.region == r.region] for r in loaded}
+        found = [p for versions in by_region.values() for p in version_problems(versions)]
+        for problem in found:  # a region's versions side by side, however they were named
             entry = next(
                 e
                 for e in report

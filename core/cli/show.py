@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import yaml
 
-from kinerja.cli.common import manager, region_rules, rules_version_options
+from kinerja.cli.common import chosen_rules, manager, rules_options, rules_version_options
 from kinerja.i18n import N_, _
 from kinerja.rules import RuleSet
 from kinerja.rules.layering import baselines, provenance
@@ -114,12 +114,18 @@ def _entry(
 
 
 @click.command()
-@click.option("--region", "-r", required=True, help="The region to show.")
+@rules_options
 @click.option("--json", "as_json", is_flag=True, help="Print value, path and origin as JSON.")
 @rules_version_options
-def show(region: str, as_json: bool, as_of: str | None, period: int | None) -> None:
+def show(
+    region: str | None,
+    rules_path: Path | None,
+    as_json: bool,
+    as_of: str | None,
+    period: int | None,
+) -> None:
     """Print a region's effective rules after layering, with where each value came from."""
-    rules = region_rules(manager(), region, as_of, None if period is None else str(period))
+    rules = chosen_rules(manager(), region, rules_path, as_of, period)
     if as_json:
         entries = [
             {
