@@ -27,6 +27,7 @@ from kinerja.rules import RuleSet
 
 if TYPE_CHECKING:
     from kinerja.store.decisions import Decision
+    from kinerja.store.objections import Objection
 
 __all__ = ["decide_command", "object_command", "past_day", "rules_of_run"]
 
@@ -115,30 +116,9 @@ def object_command(
             ),
         )
     if form == "json":
-        document = {
-            "objection": objection.id,
-            "run_id": objection.run_id,
-            "nip": objection.nip,
-            "received_on": objection.received_on.isoformat(),
-            "filed_on": objection.filed_on.isoformat(),
-            "deadline": objection.deadline.isoformat(),
-            "window_days": window,
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_filed_document(objection, window), ensure_ascii=False, indent=2))
         return
-    click.echo(
-        _(
-            "Objection {id} filed against the result of NIP {nip} in run {run} (received on "
-            "{received}, filed on {filed}; the window of {window} days closes on {deadline}).",
-            id=objection.id,
-            nip=objection.nip,
-            run=objection.run_id,
-            received=objection.received_on.isoformat(),
-            filed=objection.filed_on.isoformat(),
-            window=str(window),
-            deadline=objection.deadline.isoformat(),
-        )
-    )
+    click.echo(_filed_words(objection, window))
     if rules is None:
         click.echo(_not_installed(run, window))
     click.echo(
@@ -147,6 +127,34 @@ def object_command(
             "--decision tetap|ubah --reason TEXT",
             id=objection.id,
         )
+    )
+
+
+def _filed_document(objection: Objection, window: int) -> dict:
+    """The JSON form of a filed objection (stable keys)."""
+    return {
+        "objection": objection.id,
+        "run_id": objection.run_id,
+        "nip": objection.nip,
+        "received_on": objection.received_on.isoformat(),
+        "filed_on": objection.filed_on.isoformat(),
+        "deadline": objection.deadline.isoformat(),
+        "window_days": window,
+    }
+
+
+def _filed_words(objection: Objection, window: int) -> str:
+    """A filed objection in words: the result, the days, the window's last day."""
+    return _(
+        "Objection {id} filed against the result of NIP {nip} in run {run} (received on "
+        "{received}, filed on {filed}; the window of {window} days closes on {deadline}).",
+        id=objection.id,
+        nip=objection.nip,
+        run=objection.run_id,
+        received=objection.received_on.isoformat(),
+        filed=objection.filed_on.isoformat(),
+        window=str(window),
+        deadline=objection.deadline.isoformat(),
     )
 
 
